@@ -1,0 +1,244 @@
+//! A province's trust: the pinned root key, and the bundle it signs (issuer and
+//! supervisor certificates, a revocation list with the bundle version).
+
+use crate::b64;
+use crate::error::Error;
+use crate::ids::ProvinceCode;
+use chrono::{NaiveDate, NaiveDateTime};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The root public key of a province, pinned in the wallet's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustAnchor {
+    pub province: ProvinceCode,
+    pub root: VerifyingKey,
+}
+
+impl TrustAnchor {
+    /// `public_key_b64` is the 32-byte ed25519 key in base64, as configs carry it.
+    pub fn from_base64(province: ProvinceCode, public_key_b64: &str) -> Result<Self, Error> {
+        let bytes: [u8; 32] = b64::decode(public_key_b64)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| Error::BundleMalformed("root key is not 32 bytes of base64".into()))?;
+        let root = VerifyingKey::from_bytes(&bytes)
+            .map_err(|_| Error::BundleMalformed("root key is not a valid ed25519 key".into()))?;
+        Ok(TrustAnchor { province, root })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateRole {
+    /// 开票单位: signs receipts.
+    Issuer,
+    /// 财政监制: countersigns every receipt of the province.
+    Supervisor,
+}
+
+/// What a certificate says; the root signs its serialised bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Certificate {
+    /// Always "piaojia.certificate/1".
+    pub format: String,
+    pub province: ProvinceCode,
+    pub serial: String,
+    pub role: CertificateRole,
+    /// The issuer's 单位编码 (for the supervisor, the finance department's code).
+    pub subject_code: String,
+    pub subject_name: String,
+    #[serde(with = "b64::public_key")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
+    pub public_key: [u8; 32],
+    pub valid_from: NaiveDate,
+    /// Inclusive: a receipt issued on this day is still covered.
+    pub valid_to: NaiveDate,
+}
+
+pub const CERTIFICATE_FORMAT: &str = "piaojia.certificate/1";
+pub const REVOCATIONS_FORMAT: &str = "piaojia.revocations/1";
+
+/// The signed list of revoked certificates; it carries the bundle's version so the
+/// version cannot be changed without the root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RevocationList {
+    /// Always "piaojia.revocations/1".
+    pub format: String,
+    pub province: ProvinceCode,
+    pub version: u64,
+    pub issued_at: NaiveDateTime,
+    pub revoked: Vec<Revocation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Revocation {
+    pub serial: String,
+    pub revoked_at: NaiveDateTime,
+    pub reason: String,
+}
+
+/// Bytes signed by the province root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RootSigned {
+    #[serde(with = "b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
+    pub body: Vec<u8>,
+    #[serde(with = "b64::signature")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
+    pub signature: [u8; 64],
+}
+
+impl RootSigned {
+    pub fn sign<T: Serialize>(value: &T, root: &SigningKey) -> RootSigned {
+        let body = serde_json::to_vec(value).expect("trust data always serialises");
+        let signature = root.sign(&body).to_bytes();
+        RootSigned { body, signature }
+    }
+
+    fn open<T: for<'de> Deserialize<'de>>(&self, root: &VerifyingKey) -> Result<T, Error> {
+        root.verify_strict(&self.body, &Signature::from_bytes(&self.signature))
+            .map_err(|_| Error::BundleSignature)?;
+        serde_json::from_slice(&self.body).map_err(|e| Error::BundleMalformed(e.to_string()))
+    }
+}
+
+/// The trust bundle as the service publishes it and the wallet stores it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TrustBundle {
+    pub province: ProvinceCode,
+    /// Unsigned copy of the revocation list's version, for display; the signed one rules.
+    pub version: u64,
+    pub certificates: Vec<RootSigned>,
+    pub revocations: RootSigned,
+}
+
+impl TrustBundle {
+    /// Checks every part against the pinned root and returns the usable store.
+    pub fn verify(&self, anchor: &TrustAnchor) -> Result<TrustStore, Error> {
+        if self.province != anchor.province {
+            return Err(Error::WrongProvince {
+                expected: anchor.province.to_string(),
+                found: self.province.to_string(),
+            });
+        }
+        let revocations: RevocationList = self.revocations.open(&anchor.root)?;
+        if revocations.format != REVOCATIONS_FORMAT || revocations.province != anchor.province {
+            return Err(Error::BundleMalformed(
+                "revocation list of another kind or province".into(),
+            ));
+        }
+        if revocations.version != self.version {
+            return Err(Error::BundleMalformed(
+                "bundle version differs from the signed one".into(),
+            ));
+        }
+        let mut certificates = HashMap::new();
+        for signed in &self.certificates {
+            let cert: Certificate = signed.open(&anchor.root)?;
+            if cert.format != CERTIFICATE_FORMAT || cert.province != anchor.province {
+                return Err(Error::BundleMalformed(
+                    "certificate of another kind or province".into(),
+                ));
+            }
+            let key = VerifyingKey::from_bytes(&cert.public_key).map_err(|_| {
+                Error::BundleMalformed(format!("certificate {} has a bad key", cert.serial))
+            })?;
+            if key.is_weak() {
+                return Err(Error::BundleMalformed(format!(
+                    "certificate {} has a weak key",
+                    cert.serial
+                )));
+            }
+            if certificates
+                .insert(cert.serial.clone(), (cert, key))
+                .is_some()
+            {
+                return Err(Error::BundleMalformed(
+                    "duplicate certificate serial".into(),
+                ));
+            }
+        }
+        Ok(TrustStore {
+            province: anchor.province.clone(),
+            version: revocations.version,
+            certificates,
+            revoked: revocations
+                .revoked
+                .into_iter()
+                .map(|r| (r.serial.clone(), r))
+                .collect(),
+        })
+    }
+}
+
+/// A verified trust bundle, ready to check receipts offline.
+#[derive(Debug, Clone)]
+pub struct TrustStore {
+    pub province: ProvinceCode,
+    pub version: u64,
+    certificates: HashMap<String, (Certificate, VerifyingKey)>,
+    revoked: HashMap<String, Revocation>,
+}
+
+impl TrustStore {
+    pub fn certificate(&self, serial: &str) -> Option<&Certificate> {
+        self.certificates.get(serial).map(|(c, _)| c)
+    }
+
+    pub fn certificates(&self) -> impl Iterator<Item = &Certificate> {
+        self.certificates.values().map(|(c, _)| c)
+    }
+
+    pub fn revocation(&self, serial: &str) -> Option<&Revocation> {
+        self.revoked.get(serial)
+    }
+
+    /// The key of `serial` if it is a certificate of `role` for `subject` (any
+    /// subject when `None`), valid at `at` and not revoked.
+    pub(crate) fn key_for(
+        &self,
+        serial: &str,
+        role: CertificateRole,
+        subject: Option<&str>,
+        at: NaiveDateTime,
+    ) -> Result<&VerifyingKey, Error> {
+        let unknown = || match role {
+            CertificateRole::Issuer => Error::UnknownIssuer {
+                serial: serial.to_string(),
+            },
+            CertificateRole::Supervisor => Error::UnknownSupervisor {
+                serial: serial.to_string(),
+            },
+        };
+        let (cert, key) = self.certificates.get(serial).ok_or_else(unknown)?;
+        if cert.role != role || subject.is_some_and(|s| s != cert.subject_code) {
+            return Err(unknown());
+        }
+        if self.revoked.contains_key(serial) {
+            return Err(Error::CertificateRevoked {
+                serial: serial.to_string(),
+            });
+        }
+        let day = at.date();
+        if day < cert.valid_from || day > cert.valid_to {
+            return Err(Error::CertificateNotValidAt {
+                serial: serial.to_string(),
+                at,
+            });
+        }
+        Ok(key)
+    }
+}
