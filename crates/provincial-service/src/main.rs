@@ -1,1 +1,155 @@
-fn main() {}
+//! `provincial-service`: runs the reference provincial e-receipt service.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use provincial_service::{keys, Faults, Province, Service, ServiceConfig};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "The reference provincial fiscal e-receipt service (demo backend and test peer)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Address to listen on; port 0 picks a free port (printed at start).
+    #[arg(long, default_value = "127.0.0.1:8640")]
+    listen: String,
+    /// Province code: 330000 (Zhejiang) or 310000 (Shanghai).
+    #[arg(long, default_value = "330000")]
+    province: String,
+    /// Seed for keys and demo data.
+    #[arg(long, default_value_t = 20261127)]
+    seed: u64,
+    /// SQLite file of the service; in memory when absent.
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// Receipts generated for the demo citizen.
+    #[arg(long, default_value_t = 200)]
+    demo_receipts: usize,
+    /// Receipts generated for each other demo citizen.
+    #[arg(long, default_value_t = 20)]
+    other_receipts: usize,
+    /// Access token lifetime in seconds.
+    #[arg(long, default_value_t = 900)]
+    access_ttl: u64,
+    /// Mount /test/* endpoints (SMS codes, issuer revocation). Tests only.
+    #[arg(long)]
+    test_hooks: bool,
+    /// 查验 requests allowed per client address per minute.
+    #[arg(long, default_value_t = 30)]
+    check_per_minute: u32,
+    /// Fault injection: delay in ms added to receipts/changes responses.
+    #[arg(long, default_value_t = 0)]
+    fault_latency_ms: u64,
+    /// Fault injection: per mille of receipts/changes requests answered 503.
+    #[arg(long, default_value_t = 0)]
+    fault_5xx: u32,
+    /// Fault injection: per mille of receipts/changes bodies cut short.
+    #[arg(long, default_value_t = 0)]
+    fault_truncate: u32,
+    /// Fault injection: per mille of receipts served with a tampered signature.
+    #[arg(long, default_value_t = 0)]
+    fault_tamper: u32,
+    /// Fault injection: per mille of pages replayed or reordered.
+    #[arg(long, default_value_t = 0)]
+    fault_replay: u32,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the OpenAPI document and exit.
+    Openapi,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        println!("{}", provincial_service::api::openapi().to_pretty_json()?);
+        return Ok(());
+    }
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let province =
+        Province::known(&cli.province).context("unknown province; use 330000 or 310000")?;
+    let config = ServiceConfig {
+        province,
+        seed: cli.seed,
+        db_path: cli.db,
+        demo_receipts: cli.demo_receipts,
+        other_receipts: cli.other_receipts,
+        access_token_ttl: Duration::from_secs(cli.access_ttl),
+        refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+        test_hooks: cli.test_hooks,
+        verify_per_minute: cli.check_per_minute,
+        faults: Faults {
+            latency: Duration::from_millis(cli.fault_latency_ms),
+            error_per_mille: cli.fault_5xx,
+            truncate_per_mille: cli.fault_truncate,
+            tamper_per_mille: cli.fault_tamper,
+            replay_per_mille: cli.fault_replay,
+            seed: cli.seed,
+        },
+    };
+    let started = std::time::Instant::now();
+    let service = Service::build(config).await?;
+    let listener = tokio::net::TcpListener::bind(&cli.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", cli.listen))?;
+    let addr = listener.local_addr()?;
+    let state = &service.state;
+    let demo = &service.demo;
+    // The banner goes to stdout, for the person who started the demo; it names the
+    // demo citizen on purpose (demo data, not a real person).
+    println!(
+        "provincial service for {} ({}) listening on http://{addr}",
+        state.config.province.name, state.config.province.code
+    );
+    println!(
+        "  ready in {:.1}s with {} receipts ({} 冲红, {} 换开)",
+        started.elapsed().as_secs_f64(),
+        demo.receipts,
+        demo.reversed,
+        demo.exchanged
+    );
+    println!(
+        "  root key (pin this in the wallet): {}",
+        state.keys.root_public_base64()
+    );
+    println!(
+        "  demo citizen: {} {}",
+        demo.citizens[0].name, demo.citizens[0].id_number
+    );
+    println!(
+        "  demo issuer API key ({}): {}",
+        demo::first_issuer_code(state),
+        keys::issuer_api_key(state.config.seed, &demo::first_issuer_code(state))
+    );
+    if state.config.test_hooks {
+        println!("  test hooks on: GET /test/sms/{{id_number}} shows the last SMS code");
+    }
+    println!("  OpenAPI: http://{addr}/openapi.json");
+    service
+        .serve(listener, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+mod demo {
+    use provincial_service::AppState;
+
+    pub fn first_issuer_code(state: &AppState) -> String {
+        provincial_service::demo::issuers(state.config.seed, &state.config.province)[0]
+            .code
+            .clone()
+    }
+}

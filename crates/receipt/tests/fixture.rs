@@ -60,7 +60,7 @@ pub const ISSUER_CODE: &str = "331001000001";
 pub fn bundle(k: &Keys) -> TrustBundle {
     let mut old = certificate("ISS-OLD", CertificateRole::Issuer, ISSUER_CODE, &k.issuer);
     old.valid_to = date(2023, 6, 30);
-    let certs = vec![
+    let certs = [
         certificate("ISS-1", CertificateRole::Issuer, ISSUER_CODE, &k.issuer),
         certificate("ISS-2", CertificateRole::Issuer, "331001000002", &k.other),
         certificate("ISS-REV", CertificateRole::Issuer, ISSUER_CODE, &k.issuer),

@@ -1,0 +1,113 @@
+//! 查验: the public check of a receipt by its elements, rate-limited per address.
+
+use super::error::{ApiError, ApiResult, ErrorBody};
+use super::extract::Json;
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    /// 票据代码.
+    pub code: String,
+    /// 票据号码.
+    pub number: String,
+    /// 校验码.
+    pub check_code: String,
+    /// 金额合计 in fen; checked when given.
+    pub total: Option<i64>,
+    /// 开票日期; checked when given.
+    pub issued_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Valid,
+    /// 冲红.
+    Reversed,
+    /// 换开.
+    Exchanged,
+    /// Held by a reimbursement claim.
+    Claimed,
+    /// No receipt has these elements.
+    NotFound,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckResult {
+    pub status: CheckStatus,
+    /// The issuer's name when the receipt was found.
+    pub issuer_name: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+}
+
+#[utoipa::path(post, path = "/v1/check", tag = "check", request_body = CheckRequest,
+    responses((status = 200, body = CheckResult), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn check(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(req): Json<CheckRequest>,
+) -> ApiResult<Json<CheckResult>> {
+    admit(&state, peer)?;
+    let row: Option<(String, i64, String, String)> = sqlx::query_as(
+        "SELECT r.state, r.total_fen, r.issued_at, i.name FROM receipts r JOIN issuers i ON i.code = r.issuer_code
+         WHERE r.code = ? AND r.number = ? AND r.check_code = ?",
+    )
+    .bind(&req.code)
+    .bind(&req.number)
+    .bind(req.check_code.to_ascii_uppercase())
+    .fetch_optional(&state.db)
+    .await?;
+    let not_found = Json(CheckResult {
+        status: CheckStatus::NotFound,
+        issuer_name: None,
+        issued_on: None,
+    });
+    let Some((lifecycle, total, issued_at, issuer_name)) = row else {
+        return Ok(not_found);
+    };
+    let issued_on = issued_at
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    if req.total.is_some_and(|t| t != total) || req.issued_on.is_some_and(|d| Some(d) != issued_on)
+    {
+        return Ok(not_found);
+    }
+    let status = match lifecycle.as_str() {
+        "reversed" => CheckStatus::Reversed,
+        "exchanged" => CheckStatus::Exchanged,
+        "claimed" => CheckStatus::Claimed,
+        _ => CheckStatus::Valid,
+    };
+    Ok(Json(CheckResult {
+        status,
+        issuer_name: Some(issuer_name),
+        issued_on,
+    }))
+}
+
+/// A fixed one-minute window per client address.
+fn admit(state: &AppState, peer: SocketAddr) -> ApiResult<()> {
+    let mut windows = state.verify_window.lock().expect("rate lock");
+    let now = Instant::now();
+    let entry = windows.entry(peer.ip()).or_insert((now, 0));
+    if now.duration_since(entry.0) >= Duration::from_secs(60) {
+        *entry = (now, 0);
+    }
+    entry.1 += 1;
+    if entry.1 > state.config.verify_per_minute {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "check.rate_limited",
+            "too many checks; try again in a minute",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,247 @@
+//! A citizen's own receipts: the list since a cursor, one signed original, and the
+//! changes feed. Each query is bound to the authenticated citizen.
+
+use super::auth::Citizen;
+use super::error::{ApiError, ApiResult, ErrorBody};
+use super::extract::{Json, Path, Query};
+use crate::faults;
+use crate::state::AppState;
+use axum::extract::State;
+use chrono::NaiveDateTime;
+use piaojia_receipt::{
+    Lifecycle, ProvinceCode, ReceiptCode, ReceiptKey, ReceiptNumber, SignedOriginal,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use utoipa::{IntoParams, ToSchema};
+
+const DEFAULT_PAGE: i64 = 200;
+const MAX_PAGE: i64 = 1000;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// The `next_cursor` of the previous page; absent for the first page.
+    pub after: Option<String>,
+    /// Items per page, 1 to 1000 (default 200).
+    pub limit: Option<i64>,
+}
+
+impl PageQuery {
+    fn parse(&self) -> ApiResult<(i64, i64)> {
+        let after = match &self.after {
+            None => 0,
+            Some(text) => text
+                .parse::<i64>()
+                .ok()
+                .filter(|v| *v >= 0)
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "request.invalid_cursor",
+                        "the cursor is not one this service gave",
+                    )
+                })?,
+        };
+        let limit = self.limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(ApiError::bad_request(
+                "request.invalid_limit",
+                "limit must be between 1 and 1000",
+            ));
+        }
+        Ok((after, limit))
+    }
+}
+
+/// One receipt as served: its signed original and its current lifecycle.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptEntry {
+    /// Position in this citizen's list; pass the last one as `after`.
+    pub cursor: String,
+    #[schema(value_type = SignedOriginal)]
+    pub original: Box<RawValue>,
+    pub lifecycle: Lifecycle,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptPage {
+    pub items: Vec<ReceiptEntry>,
+    /// Where the next page starts; equal to `after` when nothing new came.
+    pub next_cursor: String,
+    pub has_more: bool,
+    /// Receipts after `next_cursor`, for progress.
+    pub remaining: i64,
+}
+
+type ReceiptRow = (i64, String, String, Option<String>, Option<String>);
+
+fn entry(state: &AppState, province: &ProvinceCode, row: ReceiptRow) -> ApiResult<ReceiptEntry> {
+    let (seq, state_text, original, linked_code, linked_number) = row;
+    let linked = match (linked_code, linked_number) {
+        (Some(c), Some(n)) => Some(ReceiptKey {
+            province: province.clone(),
+            code: ReceiptCode::new(c).map_err(corrupt)?,
+            number: ReceiptNumber::new(n).map_err(corrupt)?,
+        }),
+        _ => None,
+    };
+    let lifecycle = match (state_text.as_str(), linked) {
+        ("reversed", Some(by)) => Lifecycle::Reversed { by },
+        ("exchanged", Some(paper)) => Lifecycle::Exchanged { paper },
+        _ => Lifecycle::Normal,
+    };
+    let original = faults::maybe_tamper(&state.config.faults, seq, original);
+    Ok(ReceiptEntry {
+        cursor: seq.to_string(),
+        original: RawValue::from_string(original).map_err(corrupt)?,
+        lifecycle,
+    })
+}
+
+fn corrupt(e: impl std::fmt::Display) -> ApiError {
+    ApiError::from(crate::error::ServiceError::Corrupt(e.to_string()))
+}
+
+const ROW_COLUMNS: &str = "seq, state, original, linked_code, linked_number";
+
+#[utoipa::path(get, path = "/v1/receipts", tag = "receipts", params(PageQuery),
+    security(("citizen" = [])),
+    responses((status = 200, body = ReceiptPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<ReceiptPage>> {
+    let (after, limit) = q.parse()?;
+    let replay = faults::page_fault(&state.config.faults, after);
+    let rows: Vec<ReceiptRow> = match replay {
+        // The page before this one, served again as if it were new.
+        Some(faults::PageFault::Replay) => {
+            let mut rows: Vec<ReceiptRow> = sqlx::query_as(&format!(
+                "SELECT {ROW_COLUMNS} FROM receipts WHERE citizen_id = ? AND seq <= ? ORDER BY seq DESC LIMIT ?"
+            ))
+            .bind(citizen.id)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&state.db)
+            .await?;
+            rows.reverse();
+            rows
+        }
+        _ => {
+            sqlx::query_as(&format!(
+                "SELECT {ROW_COLUMNS} FROM receipts WHERE citizen_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+            ))
+            .bind(citizen.id)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&state.db)
+            .await?
+        }
+    };
+    let next = rows.last().map(|r| r.0).unwrap_or(after);
+    let remaining: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM receipts WHERE citizen_id = ? AND seq > ?")
+            .bind(citizen.id)
+            .bind(next)
+            .fetch_one(&state.db)
+            .await?;
+    let province = &state.config.province.code;
+    let mut items = rows
+        .into_iter()
+        .map(|r| entry(&state, province, r))
+        .collect::<ApiResult<Vec<_>>>()?;
+    if replay == Some(faults::PageFault::Reorder) {
+        items.reverse();
+    }
+    Ok(Json(ReceiptPage {
+        items,
+        next_cursor: next.to_string(),
+        has_more: remaining > 0,
+        remaining,
+    }))
+}
+
+#[utoipa::path(get, path = "/v1/receipts/{code}/{number}", tag = "receipts",
+    params(("code" = String, Path, description = "票据代码"), ("number" = String, Path, description = "票据号码")),
+    security(("citizen" = [])),
+    responses((status = 200, body = ReceiptEntry), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn fetch(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path((code, number)): Path<(String, String)>,
+) -> ApiResult<Json<ReceiptEntry>> {
+    // Someone else's receipt is "not found": the answer must not reveal that it exists.
+    let row: Option<ReceiptRow> = sqlx::query_as(&format!(
+        "SELECT {ROW_COLUMNS} FROM receipts WHERE citizen_id = ? AND code = ? AND number = ?"
+    ))
+    .bind(citizen.id)
+    .bind(&code)
+    .bind(&number)
+    .fetch_optional(&state.db)
+    .await?;
+    let row = row.ok_or_else(|| ApiError::not_found("receipt.not_found", "no such receipt"))?;
+    Ok(Json(entry(&state, &state.config.province.code, row)?))
+}
+
+/// A lifecycle change of one of the citizen's receipts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeEvent {
+    pub cursor: String,
+    pub receipt: ReceiptKey,
+    pub lifecycle: Lifecycle,
+    pub at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangePage {
+    pub events: Vec<ChangeEvent>,
+    pub next_cursor: String,
+    pub has_more: bool,
+}
+
+#[utoipa::path(get, path = "/v1/changes", tag = "receipts", params(PageQuery),
+    security(("citizen" = [])),
+    responses((status = 200, body = ChangePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn changes(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<ChangePage>> {
+    let (after, limit) = q.parse()?;
+    let rows: Vec<(i64, String, String, String, NaiveDateTime)> = sqlx::query_as(
+        "SELECT seq, code, number, lifecycle, at FROM events WHERE citizen_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+    )
+    .bind(citizen.id)
+    .bind(after)
+    .bind(limit + 1)
+    .fetch_all(&state.db)
+    .await?;
+    let has_more = rows.len() as i64 > limit;
+    let province = &state.config.province.code;
+    let events = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|(seq, code, number, lifecycle, at)| {
+            Ok(ChangeEvent {
+                cursor: seq.to_string(),
+                receipt: ReceiptKey {
+                    province: province.clone(),
+                    code: ReceiptCode::new(code).map_err(corrupt)?,
+                    number: ReceiptNumber::new(number).map_err(corrupt)?,
+                },
+                lifecycle: serde_json::from_str(&lifecycle).map_err(corrupt)?,
+                at,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let next_cursor = events
+        .last()
+        .map(|e| e.cursor.clone())
+        .unwrap_or_else(|| after.to_string());
+    Ok(Json(ChangePage {
+        events,
+        next_cursor,
+        has_more,
+    }))
+}

@@ -1,0 +1,102 @@
+//! How a service instance is set up: its province, its demo data, its test switches.
+
+use piaojia_receipt::ProvinceCode;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A province this service speaks for.
+#[derive(Debug, Clone)]
+pub struct Province {
+    pub code: ProvinceCode,
+    /// 浙江省.
+    pub name: String,
+    /// Two-digit prefix of receipt codes, e.g. "33".
+    pub prefix: String,
+}
+
+impl Province {
+    pub fn zhejiang() -> Province {
+        Province::known("330000").expect("Zhejiang is known")
+    }
+
+    /// The provinces the demo generator has data for.
+    pub fn known(code: &str) -> Option<Province> {
+        let name = match code {
+            "330000" => "浙江省",
+            "310000" => "上海市",
+            _ => return None,
+        };
+        Some(Province {
+            code: ProvinceCode::new(code).ok()?,
+            name: name.to_string(),
+            prefix: code[..2].to_string(),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    pub province: Province,
+    /// Seed for all keys and demo data: the same seed gives the same service.
+    pub seed: u64,
+    /// SQLite file; `None` keeps everything in memory.
+    pub db_path: Option<PathBuf>,
+    /// Receipts generated for the demo citizen at start.
+    pub demo_receipts: usize,
+    /// Receipts generated for each other demo citizen.
+    pub other_receipts: usize,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// Exposes /test/* endpoints (SMS codes). Never on in a real deployment.
+    pub test_hooks: bool,
+    /// 查验 requests allowed per client address per minute.
+    pub verify_per_minute: u32,
+    pub faults: Faults,
+}
+
+impl ServiceConfig {
+    /// A small Zhejiang service for tests and demos.
+    pub fn demo() -> ServiceConfig {
+        ServiceConfig {
+            province: Province::zhejiang(),
+            seed: 20261127,
+            db_path: None,
+            demo_receipts: 200,
+            other_receipts: 20,
+            access_token_ttl: Duration::from_secs(15 * 60),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            test_hooks: false,
+            verify_per_minute: 30,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// Fault injection for tests; everything is off by default. Rates are per mille.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Added to every receipts and changes response.
+    pub latency: Duration,
+    /// Share of receipts/changes requests answered with a 503.
+    pub error_per_mille: u32,
+    /// Share of receipts/changes responses whose body is cut short.
+    pub truncate_per_mille: u32,
+    /// Share of receipts whose issuer signature is served with a flipped bit. The
+    /// choice is fixed per receipt, so a tampered receipt stays tampered.
+    pub tamper_per_mille: u32,
+    /// Share of receipt pages answered with the previous page again (replayed) or
+    /// with their items in reverse order (reordered).
+    pub replay_per_mille: u32,
+    /// Seed of the fault dice, for reproducible runs.
+    pub seed: u64,
+}
+
+impl Faults {
+    pub fn any(&self) -> bool {
+        !self.latency.is_zero()
+            || self.error_per_mille > 0
+            || self.truncate_per_mille > 0
+            || self.tamper_per_mille > 0
+            || self.replay_per_mille > 0
+    }
+}

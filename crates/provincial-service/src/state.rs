@@ -1,0 +1,123 @@
+//! What every handler shares.
+
+use crate::config::ServiceConfig;
+use crate::error::ServiceError;
+use crate::keys::ServiceKeys;
+use crate::store;
+use piaojia_receipt::{
+    Certificate, CertificateRole, Revocation, RevocationList, RootSigned, TrustBundle,
+    CERTIFICATE_FORMAT, REVOCATIONS_FORMAT,
+};
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+pub struct Inner {
+    pub config: ServiceConfig,
+    pub keys: ServiceKeys,
+    pub db: SqlitePool,
+    pub bundle: RwLock<Arc<TrustBundle>>,
+    /// 查验 requests per client address in the current minute.
+    pub verify_window: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub async fn new(config: ServiceConfig, db: SqlitePool) -> Result<AppState, ServiceError> {
+        let keys = ServiceKeys::derive(config.seed, &config.province);
+        let placeholder = TrustBundle {
+            province: config.province.code.clone(),
+            version: 0,
+            certificates: vec![],
+            revocations: RootSigned {
+                body: vec![],
+                signature: [0; 64],
+            },
+        };
+        let state = AppState(Arc::new(Inner {
+            config,
+            keys,
+            db,
+            bundle: RwLock::new(Arc::new(placeholder)),
+            verify_window: Mutex::new(HashMap::new()),
+        }));
+        Ok(state)
+    }
+
+    /// Re-signs the trust bundle from the issuers table; the version goes up by one.
+    pub async fn republish_bundle(&self) -> Result<(), ServiceError> {
+        let province = &self.config.province;
+        let issuers = store::all_issuers(&self.db).await?;
+        let valid_from = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let valid_to = chrono::NaiveDate::from_ymd_opt(2035, 12, 31).unwrap();
+        let mut certificates = vec![RootSigned::sign(
+            &Certificate {
+                format: CERTIFICATE_FORMAT.into(),
+                province: province.code.clone(),
+                serial: self.keys.supervisor_serial.clone(),
+                role: CertificateRole::Supervisor,
+                subject_code: format!("{}-CZT", province.code),
+                subject_name: format!("{}财政厅", province.name),
+                public_key: self.keys.supervisor.verifying_key().to_bytes(),
+                valid_from,
+                valid_to,
+            },
+            &self.keys.root,
+        )];
+        let mut revoked = Vec::new();
+        for (issuer, revoked_at) in &issuers {
+            certificates.push(RootSigned::sign(
+                &Certificate {
+                    format: CERTIFICATE_FORMAT.into(),
+                    province: province.code.clone(),
+                    serial: issuer.cert_serial.clone(),
+                    role: CertificateRole::Issuer,
+                    subject_code: issuer.code.clone(),
+                    subject_name: issuer.name.clone(),
+                    public_key: issuer.key.verifying_key().to_bytes(),
+                    valid_from,
+                    valid_to,
+                },
+                &self.keys.root,
+            ));
+            if let Some(at) = revoked_at {
+                revoked.push(Revocation {
+                    serial: issuer.cert_serial.clone(),
+                    revoked_at: *at,
+                    reason: "revoked by the fiscal department".into(),
+                });
+            }
+        }
+        let mut current = self.bundle.write().expect("bundle lock");
+        let version = current.version + 1;
+        let list = RevocationList {
+            format: REVOCATIONS_FORMAT.into(),
+            province: province.code.clone(),
+            version,
+            issued_at: chrono::Local::now().naive_local(),
+            revoked,
+        };
+        *current = Arc::new(TrustBundle {
+            province: province.code.clone(),
+            version,
+            certificates,
+            revocations: RootSigned::sign(&list, &self.keys.root),
+        });
+        Ok(())
+    }
+
+    pub fn bundle(&self) -> Arc<TrustBundle> {
+        self.bundle.read().expect("bundle lock").clone()
+    }
+}

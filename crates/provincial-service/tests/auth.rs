@@ -1,0 +1,152 @@
+use crate::support::*;
+use provincial_service::ServiceConfig;
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn login_with_the_sms_code_gives_tokens() {
+    let s = start().await;
+    let pair = s.login(0).await;
+    assert!(pair["access_token"].as_str().unwrap().starts_with("pja_"));
+    assert!(pair["refresh_token"].as_str().unwrap().starts_with("pjr_"));
+    assert_eq!(pair["name"], "王䶮");
+    let (status, _) = s
+        .get(
+            "/v1/receipts?limit=1",
+            pair["access_token"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_wrong_code_is_refused_and_the_code_dies_after_five_tries() {
+    let s = start().await;
+    let id = s.citizen_id(1);
+    let code = s.sms_code(&id).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        let (status, body) = s
+            .post(
+                "/v1/auth/login",
+                json!({ "id_number": id, "sms_code": wrong }),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("auth.invalid_code"))
+        );
+    }
+    let (status, _) = s
+        .post(
+            "/v1/auth/login",
+            json!({ "id_number": id, "sms_code": code }),
+        )
+        .await;
+    assert_eq!(
+        status, 401,
+        "the right code after five wrong ones must fail"
+    );
+}
+
+#[tokio::test]
+async fn a_code_works_once() {
+    let s = start().await;
+    let id = s.citizen_id(2);
+    let code = s.sms_code(&id).await;
+    let (first, _) = s
+        .post(
+            "/v1/auth/login",
+            json!({ "id_number": id, "sms_code": code }),
+        )
+        .await;
+    let (second, _) = s
+        .post(
+            "/v1/auth/login",
+            json!({ "id_number": id, "sms_code": code }),
+        )
+        .await;
+    assert_eq!((first, second), (200, 401));
+}
+
+#[tokio::test]
+async fn unknown_id_numbers_look_the_same_and_get_no_code() {
+    let s = start().await;
+    let (status, body) = s
+        .post("/v1/auth/sms", json!({ "id_number": "110101190001011237" }))
+        .await;
+    assert_eq!(status, 202);
+    assert_eq!(body["expires_in"], 300);
+    let (status, _) = s.get("/test/sms/110101190001011237", "").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_reused_refresh_token_revokes_the_family() {
+    let s = start().await;
+    let first = s.login(0).await;
+    let r1 = first["refresh_token"].as_str().unwrap();
+    let (status, second) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": r1 }))
+        .await;
+    assert_eq!(status, 200);
+    let r2 = second["refresh_token"].as_str().unwrap();
+    assert_ne!(r1, r2);
+    let (status, body) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": r1 }))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("auth.token_reused"))
+    );
+    // The reuse revoked the family: the newer refresh token is dead too.
+    let (status, _) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": r2 }))
+        .await;
+    assert_eq!(status, 401);
+    let (status, _) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": "pjr_forged" }))
+        .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn expired_access_tokens_are_refused() {
+    let s = start_with(ServiceConfig {
+        access_token_ttl: Duration::from_secs(1),
+        ..config()
+    })
+    .await;
+    let token = s.access_token(0).await;
+    assert_eq!(s.get("/v1/receipts?limit=1", &token).await.0, 200);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (status, body) = s.get("/v1/receipts?limit=1", &token).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("auth.expired_token"))
+    );
+}
+
+#[tokio::test]
+async fn missing_bad_and_refresh_tokens_do_not_open_receipts() {
+    let s = start().await;
+    let pair = s.login(0).await;
+    let response = s.http.get(s.url("/v1/receipts")).send().await.unwrap();
+    let (status, body) = read(response).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("auth.missing_token"))
+    );
+    for token in [
+        "garbage",
+        "pja_0000",
+        pair["refresh_token"].as_str().unwrap(),
+    ] {
+        let (status, body) = s.get("/v1/receipts", token).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("auth.invalid_token")),
+            "{token}"
+        );
+    }
+}

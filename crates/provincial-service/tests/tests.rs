@@ -1,0 +1,22 @@
+//! Integration tests of the reference service over real HTTP on 127.0.0.1:0.
+
+/// Login, SMS codes, token expiry, refresh rotation and reuse.
+mod auth;
+/// Bad input answers a 4xx with a JSON code, never a 500.
+mod bad_input;
+/// 查验 by the receipt's elements, and its rate limit.
+mod check;
+/// Fault injection switches.
+mod faults;
+/// Each citizen reads only their own receipts and changes.
+mod isolation;
+/// Issuing, reversing (冲红) and exchanging (换开) while wallets are connected.
+mod issuer;
+/// The committed OpenAPI document matches the served one.
+mod openapi;
+/// Paging: stable, resumable, and every served receipt verifies.
+mod receipts;
+/// Starting a service and logging in as a demo citizen.
+mod support;
+/// The trust bundle and issuer revocation.
+mod trust;
