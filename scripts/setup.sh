@@ -25,5 +25,5 @@ need_rust() {
 }
 
 # Build essentials; SQLCipher is built from source against the system OpenSSL.
-need_debs build-essential pkg-config libssl-dev ca-certificates curl
+need_debs build-essential pkg-config libssl-dev libdbus-1-dev ca-certificates curl
 need_rust

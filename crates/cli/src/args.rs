@@ -1,0 +1,136 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// The demo service's province root key (seed 20261127), pinned by default so that
+/// `piaojia login` works against `scripts/run.sh` out of the box.
+pub const DEMO_ROOT_KEY: &str = "9JxCJX/24k37siC5qro3CzffnYsA0vMuTWJiJCTUXQU=";
+
+#[derive(Parser)]
+#[command(
+    name = "piaojia",
+    version,
+    about = "票夹: your fiscal e-receipts, verified and encrypted"
+)]
+pub struct Cli {
+    /// The wallet folder.
+    #[arg(long, env = "PIAOJIA_WALLET", global = true, default_value_os_t = default_wallet_dir())]
+    pub wallet: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Use a passphrase instead of the OS keyring (read from PIAOJIA_PASSPHRASE).
+    #[arg(long, global = true)]
+    pub passphrase: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn default_wallet_dir() -> PathBuf {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    home.join(".local/share/piaojia")
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Log in to a provincial service with your ID number and an SMS code.
+    Login(LoginArgs),
+    /// Pull new receipts and changes from every account (or one).
+    Sync {
+        #[arg(long)]
+        account: Option<i64>,
+    },
+    /// Search receipts.
+    Search(SearchArgs),
+    /// Show one receipt: by id, or as CODE-NUMBER.
+    Show { receipt: String },
+    /// Verify a stored receipt, a signed-original file, or the elements online (查验).
+    Verify(VerifyArgs),
+    /// Key mode, accounts, counts, last sync, quarantine.
+    Status,
+    /// Receipts that failed verification, with the reason.
+    Quarantine,
+}
+
+#[derive(Args)]
+pub struct LoginArgs {
+    /// The provincial service.
+    #[arg(long, default_value = "http://127.0.0.1:8640")]
+    pub service: String,
+    /// Province code (330000 Zhejiang, 310000 Shanghai).
+    #[arg(long, default_value = "330000")]
+    pub province: String,
+    /// The province's root public key (base64) to pin. Defaults to the demo's.
+    #[arg(long, default_value = DEMO_ROOT_KEY)]
+    pub root_key: String,
+    /// Your ID number (身份证号).
+    #[arg(long)]
+    pub id: String,
+    /// The SMS code; without it one is requested and read from standard input.
+    #[arg(long)]
+    pub code: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SearchArgs {
+    /// Words to find (issuer, payer, items, remarks); all must match.
+    pub text: Vec<String>,
+    /// From this date (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Up to and including this date.
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
+    /// At least this many yuan (e.g. 12.50).
+    #[arg(long)]
+    pub min: Option<String>,
+    /// At most this many yuan.
+    #[arg(long)]
+    pub max: Option<String>,
+    /// medical_outpatient, medical_inpatient, education, donation, administrative_fee, other.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Issuer code.
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// valid, reversed, exchanged, claimed, unclaimed.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// date-desc (default), date-asc, amount-desc, amount-asc.
+    #[arg(long, default_value = "date-desc")]
+    pub sort: String,
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// A stored receipt: id or CODE-NUMBER.
+    #[arg(long, conflicts_with_all = ["file", "online"])]
+    pub receipt: Option<String>,
+    /// A signed-original file (JSON envelope).
+    #[arg(long, conflicts_with = "online")]
+    pub file: Option<PathBuf>,
+    /// Ask the service (查验) with the elements below.
+    #[arg(long, requires_all = ["code", "number", "check_code"])]
+    pub online: bool,
+    #[arg(long, default_value = "http://127.0.0.1:8640")]
+    pub service: String,
+    #[arg(long)]
+    pub code: Option<String>,
+    #[arg(long)]
+    pub number: Option<String>,
+    #[arg(long)]
+    pub check_code: Option<String>,
+    /// The total in yuan, checked when given.
+    #[arg(long)]
+    pub total: Option<String>,
+    /// The issue date, checked when given.
+    #[arg(long)]
+    pub date: Option<chrono::NaiveDate>,
+}

@@ -1,0 +1,47 @@
+//! Exit codes, stable for scripts:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | done |
+//! | 1 | any other error |
+//! | 2 | wrong usage (bad arguments) |
+//! | 3 | the wallet cannot be opened: wrong key or passphrase, keyring unreachable, key missing |
+//! | 4 | not logged in, or the login was refused |
+//! | 5 | the provincial service is unreachable or answered with an error |
+//! | 6 | verification failed: the receipt is not valid |
+//! | 7 | not found |
+
+use piaojia_wallet::WalletError;
+
+pub const OK: i32 = 0;
+pub const OTHER: i32 = 1;
+pub const USAGE: i32 = 2;
+pub const LOCKED: i32 = 3;
+pub const AUTH: i32 = 4;
+pub const SERVICE: i32 = 5;
+pub const INVALID_RECEIPT: i32 = 6;
+pub const NOT_FOUND: i32 = 7;
+
+pub fn code_for(error: &anyhow::Error) -> i32 {
+    match error.downcast_ref::<WalletError>() {
+        Some(
+            WalletError::WrongKey
+            | WalletError::KeyringUnavailable(_)
+            | WalletError::KeyMissing
+            | WalletError::PassphraseRequired,
+        ) => LOCKED,
+        Some(WalletError::NotLoggedIn { .. } | WalletError::AuthFailed(_)) => AUTH,
+        Some(
+            WalletError::ServiceUnavailable { .. }
+            | WalletError::Service { .. }
+            | WalletError::Protocol(_),
+        ) => SERVICE,
+        Some(WalletError::Receipt(_)) => INVALID_RECEIPT,
+        Some(WalletError::NotFound(_)) => NOT_FOUND,
+        Some(WalletError::Invalid(_)) => USAGE,
+        _ => match error.downcast_ref::<piaojia_receipt::Error>() {
+            Some(_) => INVALID_RECEIPT,
+            None => OTHER,
+        },
+    }
+}

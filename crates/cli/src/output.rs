@@ -1,0 +1,281 @@
+//! Human and JSON output. Human text goes to stdout; progress and errors to stderr.
+
+use piaojia_receipt::{Fen, Receipt};
+use piaojia_wallet::{
+    Account, CheckResult, Quarantined, ReceiptDetail, SearchResult, Status, SyncPhase,
+    SyncProgress, SyncReport,
+};
+use serde::Serialize;
+use std::io::Write;
+
+fn print_json<T: Serialize + ?Sized>(value: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("serialises")
+    );
+}
+
+pub fn error(error: &anyhow::Error, json: bool) {
+    let code = error
+        .downcast_ref::<piaojia_wallet::WalletError>()
+        .map(|e| e.code())
+        .unwrap_or("error");
+    if json {
+        print_json(
+            &serde_json::json!({ "error": { "code": code, "message": format!("{error:#}") } }),
+        );
+    } else {
+        eprintln!("piaojia: {error:#}");
+    }
+}
+
+pub fn account(account: &Account, json: bool) {
+    if json {
+        return print_json(account);
+    }
+    println!(
+        "logged in to {} as {} ({}), account {}",
+        account.province,
+        account.display_name.as_deref().unwrap_or("?"),
+        account.id_masked,
+        account.id
+    );
+}
+
+/// A one-line progress bar on stderr, redrawn in place.
+pub struct ProgressBar {
+    visible: bool,
+    last: Option<std::time::Instant>,
+}
+
+impl ProgressBar {
+    pub fn new(visible: bool) -> ProgressBar {
+        ProgressBar {
+            visible,
+            last: None,
+        }
+    }
+
+    pub fn update(&mut self, p: SyncProgress) {
+        if !self.visible || self.last.is_some_and(|t| t.elapsed().as_millis() < 100) {
+            return;
+        }
+        self.last = Some(std::time::Instant::now());
+        let width = 30usize;
+        let filled = if p.total == 0 {
+            width
+        } else {
+            (p.done as usize * width / p.total as usize).min(width)
+        };
+        let phase = match p.phase {
+            SyncPhase::Receipts => "receipts",
+            SyncPhase::Changes => "changes ",
+        };
+        eprint!(
+            "\r{phase} [{}{}] {}/{}",
+            "#".repeat(filled),
+            ".".repeat(width - filled),
+            p.done,
+            p.total
+        );
+        std::io::stderr().flush().ok();
+    }
+
+    pub fn finish(&self) {
+        if self.visible && self.last.is_some() {
+            eprintln!();
+        }
+    }
+}
+
+pub fn sync_reports(reports: &[(Account, SyncReport)], json: bool) {
+    if json {
+        let list: Vec<_> = reports
+            .iter()
+            .map(|(a, r)| serde_json::json!({ "account": a, "report": r }))
+            .collect();
+        return print_json(&list);
+    }
+    for (account, r) in reports {
+        println!(
+            "{} {}: {} new, {} already held, {} quarantined, {} changes (trust bundle v{})",
+            account.province,
+            account.id_masked,
+            r.new_receipts,
+            r.already_held,
+            r.quarantined,
+            r.changes_applied,
+            r.bundle_version
+        );
+    }
+}
+
+fn state_mark(lifecycle: &str, is_red: bool) -> &'static str {
+    match (lifecycle, is_red) {
+        (_, true) => " [红字]",
+        ("reversed", _) => " [冲红]",
+        ("exchanged", _) => " [换开]",
+        _ => "",
+    }
+}
+
+pub fn search(result: &SearchResult, json: bool) {
+    if json {
+        return print_json(result);
+    }
+    for r in &result.items {
+        println!(
+            "{:>6}  {}  {:>12}  {}-{}  {}{}",
+            r.id,
+            r.issued_at.format("%Y-%m-%d"),
+            Fen(r.total).to_string(),
+            r.code,
+            r.number,
+            r.issuer_name,
+            state_mark(&r.lifecycle, r.is_red)
+        );
+    }
+    println!("{} receipts, total ¥{}", result.count, Fen(result.sum_fen));
+}
+
+pub fn detail(d: &ReceiptDetail, json: bool) {
+    if json {
+        return print_json(d);
+    }
+    let r = &d.receipt;
+    println!("{}", r.name);
+    println!(
+        "票据代码 {}  票据号码 {}  校验码 {}  开票日期 {}",
+        r.code,
+        r.number,
+        r.check_code,
+        r.issued_at.format("%Y-%m-%d %H:%M")
+    );
+    println!("交款人 {}    收款单位 {}", r.payer.name, r.issuer.name);
+    for item in &r.items {
+        println!(
+            "  {} {}  {} {}  {:>12}",
+            item.code,
+            item.name,
+            item.quantity,
+            item.unit,
+            item.amount.to_string()
+        );
+    }
+    println!("合计 {}（{}）", r.total, r.total_in_words);
+    if let Some(m) = &r.medical {
+        let p = &m.payments;
+        println!(
+            "医保统筹 {}  个人账户 {}  其他 {}  现金 {}  自付 {}  自费 {}",
+            p.fund, p.personal_account, p.other, p.cash, p.self_pay, p.self_expense
+        );
+    }
+    if !r.detail_list.is_empty() {
+        println!("清单 {} 项", r.detail_list.len());
+    }
+    match d.lifecycle.as_str() {
+        "reversed" => println!(
+            "已冲红（红字票据 {}-{}）",
+            d.linked_code.as_deref().unwrap_or("?"),
+            d.linked_number.as_deref().unwrap_or("?")
+        ),
+        "exchanged" => println!(
+            "已换开纸质票据 {}-{}",
+            d.linked_code.as_deref().unwrap_or("?"),
+            d.linked_number.as_deref().unwrap_or("?")
+        ),
+        _ => {}
+    }
+    println!(
+        "验证通过 {}（信任包 v{}）  SHA-256 {}",
+        d.verified_at.format("%Y-%m-%d %H:%M"),
+        d.bundle_version,
+        d.document_sha256
+    );
+}
+
+pub fn verified(r: &Receipt, json: bool) {
+    if json {
+        return print_json(
+            &serde_json::json!({ "valid": true, "receipt": r.key(), "issuer": r.issuer.name, "total": r.total }),
+        );
+    }
+    println!(
+        "valid: {}-{} from {}, {} yuan; both signatures and certificates check out",
+        r.code, r.number, r.issuer.name, r.total
+    );
+}
+
+pub fn rejected(e: &piaojia_receipt::Error, json: bool) {
+    if json {
+        return print_json(
+            &serde_json::json!({ "valid": false, "code": e.code(), "reason": e.to_string() }),
+        );
+    }
+    println!("NOT valid: {e} ({})", e.code());
+}
+
+pub fn checked(result: &CheckResult, json: bool) {
+    if json {
+        return print_json(result);
+    }
+    let word = match result.status.as_str() {
+        "valid" => "valid (正常)",
+        "reversed" => "reversed (已冲红)",
+        "exchanged" => "exchanged for paper (已换开)",
+        "claimed" => "already claimed (已报销)",
+        _ => "not found: no receipt has these elements",
+    };
+    println!(
+        "{word}{}",
+        result
+            .issuer_name
+            .as_deref()
+            .map(|n| format!(" — {n}"))
+            .unwrap_or_default()
+    );
+}
+
+pub fn status(s: &Status, json: bool) {
+    if json {
+        return print_json(s);
+    }
+    let mode = match s.key_mode {
+        piaojia_wallet::KeyMode::Keyring => "OS keyring",
+        piaojia_wallet::KeyMode::Passphrase => "passphrase",
+    };
+    println!("key: {mode}");
+    println!(
+        "receipts: {} (total ¥{}), quarantined: {}",
+        s.receipts,
+        Fen(s.total_fen),
+        s.quarantined
+    );
+    for a in &s.accounts {
+        let last = a
+            .last_sync_at
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "never".into());
+        println!(
+            "account {}: {} {} at {} (last sync {last})",
+            a.id, a.province, a.id_masked, a.service_url
+        );
+    }
+}
+
+pub fn quarantine(items: &[Quarantined], json: bool) {
+    if json {
+        return print_json(items);
+    }
+    for q in items {
+        println!(
+            "{:>5}  {}-{}  {}  {}",
+            q.id,
+            q.code.as_deref().unwrap_or("?"),
+            q.number.as_deref().unwrap_or("?"),
+            q.reason_code,
+            q.reason
+        );
+    }
+    println!("{} in quarantine", items.len());
+}

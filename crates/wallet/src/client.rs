@@ -1,0 +1,288 @@
+//! The provincial service's API as the wallet uses it: JSON over HTTP, with bounded
+//! exponential backoff on 5xx answers, timeouts, dropped connections and bodies that
+//! do not parse (a truncated body is as good as no answer).
+
+use crate::error::{Result, WalletError};
+use crate::secret::SecretString;
+use chrono::NaiveDateTime;
+use piaojia_receipt::{Lifecycle, ReceiptKey, TrustBundle};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    pub request_timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> RetryPolicy {
+        RetryPolicy {
+            attempts: 6,
+            first_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub name: String,
+}
+
+/// One receipt as served; the original is parsed on its own so that one bad item
+/// does not spoil its page.
+#[derive(Deserialize)]
+pub struct Entry {
+    pub cursor: String,
+    pub original: Box<RawValue>,
+    pub lifecycle: Lifecycle,
+}
+
+#[derive(Deserialize)]
+pub struct ReceiptPage {
+    pub items: Vec<Entry>,
+    pub next_cursor: String,
+    pub has_more: bool,
+    pub remaining: i64,
+}
+
+#[derive(Deserialize)]
+pub struct ChangeEvent {
+    pub cursor: String,
+    pub receipt: ReceiptKey,
+    pub lifecycle: Lifecycle,
+    pub at: NaiveDateTime,
+}
+
+#[derive(Deserialize)]
+pub struct ChangePage {
+    pub events: Vec<ChangeEvent>,
+    pub next_cursor: String,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+pub struct CheckResult {
+    pub status: String,
+    pub issuer_name: Option<String>,
+    pub issued_on: Option<chrono::NaiveDate>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: String,
+    message: String,
+}
+
+/// A client for one service.
+#[derive(Clone)]
+pub struct ServiceClient {
+    base: String,
+    http: reqwest::Client,
+    retry: RetryPolicy,
+}
+
+enum Failure {
+    /// Worth another try: 5xx, 429, timeouts, connection errors, unreadable bodies.
+    Transient(String),
+    Final(WalletError),
+}
+
+impl ServiceClient {
+    pub fn new(base_url: &str, retry: RetryPolicy) -> Result<ServiceClient> {
+        let base = base_url.trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(WalletError::Invalid(
+                "the service URL must start with http:// or https://".into(),
+            ));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(retry.request_timeout)
+            .build()
+            .map_err(|e| WalletError::Invalid(format!("HTTP client: {e}")))?;
+        Ok(ServiceClient { base, http, retry })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub async fn send_sms(&self, id_number: &str) -> Result<()> {
+        self.call::<serde_json::Value>(
+            reqwest::Method::POST,
+            "/v1/auth/sms",
+            None,
+            Some(serde_json::json!({ "id_number": id_number })),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn login(&self, id_number: &str, sms_code: &str) -> Result<TokenPair> {
+        let body = serde_json::json!({ "id_number": id_number, "sms_code": sms_code });
+        self.call(reqwest::Method::POST, "/v1/auth/login", None, Some(body))
+            .await
+            .map_err(auth_error)
+    }
+
+    pub async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenPair> {
+        let body = serde_json::json!({ "refresh_token": refresh_token.expose() });
+        self.call(reqwest::Method::POST, "/v1/auth/refresh", None, Some(body))
+            .await
+            .map_err(auth_error)
+    }
+
+    pub async fn trust_bundle(&self) -> Result<TrustBundle> {
+        self.call(reqwest::Method::GET, "/v1/trust-bundle", None, None)
+            .await
+    }
+
+    pub async fn receipts(
+        &self,
+        token: &SecretString,
+        after: &str,
+        limit: u32,
+    ) -> Result<ReceiptPage> {
+        let path = page_path("/v1/receipts", after, limit);
+        self.call(reqwest::Method::GET, &path, Some(token), None)
+            .await
+    }
+
+    pub async fn changes(
+        &self,
+        token: &SecretString,
+        after: &str,
+        limit: u32,
+    ) -> Result<ChangePage> {
+        let path = page_path("/v1/changes", after, limit);
+        self.call(reqwest::Method::GET, &path, Some(token), None)
+            .await
+    }
+
+    /// 查验 by the five elements.
+    pub async fn check(&self, elements: &serde_json::Value) -> Result<CheckResult> {
+        self.call(
+            reqwest::Method::POST,
+            "/v1/check",
+            None,
+            Some(elements.clone()),
+        )
+        .await
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&SecretString>,
+        body: Option<serde_json::Value>,
+    ) -> Result<T> {
+        let mut delay = self.retry.first_delay;
+        let mut last = String::new();
+        for attempt in 1..=self.retry.attempts {
+            match self.once(method.clone(), path, token, body.as_ref()).await {
+                Ok(value) => return Ok(value),
+                Err(Failure::Final(e)) => return Err(e),
+                Err(Failure::Transient(detail)) => {
+                    tracing::warn!(attempt, %detail, "service call failed; retrying");
+                    last = detail;
+                }
+            }
+            if attempt < self.retry.attempts {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(self.retry.max_delay);
+            }
+        }
+        Err(WalletError::ServiceUnavailable {
+            attempts: self.retry.attempts,
+            detail: last,
+        })
+    }
+
+    async fn once<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&SecretString>,
+        body: Option<&serde_json::Value>,
+    ) -> std::result::Result<T, Failure> {
+        let mut request = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token.expose());
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        // Error texts from reqwest carry the URL (no secrets: tokens go in headers).
+        let response = request
+            .send()
+            .await
+            .map_err(|e| Failure::Transient(e.without_url().to_string()))?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Failure::Transient(e.without_url().to_string()))?;
+        if status.is_server_error() || status.as_u16() == 429 {
+            return Err(Failure::Transient(format!("HTTP {status}")));
+        }
+        if !status.is_success() {
+            let (code, message) = match serde_json::from_slice::<ErrorBody>(&bytes) {
+                Ok(e) => (e.code, e.message),
+                Err(_) => ("unknown".to_string(), String::new()),
+            };
+            return Err(Failure::Final(WalletError::Service {
+                status: status.as_u16(),
+                code,
+                message,
+            }));
+        }
+        serde_json::from_slice(&bytes)
+            .map_err(|e| Failure::Transient(format!("unreadable answer: {e}")))
+    }
+}
+
+fn page_path(base: &str, after: &str, limit: u32) -> String {
+    if after.is_empty() {
+        format!("{base}?limit={limit}")
+    } else {
+        format!("{base}?limit={limit}&after={}", percent_encode(after))
+    }
+}
+
+/// A cursor is the service's text: encode it so that it cannot add parameters.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn auth_error(error: WalletError) -> WalletError {
+    match error {
+        WalletError::Service {
+            status: 401,
+            message,
+            ..
+        } => WalletError::AuthFailed(message),
+        other => other,
+    }
+}
+
+/// Whether an error means the access token is no longer accepted.
+pub fn is_unauthorized(error: &WalletError) -> bool {
+    matches!(error, WalletError::Service { status: 401, .. })
+}

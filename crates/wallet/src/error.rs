@@ -1,0 +1,67 @@
+//! The wallet's one error type. Each variant has a stable code for the UI and the
+//! CLI's exit status; messages never carry personal data or secrets.
+
+#[derive(Debug, thiserror::Error)]
+pub enum WalletError {
+    #[error("wrong key, or this file is not a Piaojia wallet")]
+    WrongKey,
+    #[error("the OS keyring is not reachable: {0}")]
+    KeyringUnavailable(String),
+    #[error("the wallet's key is missing from the OS keyring; restore from a backup or use the recovery key")]
+    KeyMissing,
+    #[error("this wallet is protected by a passphrase; give it to open the wallet")]
+    PassphraseRequired,
+    #[error("not logged in to {province}; log in again")]
+    NotLoggedIn { province: String },
+    #[error("the service refused the login: {0}")]
+    AuthFailed(String),
+    #[error("the provincial service is unreachable after {attempts} attempts: {detail}")]
+    ServiceUnavailable { attempts: u32, detail: String },
+    #[error("the provincial service answered {status} {code}: {message}")]
+    Service {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("the service sent something unreadable: {0}")]
+    Protocol(String),
+    #[error("trust bundle: {0}")]
+    Trust(piaojia_receipt::Error),
+    #[error("receipt: {0}")]
+    Receipt(#[from] piaojia_receipt::Error),
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl WalletError {
+    /// A stable machine-readable code; the UI and scripts match on it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WalletError::WrongKey => "wallet.wrong_key",
+            WalletError::KeyringUnavailable(_) => "wallet.keyring_unavailable",
+            WalletError::KeyMissing => "wallet.key_missing",
+            WalletError::PassphraseRequired => "wallet.passphrase_required",
+            WalletError::NotLoggedIn { .. } => "auth.not_logged_in",
+            WalletError::AuthFailed(_) => "auth.failed",
+            WalletError::ServiceUnavailable { .. } => "service.unavailable",
+            WalletError::Service { .. } => "service.error",
+            WalletError::Protocol(_) => "service.protocol",
+            WalletError::Trust(_) => "trust.invalid",
+            WalletError::Receipt(e) => e.code(),
+            WalletError::NotFound(_) => "not_found",
+            WalletError::Invalid(_) => "invalid_input",
+            WalletError::Db(_) | WalletError::Migrate(_) => "wallet.database",
+            WalletError::Io(_) => "wallet.io",
+        }
+    }
+}
+
+pub type Result<T, E = WalletError> = std::result::Result<T, E>;

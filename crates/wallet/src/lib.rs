@@ -1,0 +1,29 @@
+//! The Piaojia wallet: an encrypted store of a citizen's fiscal e-receipts (SQLCipher,
+//! key in the OS keyring or from a passphrase), sync with provincial services, and
+//! search. No Tauri here: the CLI and the desktop shell are thin layers over this.
+
+mod client;
+mod db;
+mod error;
+mod keys;
+mod keystore;
+mod search;
+mod secret;
+mod store;
+mod sync;
+mod view;
+mod wallet;
+
+pub use client::{CheckResult, RetryPolicy, ServiceClient};
+pub use db::DB_FILE;
+pub use error::{Result, WalletError};
+pub use keys::{KeyMode, META_FILE};
+pub use keystore::{MemoryStore, OsKeyring, SecretStore};
+pub use search::{Query, ReceiptSummary, SearchResult, Sort, Status as StatusFilter};
+pub use secret::{DbKey, SecretString};
+pub use sync::{SyncPhase, SyncProgress, SyncReport, PAGE_SIZE};
+pub use view::{Quarantined, ReceiptDetail, Status};
+pub use wallet::{mask_id, Account, AccountSpec, KeyAccess, Wallet};
+
+/// The keyring service name under which Piaojia keeps its secrets.
+pub const KEYRING_SERVICE: &str = "piaojia";

@@ -1,0 +1,216 @@
+//! Writes of receipts into the encrypted store: verified ones idempotently with
+//! their search terms, rejected ones into quarantine, lifecycle changes as links.
+
+use crate::error::Result;
+use chrono::{Local, NaiveDateTime};
+use piaojia_receipt::{Lifecycle, Receipt, ReceiptKey, VerifiedReceipt};
+use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
+use std::collections::HashMap;
+
+pub fn now() -> NaiveDateTime {
+    Local::now().naive_local()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Caches term ids during a sync; the same issuer and item names recur constantly.
+#[derive(Default)]
+pub struct TermCache {
+    ids: HashMap<String, i64>,
+}
+
+impl TermCache {
+    async fn id(&mut self, conn: &mut SqliteConnection, text: &str) -> Result<i64> {
+        if let Some(id) = self.ids.get(text) {
+            return Ok(*id);
+        }
+        let id: i64 = match sqlx::query_scalar("SELECT id FROM terms WHERE text = ?")
+            .bind(text)
+            .fetch_optional(&mut *conn)
+            .await?
+        {
+            Some(id) => id,
+            None => {
+                sqlx::query_scalar("INSERT INTO terms (text) VALUES (?) RETURNING id")
+                    .bind(text)
+                    .fetch_one(&mut *conn)
+                    .await?
+            }
+        };
+        if self.ids.len() > 50_000 {
+            self.ids.clear();
+        }
+        self.ids.insert(text.to_string(), id);
+        Ok(id)
+    }
+}
+
+/// The texts a receipt is found by.
+pub fn search_texts(receipt: &Receipt) -> Vec<&str> {
+    let mut texts: Vec<&str> = vec![&receipt.issuer.name, &receipt.payer.name, &receipt.remark];
+    for item in &receipt.items {
+        texts.push(&item.name);
+        texts.push(&item.remark);
+    }
+    for detail in &receipt.detail_list {
+        texts.push(&detail.name);
+    }
+    if let Some(medical) = &receipt.medical {
+        texts.push(&medical.department);
+    }
+    texts.retain(|t| !t.trim().is_empty());
+    texts.sort_unstable();
+    texts.dedup();
+    texts
+}
+
+pub enum Stored {
+    New,
+    AlreadyThere,
+}
+
+/// Stores a verified receipt once per (province, code, number); a second arrival
+/// only refreshes its lifecycle.
+pub async fn store_verified(
+    conn: &mut SqliteConnection,
+    terms: &mut TermCache,
+    account_id: i64,
+    verified: &VerifiedReceipt,
+    envelope: &[u8],
+    lifecycle: &Lifecycle,
+    bundle_version: u64,
+) -> Result<Stored> {
+    let r = &verified.receipt;
+    let (insurance, patient) = r
+        .medical
+        .as_ref()
+        .map(|m| (m.payments.insurance_paid().0, m.payments.patient_paid().0))
+        .unwrap_or((0, r.total.0));
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO receipts (account_id, province, code, number, issued_at, category, issuer_code, issuer_name,
+             payer_name, total, insurance_paid, patient_paid, is_red, verified_at, bundle_version, document_sha256, original)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (province, code, number) DO NOTHING RETURNING id",
+    )
+    .bind(account_id)
+    .bind(r.province.as_str())
+    .bind(r.code.as_str())
+    .bind(r.number.as_str())
+    .bind(r.issued_at)
+    .bind(r.category.as_str())
+    .bind(&r.issuer.code)
+    .bind(&r.issuer.name)
+    .bind(&r.payer.name)
+    .bind(r.total.0)
+    .bind(insurance)
+    .bind(patient)
+    .bind(r.reverses.is_some())
+    .bind(now())
+    .bind(bundle_version as i64)
+    .bind(sha256_hex(&verified.original.document))
+    .bind(envelope)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let result = match inserted {
+        Some(receipt_id) => {
+            for text in search_texts(r) {
+                let term_id = terms.id(conn, text).await?;
+                sqlx::query(
+                    "INSERT OR IGNORE INTO receipt_terms (term_id, receipt_id) VALUES (?, ?)",
+                )
+                .bind(term_id)
+                .bind(receipt_id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            // A receipt that verifies now is no longer in quarantine.
+            sqlx::query("DELETE FROM quarantine WHERE province = ? AND code = ? AND number = ?")
+                .bind(r.province.as_str())
+                .bind(r.code.as_str())
+                .bind(r.number.as_str())
+                .execute(&mut *conn)
+                .await?;
+            Stored::New
+        }
+        None => Stored::AlreadyThere,
+    };
+    if let Some(original) = &r.reverses {
+        apply_lifecycle(conn, original, &Lifecycle::Reversed { by: r.key() }).await?;
+    }
+    if *lifecycle != Lifecycle::Normal {
+        apply_lifecycle(conn, &r.key(), lifecycle).await?;
+    }
+    Ok(result)
+}
+
+/// Records a lifecycle state on a stored receipt; a receipt not (yet) stored is
+/// left alone, its state arrives with it.
+pub async fn apply_lifecycle(
+    conn: &mut SqliteConnection,
+    key: &ReceiptKey,
+    lifecycle: &Lifecycle,
+) -> Result<bool> {
+    let (state, linked) = match lifecycle {
+        Lifecycle::Normal => ("normal", None),
+        Lifecycle::Reversed { by } => ("reversed", Some(by)),
+        Lifecycle::Exchanged { paper } => ("exchanged", Some(paper)),
+    };
+    let done = sqlx::query(
+        "UPDATE receipts SET lifecycle = ?, linked_code = ?, linked_number = ?
+         WHERE province = ? AND code = ? AND number = ?",
+    )
+    .bind(state)
+    .bind(linked.map(|k| k.code.as_str()))
+    .bind(linked.map(|k| k.number.as_str()))
+    .bind(key.province.as_str())
+    .bind(key.code.as_str())
+    .bind(key.number.as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Keeps a rejected receipt with the reason; never among the valid ones.
+pub async fn quarantine(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    province: &str,
+    key: Option<&ReceiptKey>,
+    error: &piaojia_receipt::Error,
+    envelope: &[u8],
+) -> Result<()> {
+    // A bad copy of a receipt already held valid is dropped, not shown as a problem.
+    if let Some(key) = key {
+        let held: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM receipts WHERE province = ? AND code = ? AND number = ?",
+        )
+        .bind(key.province.as_str())
+        .bind(key.code.as_str())
+        .bind(key.number.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+        if held.is_some() {
+            return Ok(());
+        }
+    }
+    sqlx::query(
+        "INSERT INTO quarantine (account_id, province, code, number, reason_code, reason, received_at, entry_sha256, original)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, entry_sha256) DO UPDATE SET reason_code = excluded.reason_code, reason = excluded.reason",
+    )
+    .bind(account_id)
+    .bind(province)
+    .bind(key.map(|k| k.code.as_str()))
+    .bind(key.map(|k| k.number.as_str()))
+    .bind(error.code())
+    .bind(error.to_string())
+    .bind(now())
+    .bind(sha256_hex(envelope))
+    .bind(envelope)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

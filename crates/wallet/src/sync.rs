@@ -1,0 +1,437 @@
+//! Sync with a provincial service: trust bundle, receipts since the stored cursor
+//! (verified in batches before they are stored), then lifecycle changes. Each page
+//! is stored in one transaction together with the cursor that follows it, so a
+//! crash at any point resumes without losing or duplicating a receipt.
+
+use crate::client::{is_unauthorized, ReceiptPage, ServiceClient};
+use crate::error::{Result, WalletError};
+use crate::secret::SecretString;
+use crate::store::{self, Stored, TermCache};
+use crate::wallet::Wallet;
+use piaojia_receipt::{
+    parse_document, ProvinceCode, SignedOriginal, TrustAnchor, TrustBundle, TrustStore,
+};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// Receipts per page asked of the service.
+pub const PAGE_SIZE: u32 = 500;
+/// Pages in a row that do not move the cursor before the service is called broken.
+const MAX_STALLED_PAGES: u32 = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    Receipts,
+    Changes,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SyncProgress {
+    pub phase: SyncPhase,
+    /// Receipts handled in this sync.
+    pub done: u64,
+    /// `done` plus what the service says remains.
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    pub new_receipts: u64,
+    pub already_held: u64,
+    pub quarantined: u64,
+    pub changes_applied: u64,
+    pub pages: u64,
+    pub bundle_version: u64,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    province: String,
+    service_url: String,
+    root_key: String,
+    receipts_cursor: String,
+    changes_cursor: String,
+}
+
+/// Whether `next` moves past `current`. Cursors are decimal positions in this API;
+/// anything else is taken as progress.
+fn advances(current: &str, next: &str) -> bool {
+    match (current.parse::<u64>(), next.parse::<u64>()) {
+        (Ok(c), Ok(n)) => n > c,
+        (Err(_), Ok(_)) => true,
+        _ => next != current,
+    }
+}
+
+impl Wallet {
+    pub async fn sync(
+        &self,
+        account_id: i64,
+        progress: &mut (dyn FnMut(SyncProgress) + Send),
+    ) -> Result<SyncReport> {
+        let account: AccountRow = sqlx::query_as(
+            "SELECT province, service_url, root_key, receipts_cursor, changes_cursor FROM accounts WHERE id = ?",
+        )
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(WalletError::NotFound("account"))?;
+        let client = self.client(&account.service_url)?;
+        let province = ProvinceCode::new(account.province.clone())?;
+        let anchor = TrustAnchor::from_base64(province.clone(), &account.root_key)
+            .map_err(WalletError::Trust)?;
+        let trust = Arc::new(self.refresh_trust(&client, &anchor).await?);
+        let mut report = SyncReport {
+            bundle_version: trust.version,
+            ..SyncReport::default()
+        };
+        tracing::info!(account_id, bundle_version = trust.version, "sync started");
+
+        self.sync_receipts(account_id, &client, &account, trust, &mut report, progress)
+            .await?;
+        self.sync_changes(
+            account_id,
+            &client,
+            &account.changes_cursor,
+            &mut report,
+            progress,
+        )
+        .await?;
+        sqlx::query("UPDATE accounts SET last_sync_at = ? WHERE id = ?")
+            .bind(store::now())
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        tracing::info!(
+            account_id,
+            new = report.new_receipts,
+            held = report.already_held,
+            quarantined = report.quarantined,
+            changes = report.changes_applied,
+            pages = report.pages,
+            "sync finished"
+        );
+        Ok(report)
+    }
+
+    /// Fetches the bundle, checks it against the pinned root, keeps the newest. An
+    /// older version than the one held is refused (no downgrade to un-revoke).
+    async fn refresh_trust(
+        &self,
+        client: &ServiceClient,
+        anchor: &TrustAnchor,
+    ) -> Result<TrustStore> {
+        let held: Option<(i64, String)> =
+            sqlx::query_as("SELECT version, bundle FROM trust_bundles WHERE province = ?")
+                .bind(anchor.province.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        let fetched = client.trust_bundle().await?;
+        let fetched_store = fetched.verify(anchor).map_err(WalletError::Trust)?;
+        if let Some((version, bundle)) = held {
+            if (fetched_store.version as i64) < version {
+                tracing::warn!(
+                    held = version,
+                    offered = fetched_store.version,
+                    "older trust bundle refused"
+                );
+                let bundle: TrustBundle = serde_json::from_str(&bundle)
+                    .map_err(|e| WalletError::Protocol(e.to_string()))?;
+                return bundle.verify(anchor).map_err(WalletError::Trust);
+            }
+        }
+        sqlx::query(
+            "INSERT INTO trust_bundles (province, version, bundle, fetched_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (province) DO UPDATE SET version = excluded.version, bundle = excluded.bundle, fetched_at = excluded.fetched_at",
+        )
+        .bind(anchor.province.as_str())
+        .bind(fetched_store.version as i64)
+        .bind(serde_json::to_string(&fetched).expect("serialises"))
+        .bind(store::now())
+        .execute(&self.pool)
+        .await?;
+        Ok(fetched_store)
+    }
+
+    /// A valid access token: the session's, or a new one from the refresh token.
+    pub(crate) async fn access_token(
+        &self,
+        account_id: i64,
+        client: &ServiceClient,
+        province: &str,
+    ) -> Result<String> {
+        if let Some(session) = self.sessions.lock().expect("sessions").get(&account_id) {
+            if session.expires > std::time::Instant::now() {
+                return Ok(session.access.expose().to_string());
+            }
+        }
+        let not_logged_in = || WalletError::NotLoggedIn {
+            province: province.to_string(),
+        };
+        let refresh = self
+            .tokens
+            .get(&self.refresh_name(account_id))?
+            .ok_or_else(not_logged_in)?;
+        let pair = match client.refresh(&refresh).await {
+            Ok(pair) => pair,
+            Err(WalletError::AuthFailed(_)) => return Err(not_logged_in()),
+            Err(e) => return Err(e),
+        };
+        let access = pair.access_token.clone();
+        self.keep_tokens(account_id, pair)?;
+        Ok(access)
+    }
+
+    fn forget_session(&self, account_id: i64) {
+        self.sessions.lock().expect("sessions").remove(&account_id);
+    }
+
+    async fn fetch_page(
+        &self,
+        account_id: i64,
+        client: &ServiceClient,
+        province: &str,
+        after: &str,
+    ) -> Result<ReceiptPage> {
+        let token = SecretString::new(self.access_token(account_id, client, province).await?);
+        match client.receipts(&token, after, PAGE_SIZE).await {
+            Err(e) if is_unauthorized(&e) => {
+                self.forget_session(account_id);
+                let token =
+                    SecretString::new(self.access_token(account_id, client, province).await?);
+                client.receipts(&token, after, PAGE_SIZE).await
+            }
+            other => other,
+        }
+    }
+
+    async fn sync_receipts(
+        &self,
+        account_id: i64,
+        client: &ServiceClient,
+        account: &AccountRow,
+        trust: Arc<TrustStore>,
+        report: &mut SyncReport,
+        progress: &mut (dyn FnMut(SyncProgress) + Send),
+    ) -> Result<()> {
+        let mut cursor = account.receipts_cursor.clone();
+        let mut terms = TermCache::default();
+        let mut stalled = 0;
+        let mut done = 0u64;
+        let mut page = self
+            .fetch_page(account_id, client, &account.province, &cursor)
+            .await?;
+        loop {
+            let next_cursor = page.next_cursor.clone();
+            let moves = advances(&cursor, &next_cursor);
+            // Ask for the next page while this one is verified and stored.
+            let prefetch = (page.has_more && moves).then(|| {
+                let client = client.clone();
+                let after = next_cursor.clone();
+                let token = self
+                    .sessions
+                    .lock()
+                    .expect("sessions")
+                    .get(&account_id)
+                    .map(|s| SecretString::new(s.access.expose()));
+                tokio::spawn(async move {
+                    let token = token?;
+                    Some(client.receipts(&token, &after, PAGE_SIZE).await)
+                })
+            });
+            let items = std::mem::take(&mut page.items);
+            let count = items.len() as u64;
+            self.store_page(
+                account_id,
+                &account.province,
+                items,
+                trust.clone(),
+                &mut terms,
+                moves.then_some(next_cursor.as_str()),
+                report,
+            )
+            .await?;
+            report.pages += 1;
+            if moves {
+                cursor = next_cursor;
+                stalled = 0;
+                done += count;
+            } else {
+                stalled += 1;
+                if stalled >= MAX_STALLED_PAGES {
+                    return Err(WalletError::Protocol(
+                        "the service keeps sending pages that do not advance".into(),
+                    ));
+                }
+            }
+            progress(SyncProgress {
+                phase: SyncPhase::Receipts,
+                done,
+                total: done + page.remaining.max(0) as u64,
+            });
+            if !page.has_more && moves {
+                return Ok(());
+            }
+            if !page.has_more && !moves && count == 0 {
+                return Ok(());
+            }
+            page = match prefetch {
+                Some(task) => match task.await.ok().flatten() {
+                    Some(Ok(next)) => next,
+                    // A failed or refused prefetch is asked again with a fresh token.
+                    _ => {
+                        self.fetch_page(account_id, client, &account.province, &cursor)
+                            .await?
+                    }
+                },
+                None => {
+                    self.fetch_page(account_id, client, &account.province, &cursor)
+                        .await?
+                }
+            };
+        }
+    }
+
+    /// Verifies a page and stores it, with the cursor after it, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn store_page(
+        &self,
+        account_id: i64,
+        province: &str,
+        items: Vec<crate::client::Entry>,
+        trust: Arc<TrustStore>,
+        terms: &mut TermCache,
+        next_cursor: Option<&str>,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let parsed: Vec<(
+            Vec<u8>,
+            Result<SignedOriginal, piaojia_receipt::Error>,
+            piaojia_receipt::Lifecycle,
+        )> = items
+            .into_iter()
+            .map(|e| {
+                let bytes = e.original.get().as_bytes().to_vec();
+                let original = SignedOriginal::from_json(&bytes);
+                (bytes, original, e.lifecycle)
+            })
+            .collect();
+        let originals: Vec<SignedOriginal> = parsed
+            .iter()
+            .filter_map(|(_, o, _)| o.as_ref().ok().cloned())
+            .collect();
+        let verify_trust = trust.clone();
+        let mut results = tokio::task::spawn_blocking(move || {
+            piaojia_receipt::verify_batch(&originals, &verify_trust)
+        })
+        .await
+        .map_err(|e| WalletError::Protocol(format!("verification task failed: {e}")))?
+        .into_iter();
+        let mut tx = self.pool.begin().await?;
+        for (bytes, original, lifecycle) in parsed {
+            let outcome = match original {
+                Ok(original) => {
+                    let result = results.next().expect("one result per original");
+                    let key = parse_document(&original.document).ok().map(|r| r.key());
+                    result.map_err(|e| (e, key))
+                }
+                Err(e) => Err((e, None)),
+            };
+            match outcome {
+                Ok(verified) => {
+                    match store::store_verified(
+                        &mut tx,
+                        terms,
+                        account_id,
+                        &verified,
+                        &bytes,
+                        &lifecycle,
+                        trust.version,
+                    )
+                    .await?
+                    {
+                        Stored::New => report.new_receipts += 1,
+                        Stored::AlreadyThere => report.already_held += 1,
+                    }
+                }
+                Err((error, key)) => {
+                    store::quarantine(&mut tx, account_id, province, key.as_ref(), &error, &bytes)
+                        .await?;
+                    report.quarantined += 1;
+                }
+            }
+        }
+        if let Some(cursor) = next_cursor {
+            sqlx::query("UPDATE accounts SET receipts_cursor = ? WHERE id = ?")
+                .bind(cursor)
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn sync_changes(
+        &self,
+        account_id: i64,
+        client: &ServiceClient,
+        start: &str,
+        report: &mut SyncReport,
+        progress: &mut (dyn FnMut(SyncProgress) + Send),
+    ) -> Result<()> {
+        let province: String = sqlx::query_scalar("SELECT province FROM accounts WHERE id = ?")
+            .bind(account_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let mut cursor = start.to_string();
+        loop {
+            let token = SecretString::new(self.access_token(account_id, client, &province).await?);
+            let page = client.changes(&token, &cursor, PAGE_SIZE).await?;
+            let mut tx = self.pool.begin().await?;
+            for event in &page.events {
+                if event.receipt.province.as_str() != province {
+                    continue;
+                }
+                if store::apply_lifecycle(&mut tx, &event.receipt, &event.lifecycle).await? {
+                    report.changes_applied += 1;
+                }
+            }
+            let moves = advances(&cursor, &page.next_cursor);
+            if moves {
+                sqlx::query("UPDATE accounts SET changes_cursor = ? WHERE id = ?")
+                    .bind(&page.next_cursor)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                cursor = page.next_cursor.clone();
+            }
+            tx.commit().await?;
+            progress(SyncProgress {
+                phase: SyncPhase::Changes,
+                done: report.changes_applied,
+                total: report.changes_applied,
+            });
+            if !page.has_more || !moves {
+                return Ok(());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::advances;
+
+    #[test]
+    fn cursors_only_move_forward() {
+        assert!(advances("", "10"));
+        assert!(advances("10", "11"));
+        assert!(!advances("10", "10"));
+        assert!(
+            !advances("10", "9"),
+            "a replayed page does not move the cursor back"
+        );
+    }
+}

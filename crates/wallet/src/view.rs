@@ -1,0 +1,197 @@
+//! Reading what the wallet holds: one receipt in full, the quarantine, the status.
+
+use crate::error::{Result, WalletError};
+use crate::keys::KeyMode;
+use crate::wallet::Wallet;
+use chrono::NaiveDateTime;
+use piaojia_receipt::{parse_document, Receipt, SignedOriginal};
+use serde::Serialize;
+
+/// A stored receipt with the wallet's own state about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceiptDetail {
+    pub id: i64,
+    pub receipt: Receipt,
+    pub lifecycle: String,
+    pub linked_code: Option<String>,
+    pub linked_number: Option<String>,
+    pub claim_id: Option<i64>,
+    pub verified_at: NaiveDateTime,
+    pub bundle_version: i64,
+    pub document_sha256: String,
+    pub printed_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Quarantined {
+    pub id: i64,
+    pub province: String,
+    pub code: Option<String>,
+    pub number: Option<String>,
+    pub reason_code: String,
+    pub reason: String,
+    pub received_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub key_mode: KeyMode,
+    pub accounts: Vec<crate::wallet::Account>,
+    pub receipts: i64,
+    pub quarantined: i64,
+    pub total_fen: i64,
+}
+
+impl Wallet {
+    pub async fn receipt(&self, id: i64) -> Result<ReceiptDetail> {
+        type Row = (
+            Vec<u8>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            NaiveDateTime,
+            i64,
+            String,
+            i64,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT original, lifecycle, linked_code, linked_number, claim_id, verified_at, bundle_version, document_sha256, printed_count
+             FROM receipts WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (
+            original,
+            lifecycle,
+            linked_code,
+            linked_number,
+            claim_id,
+            verified_at,
+            bundle_version,
+            document_sha256,
+            printed_count,
+        ) = row.ok_or(WalletError::NotFound("receipt"))?;
+        let receipt = parse_document(&SignedOriginal::from_json(&original)?.document)?;
+        Ok(ReceiptDetail {
+            id,
+            receipt,
+            lifecycle,
+            linked_code,
+            linked_number,
+            claim_id,
+            verified_at,
+            bundle_version,
+            document_sha256,
+            printed_count,
+        })
+    }
+
+    /// Finds a stored receipt by 票据代码 and 票据号码 (any province).
+    pub async fn find(&self, code: &str, number: &str) -> Result<i64> {
+        sqlx::query_scalar(
+            "SELECT id FROM receipts WHERE code = ? AND number = ? ORDER BY id LIMIT 1",
+        )
+        .bind(code)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(WalletError::NotFound("receipt"))
+    }
+
+    /// The signed original as received, byte for byte.
+    pub async fn original(&self, id: i64) -> Result<SignedOriginal> {
+        let bytes: Vec<u8> = sqlx::query_scalar("SELECT original FROM receipts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(WalletError::NotFound("receipt"))?;
+        Ok(SignedOriginal::from_json(&bytes)?)
+    }
+
+    /// Verifies a stored receipt again, offline, against the stored trust bundle.
+    pub async fn reverify(&self, id: i64) -> Result<piaojia_receipt::VerifiedReceipt> {
+        let original = self.original(id).await?;
+        let (province, root_key): (String, String) = sqlx::query_as(
+            "SELECT a.province, a.root_key FROM receipts r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let trust = self.trust_store(&province, &root_key).await?;
+        Ok(piaojia_receipt::verify(&original, &trust)?)
+    }
+
+    pub(crate) async fn trust_store(
+        &self,
+        province: &str,
+        root_key: &str,
+    ) -> Result<piaojia_receipt::TrustStore> {
+        let bundle: String =
+            sqlx::query_scalar("SELECT bundle FROM trust_bundles WHERE province = ?")
+                .bind(province)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(WalletError::NotFound("trust bundle (sync first)"))?;
+        let bundle: piaojia_receipt::TrustBundle =
+            serde_json::from_str(&bundle).map_err(|e| WalletError::Protocol(e.to_string()))?;
+        let anchor = piaojia_receipt::TrustAnchor::from_base64(
+            piaojia_receipt::ProvinceCode::new(province)?,
+            root_key,
+        )
+        .map_err(WalletError::Trust)?;
+        bundle.verify(&anchor).map_err(WalletError::Trust)
+    }
+
+    pub async fn quarantine(&self) -> Result<Vec<Quarantined>> {
+        Ok(sqlx::query_as(
+            "SELECT id, province, code, number, reason_code, reason, received_at FROM quarantine ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn status(&self) -> Result<Status> {
+        let (receipts, total_fen): (i64, i64) =
+            sqlx::query_as("SELECT count(*), coalesce(sum(total), 0) FROM receipts")
+                .fetch_one(&self.pool)
+                .await?;
+        let quarantined: i64 = sqlx::query_scalar("SELECT count(*) FROM quarantine")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Status {
+            key_mode: self.key_mode(),
+            accounts: self.accounts().await?,
+            receipts,
+            quarantined,
+            total_fen,
+        })
+    }
+}
+
+impl Wallet {
+    /// Verifies a signed original from outside (a file), offline, against the stored
+    /// trust bundle of its province.
+    pub async fn verify_original(
+        &self,
+        original: &SignedOriginal,
+    ) -> Result<piaojia_receipt::VerifiedReceipt> {
+        let receipt = parse_document(&original.document)?;
+        let root_key: String =
+            sqlx::query_scalar("SELECT root_key FROM accounts WHERE province = ? LIMIT 1")
+                .bind(receipt.province.as_str())
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(WalletError::NotFound("account in this receipt's province"))?;
+        let trust = self
+            .trust_store(receipt.province.as_str(), &root_key)
+            .await?;
+        Ok(piaojia_receipt::verify(original, &trust)?)
+    }
+
+    /// Whether the wallet in `dir` is opened with a passphrase.
+    pub fn uses_passphrase(dir: &std::path::Path) -> Result<bool> {
+        Ok(crate::keys::WalletMeta::read(dir)?.is_some_and(|m| m.key_mode == KeyMode::Passphrase))
+    }
+}

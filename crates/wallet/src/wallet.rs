@@ -1,0 +1,230 @@
+//! The wallet: one encrypted store in a folder, its key, its accounts and sessions.
+
+use crate::client::{RetryPolicy, ServiceClient};
+use crate::db;
+use crate::error::{Result, WalletError};
+use crate::keys::{self, KeyMode, Unlock, WalletMeta};
+use crate::keystore::{MemoryStore, SecretStore};
+use crate::secret::SecretString;
+use piaojia_receipt::{ProvinceCode, TrustAnchor};
+use serde::Serialize;
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How to reach the key and where refresh tokens go.
+pub enum KeyAccess {
+    /// The OS keyring holds the database key and the refresh tokens.
+    Keyring(Arc<dyn SecretStore>),
+    /// A passphrase derives the key; refresh tokens stay in memory for this run.
+    Passphrase(SecretString),
+}
+
+/// A provincial service account to log in to.
+#[derive(Debug, Clone)]
+pub struct AccountSpec {
+    pub province: ProvinceCode,
+    pub service_url: String,
+    /// The province's root public key (base64), pinned.
+    pub root_key: String,
+    pub id_number: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub province: String,
+    pub service_url: String,
+    /// Only the last four characters of the ID number.
+    pub id_masked: String,
+    pub display_name: Option<String>,
+    pub last_sync_at: Option<chrono::NaiveDateTime>,
+}
+
+pub(crate) struct Session {
+    pub access: SecretString,
+    pub expires: Instant,
+}
+
+pub struct Wallet {
+    pub(crate) dir: PathBuf,
+    pub(crate) pool: SqlitePool,
+    pub(crate) meta: WalletMeta,
+    pub(crate) tokens: Arc<dyn SecretStore>,
+    pub(crate) sessions: Mutex<HashMap<i64, Session>>,
+    pub(crate) retry: RetryPolicy,
+}
+
+pub fn mask_id(id_number: &str) -> String {
+    let chars: Vec<char> = id_number.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("****{tail}")
+}
+
+impl Wallet {
+    /// Opens the wallet in `dir`, creating it (and its key) when there is none.
+    pub async fn open(dir: &Path, access: KeyAccess) -> Result<Wallet> {
+        std::fs::create_dir_all(dir)?;
+        let unlock = match &access {
+            KeyAccess::Keyring(store) => Unlock::Keyring(store.as_ref()),
+            KeyAccess::Passphrase(p) => Unlock::Passphrase(SecretString::new(p.expose())),
+        };
+        let db_path = dir.join(db::DB_FILE);
+        let (meta, key, create) = match WalletMeta::read(dir)? {
+            Some(meta) => {
+                let key = keys::existing(&meta, &unlock)?;
+                (meta, key, false)
+            }
+            None if db_path.exists() => {
+                return Err(WalletError::Invalid(format!(
+                    "{} has a database but no {}",
+                    dir.display(),
+                    keys::META_FILE
+                )));
+            }
+            None => {
+                let (meta, key) = keys::create(dir, &unlock)?;
+                (meta, key, true)
+            }
+        };
+        let pool = db::open(&db_path, &key, create).await?;
+        let tokens: Arc<dyn SecretStore> = match access {
+            KeyAccess::Keyring(store) => store,
+            KeyAccess::Passphrase(_) => Arc::new(MemoryStore::default()),
+        };
+        Ok(Wallet {
+            dir: dir.to_path_buf(),
+            pool,
+            meta,
+            tokens,
+            sessions: Mutex::new(HashMap::new()),
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Wallet {
+        self.retry = retry;
+        self
+    }
+
+    pub fn key_mode(&self) -> KeyMode {
+        self.meta.key_mode
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn client(&self, url: &str) -> Result<ServiceClient> {
+        ServiceClient::new(url, self.retry.clone())
+    }
+
+    pub(crate) fn refresh_name(&self, account_id: i64) -> String {
+        format!("refresh/{}/{}", self.meta.wallet_id, account_id)
+    }
+
+    /// Asks the service to send a one-time code to the citizen's phone.
+    pub async fn request_sms(&self, service_url: &str, id_number: &str) -> Result<()> {
+        self.client(service_url)?.send_sms(id_number).await
+    }
+
+    /// Logs in with the SMS code; keeps the account (created on first login) and puts
+    /// the refresh token in the keyring.
+    pub async fn login(&self, spec: &AccountSpec, sms_code: &str) -> Result<Account> {
+        TrustAnchor::from_base64(spec.province.clone(), &spec.root_key)
+            .map_err(WalletError::Trust)?;
+        let pair = self
+            .client(&spec.service_url)?
+            .login(&spec.id_number, sms_code)
+            .await?;
+        let account_id: i64 = sqlx::query_scalar(
+            "INSERT INTO accounts (province, service_url, root_key, id_number, display_name) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (province, id_number) DO UPDATE SET service_url = excluded.service_url,
+                 root_key = excluded.root_key, display_name = excluded.display_name
+             RETURNING id",
+        )
+        .bind(spec.province.as_str())
+        .bind(&spec.service_url)
+        .bind(&spec.root_key)
+        .bind(&spec.id_number)
+        .bind(&pair.name)
+        .fetch_one(&self.pool)
+        .await?;
+        self.keep_tokens(account_id, pair)?;
+        self.account(account_id).await
+    }
+
+    pub(crate) fn keep_tokens(
+        &self,
+        account_id: i64,
+        pair: crate::client::TokenPair,
+    ) -> Result<()> {
+        self.tokens
+            .set(&self.refresh_name(account_id), &pair.refresh_token)?;
+        let ttl = Duration::from_secs(pair.expires_in.max(0) as u64);
+        // Renew a little early rather than have a page refused half-way.
+        let expires = Instant::now() + ttl.saturating_sub(Duration::from_secs(10));
+        let session = Session {
+            access: SecretString::new(pair.access_token),
+            expires,
+        };
+        self.sessions
+            .lock()
+            .expect("sessions")
+            .insert(account_id, session);
+        Ok(())
+    }
+
+    /// Forgets the tokens of an account (its receipts stay).
+    pub async fn logout(&self, account_id: i64) -> Result<()> {
+        self.sessions.lock().expect("sessions").remove(&account_id);
+        self.tokens.delete(&self.refresh_name(account_id))
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM accounts ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut accounts = Vec::new();
+        for id in ids {
+            accounts.push(self.account(id).await?);
+        }
+        Ok(accounts)
+    }
+
+    pub async fn account(&self, id: i64) -> Result<Account> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            province: String,
+            service_url: String,
+            id_number: String,
+            display_name: Option<String>,
+            last_sync_at: Option<chrono::NaiveDateTime>,
+        }
+        let row: Row = sqlx::query_as(
+            "SELECT province, service_url, id_number, display_name, last_sync_at FROM accounts WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(WalletError::NotFound("account"))?;
+        Ok(Account {
+            id,
+            province: row.province,
+            service_url: row.service_url,
+            id_masked: mask_id(&row.id_number),
+            display_name: row.display_name,
+            last_sync_at: row.last_sync_at,
+        })
+    }
+}

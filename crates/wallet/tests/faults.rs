@@ -1,0 +1,152 @@
+use crate::support::*;
+use piaojia_wallet::{RetryPolicy, Wallet};
+use provincial_service::{Faults, ServiceConfig};
+use std::collections::HashSet;
+use std::time::Duration;
+
+/// Every stored receipt verifies again offline; returns how many there are.
+async fn all_stored_verify(w: &Wallet) -> usize {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM receipts")
+        .fetch_all(w.pool())
+        .await
+        .unwrap();
+    for id in &ids {
+        w.reverify(*id)
+            .await
+            .unwrap_or_else(|e| panic!("stored receipt {id} does not verify: {e}"));
+    }
+    ids.len()
+}
+
+#[tokio::test]
+async fn a_faulty_service_leaves_nothing_invalid_and_everything_valid_stored() {
+    let faults = Faults {
+        error_per_mille: 150,
+        truncate_per_mille: 100,
+        replay_per_mille: 150,
+        tamper_per_mille: 30,
+        latency: Duration::from_millis(2),
+        seed: 11,
+    };
+    let peer = peer(ServiceConfig {
+        faults: faults.clone(),
+        ..config(1_500)
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    let w = w.with_retry(RetryPolicy {
+        attempts: 30,
+        ..fast_retry()
+    });
+    let report = sync(&w, account).await;
+
+    let all = peer.receipt_keys(0).await;
+    let tampered: HashSet<(String, String)> = {
+        let seqs: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT r.seq, r.code, r.number FROM receipts r JOIN citizens c ON c.id = r.citizen_id WHERE c.id_number = ?",
+        )
+        .bind(peer.id_number(0))
+        .fetch_all(&peer.state.db)
+        .await
+        .unwrap();
+        seqs.into_iter()
+            .filter(|(seq, _, _)| provincial_service::faults::is_tampered(&faults, *seq))
+            .map(|(_, c, n)| (c, n))
+            .collect()
+    };
+    assert!(!tampered.is_empty());
+    let stored: HashSet<(String, String)> = stored_keys(&w).await.into_iter().collect();
+    let valid: HashSet<(String, String)> = all
+        .iter()
+        .filter(|k| !tampered.contains(*k))
+        .cloned()
+        .collect();
+    assert_eq!(stored, valid, "exactly the valid receipts are stored");
+    assert_eq!(all_stored_verify(&w).await, valid.len());
+    let quarantine = w.quarantine().await.unwrap();
+    assert_eq!(quarantine.len(), tampered.len());
+    assert_eq!(report.quarantined as usize, tampered.len());
+    for q in &quarantine {
+        assert_eq!(q.reason_code, "receipt.issuer_signature");
+        assert!(tampered.contains(&(q.code.clone().unwrap(), q.number.clone().unwrap())));
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_issuers_receipts_go_to_quarantine_with_the_reason() {
+    let peer = peer(config(300)).await;
+    let (code, _) = peer.issuer_key(0);
+    let response = reqwest::Client::new()
+        .post(format!("{}/test/issuers/{code}/revoke", peer.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    let report = sync(&w, account).await;
+    assert!(report.quarantined > 0);
+    for q in w.quarantine().await.unwrap() {
+        assert_eq!(q.reason_code, "receipt.certificate_revoked");
+    }
+    let stored = all_stored_verify(&w).await;
+    assert_eq!(
+        stored as u64 + report.quarantined,
+        peer.receipt_keys(0).await.len() as u64
+    );
+    let from_revoked: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM receipts WHERE issuer_code = ?")
+            .bind(&code)
+            .fetch_one(w.pool())
+            .await
+            .unwrap();
+    assert_eq!(from_revoked, 0);
+}
+
+#[tokio::test]
+async fn a_dead_service_gives_a_clear_error_after_bounded_retries() {
+    let peer = peer(config(10)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    sync(&w, account).await;
+    // Point the account at a port where nothing listens.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    sqlx::query("UPDATE accounts SET service_url = ?")
+        .bind(format!("http://{closed}"))
+        .execute(w.pool())
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = w.sync(account, &mut |_| {}).await.err().unwrap();
+    assert_eq!(error.code(), "service.unavailable", "{error}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(w.status().await.unwrap().receipts > 0, "nothing lost");
+}
+
+#[tokio::test]
+async fn a_service_that_always_fails_stops_the_sync_with_an_error() {
+    let faults = Faults {
+        error_per_mille: 1000,
+        seed: 3,
+        ..Faults::default()
+    };
+    let peer = peer(ServiceConfig {
+        faults,
+        ..config(20)
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    let error = w.sync(account, &mut |_| {}).await.err().unwrap();
+    assert!(
+        matches!(
+            error,
+            piaojia_wallet::WalletError::ServiceUnavailable { attempts: 8, .. }
+        ),
+        "{error:?}"
+    );
+}

@@ -1,0 +1,154 @@
+use crate::support::*;
+use piaojia_wallet::{Query, StatusFilter};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_sync_stores_every_receipt_once_and_a_second_sync_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let peer = peer(config(1_200)).await;
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    let mut seen = Vec::new();
+    let report = w.sync(account, &mut |p| seen.push(p)).await.unwrap();
+    let expected = peer.receipt_keys(0).await;
+    assert_eq!(report.new_receipts as usize, expected.len());
+    assert_eq!(report.quarantined, 0);
+    let mut expected_sorted = expected.clone();
+    expected_sorted.sort();
+    assert_eq!(stored_keys(&w).await, expected_sorted);
+    // Progress went up to the total.
+    let last = seen
+        .iter()
+        .rev()
+        .find(|p| p.phase == piaojia_wallet::SyncPhase::Receipts)
+        .unwrap();
+    assert_eq!(
+        (last.done, last.total),
+        (expected.len() as u64, expected.len() as u64)
+    );
+    assert!(seen.len() >= 3, "progress reported per page");
+    let again = sync(&w, account).await;
+    assert_eq!((again.new_receipts, again.quarantined), (0, 0));
+    assert_eq!(stored_keys(&w).await.len(), expected.len());
+}
+
+#[tokio::test]
+async fn new_receipts_and_reversals_arrive_on_the_next_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let peer = peer(config(50)).await;
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    sync(&w, account).await;
+    let issued = peer.issue(0, 4_321).await;
+    let report = sync(&w, account).await;
+    assert_eq!(report.new_receipts, 1);
+    let code = issued["key"]["code"].as_str().unwrap();
+    let number = issued["key"]["number"].as_str().unwrap();
+    let id = w.find(code, number).await.unwrap();
+    assert_eq!(w.receipt(id).await.unwrap().lifecycle, "normal");
+    // The issuer reverses it (冲红) while the wallet is connected.
+    let (_, key) = peer.issuer_key(0);
+    let red = peer
+        .post(
+            &format!("/v1/issuer/receipts/{code}/{number}/reverse"),
+            &key,
+            json!({ "reason": "退费" }),
+        )
+        .await;
+    let report = sync(&w, account).await;
+    assert_eq!(report.new_receipts, 1, "the red receipt");
+    let detail = w.receipt(id).await.unwrap();
+    assert_eq!(detail.lifecycle, "reversed");
+    assert_eq!(
+        detail.linked_number.as_deref(),
+        red["key"]["number"].as_str()
+    );
+    let reversed = w
+        .search(&Query {
+            status: Some(StatusFilter::Reversed),
+            limit: 1000,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert!(reversed.items.iter().any(|r| r.id == id));
+    let valid = w
+        .search(&Query {
+            status: Some(StatusFilter::Valid),
+            limit: 1000,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert!(!valid.items.iter().any(|r| r.id == id || r.is_red));
+}
+
+#[tokio::test]
+async fn exchanged_receipts_are_linked_to_their_paper_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    let peer = peer(config(30)).await;
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    let issued = peer.issue(0, 900).await;
+    sync(&w, account).await;
+    let code = issued["key"]["code"].as_str().unwrap();
+    let number = issued["key"]["number"].as_str().unwrap();
+    let (_, key) = peer.issuer_key(0);
+    peer.post(
+        &format!("/v1/issuer/receipts/{code}/{number}/exchange"),
+        &key,
+        json!({ "paper_code": "33100199", "paper_number": "0000000777" }),
+    )
+    .await;
+    let report = sync(&w, account).await;
+    assert_eq!(report.changes_applied, 1);
+    let detail = w
+        .receipt(w.find(code, number).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        (detail.lifecycle.as_str(), detail.linked_number.as_deref()),
+        ("exchanged", Some("0000000777"))
+    );
+    assert_eq!(
+        stored_keys(&w)
+            .await
+            .iter()
+            .filter(|(c, n)| c == code && n == number)
+            .count(),
+        1,
+        "linked, not duplicated"
+    );
+}
+
+#[tokio::test]
+async fn two_citizens_in_one_wallet_keep_their_own_receipts() {
+    let dir = tempfile::tempdir().unwrap();
+    let peer = peer(config(40)).await;
+    let (w, first) = logged_in(&peer, dir.path(), 0).await;
+    let code = peer.sms_code(1).await;
+    let second = w.login(&peer.spec(1), &code).await.unwrap().id;
+    sync(&w, first).await;
+    sync(&w, second).await;
+    for (account, citizen) in [(first, 0), (second, 1)] {
+        let mine = w
+            .search(&Query {
+                account_id: Some(account),
+                limit: 1000,
+                ..Query::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(mine.count as usize, peer.receipt_keys(citizen).await.len());
+        let name = provincial_service::demo::citizens(&peer.state.config.province)[citizen].name;
+        assert!(mine.items.iter().all(|r| r.payer_name == name));
+    }
+    assert_eq!(w.accounts().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn without_a_login_sync_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let peer = peer(config(10)).await;
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    w.logout(account).await.unwrap();
+    let error = w.sync(account, &mut |_| {}).await.err().unwrap();
+    assert_eq!(error.code(), "auth.not_logged_in");
+}

@@ -1,0 +1,16 @@
+//! Integration tests of the wallet with real parts: the reference service over HTTP
+//! on 127.0.0.1:0, SQLCipher, and the Secret Service (the test command runs these
+//! under dbus-run-session with gnome-keyring unlocked).
+
+/// The file is encrypted: the sqlcipher CLI needs the key; no plaintext on disk.
+mod encryption;
+/// A faulty or lying service: nothing invalid stored, every valid receipt stored.
+mod faults;
+/// Keys: the OS keyring, passphrases, wrong keys, a missing keyring entry.
+mod keys;
+/// Search: 1, 2 and 3+ characters, filters, totals, FTS syntax as plain text.
+mod search;
+/// A service, a wallet in a temporary folder, a logged-in account.
+mod support;
+/// Sync: complete, idempotent, incremental, lifecycle, several accounts.
+mod sync;
