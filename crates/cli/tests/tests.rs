@@ -1,1 +1,11 @@
-//! CLI tests
+//! Tests of the `piaojia` binary against the reference service on 127.0.0.1:0, with
+//! the real Secret Service (run through scripts/test.sh).
+
+/// Commands, JSON output and documented exit codes.
+mod commands;
+/// kill -9 at random points of a 10k-receipt sync, each followed by a resume.
+mod crash;
+/// The logs of a sync carry no names, ID numbers or tokens.
+mod logs;
+/// Running the binary, a service, a logged-in wallet.
+mod support;

@@ -47,6 +47,9 @@ pub struct ServiceConfig {
     pub other_receipts: usize,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
+    /// How long a used refresh token may be presented again by a client that
+    /// crashed before keeping its successor (the successor must be unused).
+    pub refresh_grace: Duration,
     /// Exposes /test/* endpoints (SMS codes). Never on in a real deployment.
     pub test_hooks: bool,
     /// 查验 requests allowed per client address per minute.
@@ -65,6 +68,7 @@ impl ServiceConfig {
             other_receipts: 20,
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            refresh_grace: Duration::from_secs(300),
             test_hooks: false,
             verify_per_minute: 30,
             faults: Faults::default(),

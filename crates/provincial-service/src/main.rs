@@ -87,6 +87,7 @@ async fn main() -> anyhow::Result<()> {
         other_receipts: cli.other_receipts,
         access_token_ttl: Duration::from_secs(cli.access_ttl),
         refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+        refresh_grace: Duration::from_secs(300),
         test_hooks: cli.test_hooks,
         verify_per_minute: cli.check_per_minute,
         faults: Faults {

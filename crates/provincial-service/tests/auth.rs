@@ -92,6 +92,12 @@ async fn refresh_rotates_and_a_reused_refresh_token_revokes_the_family() {
     assert_eq!(status, 200);
     let r2 = second["refresh_token"].as_str().unwrap();
     assert_ne!(r1, r2);
+    // r2 is used: r1 can no longer be honoured as a crash retry.
+    let (status, third) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": r2 }))
+        .await;
+    assert_eq!(status, 200);
+    let r3 = third["refresh_token"].as_str().unwrap();
     let (status, body) = s
         .post("/v1/auth/refresh", json!({ "refresh_token": r1 }))
         .await;
@@ -99,15 +105,85 @@ async fn refresh_rotates_and_a_reused_refresh_token_revokes_the_family() {
         (status, body["code"].as_str()),
         (401, Some("auth.token_reused"))
     );
-    // The reuse revoked the family: the newer refresh token is dead too.
+    // The reuse revoked the family: the newest refresh and access tokens are dead too.
     let (status, _) = s
-        .post("/v1/auth/refresh", json!({ "refresh_token": r2 }))
+        .post("/v1/auth/refresh", json!({ "refresh_token": r3 }))
         .await;
     assert_eq!(status, 401);
+    assert_eq!(
+        s.get("/v1/receipts", third["access_token"].as_str().unwrap())
+            .await
+            .0,
+        401
+    );
     let (status, _) = s
         .post("/v1/auth/refresh", json!({ "refresh_token": "pjr_forged" }))
         .await;
     assert_eq!(status, 401);
+}
+
+/// A client that crashed after the service rotated its token, before keeping the
+/// new one, presents the old one again: honoured once, and the lost pair dies.
+#[tokio::test]
+async fn a_crash_retry_within_the_grace_period_is_honoured() {
+    let s = start().await;
+    let first = s.login(0).await;
+    let r1 = first["refresh_token"].as_str().unwrap();
+    let (_, lost) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": r1 }))
+        .await;
+    let (status, retried) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": r1 }))
+        .await;
+    assert_eq!(status, 200, "{retried}");
+    assert_eq!(
+        s.get("/v1/receipts", retried["access_token"].as_str().unwrap())
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        s.get("/v1/receipts", lost["access_token"].as_str().unwrap())
+            .await
+            .0,
+        401,
+        "the lost pair is revoked"
+    );
+    let (status, _) = s
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": lost["refresh_token"].as_str().unwrap() }),
+        )
+        .await;
+    assert_eq!(status, 401);
+    let (status, _) = s
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": retried["refresh_token"].as_str().unwrap() }),
+        )
+        .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn no_grace_after_the_grace_period() {
+    let s = start_with(ServiceConfig {
+        refresh_grace: Duration::from_secs(0),
+        ..config()
+    })
+    .await;
+    let first = s.login(0).await;
+    let r1 = first["refresh_token"].as_str().unwrap();
+    s.post("/v1/auth/refresh", json!({ "refresh_token": r1 }))
+        .await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, body) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": r1 }))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("auth.token_reused"))
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@
 use crate::error::{Result, WalletError};
 use crate::secret::DbKey;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{ConnectOptions, SqlitePool};
 use std::path::Path;
 use std::time::Duration;
 
@@ -32,7 +32,9 @@ pub async fn open(path: &Path, key: &DbKey, create: bool) -> Result<SqlitePool> 
         // cursor moves past it.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(30));
+        .busy_timeout(Duration::from_secs(30))
+        // Statement logs would carry the key pragma: never log statements.
+        .disable_statement_logging();
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)

@@ -121,7 +121,15 @@ impl Wallet {
         &self.pool
     }
 
+    /// Folds the WAL into the database file and closes every connection, so that
+    /// the folder holds one self-contained file afterwards.
     pub async fn close(self) {
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+        {
+            tracing::warn!(%error, "checkpoint at close failed");
+        }
         self.pool.close().await;
     }
 

@@ -149,13 +149,15 @@ pub async fn login(
             .fetch_one(&mut *tx)
             .await?;
     let family = random_token("fam_");
-    let pair = issue_pair(&state, &mut tx, citizen_id, &family, name).await?;
+    let pair = issue_pair(&state, &mut tx, citizen_id, &family, None, name).await?;
     tx.commit().await?;
     Ok(Json(pair))
 }
 
-/// Trades a refresh token for a new pair. A refresh token works once; presenting a
-/// used one again means it was copied, so its whole family is revoked.
+/// Trades a refresh token for a new pair. A refresh token works once. Presented
+/// again, it is honoured only within the grace period and only while the pair it
+/// produced is unused: the client crashed before it kept that pair, and the unused
+/// pair is revoked. Otherwise the token was copied, and its whole family is revoked.
 #[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = ErrorBody)))]
 pub async fn refresh(
@@ -163,40 +165,57 @@ pub async fn refresh(
     Json(req): Json<RefreshRequest>,
 ) -> ApiResult<Json<TokenPair>> {
     let invalid = || ApiError::unauthorized("auth.invalid_token", "the refresh token is not valid");
+    let hash = sha256_hex(&req.refresh_token);
     let mut tx = state.db.begin().await?;
-    let row: Option<(i64, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT citizen_id, family, expires_at, used, revoked FROM tokens WHERE hash = ? AND kind = 'refresh'",
+    let row: Option<(i64, String, i64, i64, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT citizen_id, family, expires_at, used, used_at, revoked FROM tokens WHERE hash = ? AND kind = 'refresh'",
     )
-    .bind(sha256_hex(&req.refresh_token))
+    .bind(&hash)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((citizen_id, family, expires_at, used, revoked)) = row else {
+    let Some((citizen_id, family, expires_at, used, used_at, revoked)) = row else {
         return Err(invalid());
     };
-    if used != 0 {
-        sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = ?")
-            .bind(&family)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        tracing::warn!("a used refresh token was presented again; its family is revoked");
-        return Err(ApiError::unauthorized(
-            "auth.token_reused",
-            "this refresh token was already used",
-        ));
-    }
     if revoked != 0 || expires_at < now_secs() {
         return Err(invalid());
     }
-    sqlx::query("UPDATE tokens SET used = 1 WHERE hash = ?")
-        .bind(sha256_hex(&req.refresh_token))
+    if used != 0 {
+        let child_used: Option<i64> = sqlx::query_scalar(
+            "SELECT used FROM tokens WHERE parent = ? AND kind = 'refresh' AND revoked = 0",
+        )
+        .bind(&hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let in_grace =
+            used_at.is_some_and(|t| t + state.config.refresh_grace.as_secs() as i64 >= now_secs());
+        if in_grace && child_used == Some(0) {
+            sqlx::query("UPDATE tokens SET revoked = 1 WHERE parent = ?")
+                .bind(&hash)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = ?")
+                .bind(&family)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::warn!("a used refresh token was presented again; its family is revoked");
+            return Err(ApiError::unauthorized(
+                "auth.token_reused",
+                "this refresh token was already used",
+            ));
+        }
+    }
+    sqlx::query("UPDATE tokens SET used = 1, used_at = ? WHERE hash = ?")
+        .bind(now_secs())
+        .bind(&hash)
         .execute(&mut *tx)
         .await?;
     let name: String = sqlx::query_scalar("SELECT name FROM citizens WHERE id = ?")
         .bind(citizen_id)
         .fetch_one(&mut *tx)
         .await?;
-    let pair = issue_pair(&state, &mut tx, citizen_id, &family, name).await?;
+    let pair = issue_pair(&state, &mut tx, citizen_id, &family, Some(&hash), name).await?;
     tx.commit().await?;
     Ok(Json(pair))
 }
@@ -206,6 +225,7 @@ async fn issue_pair(
     conn: &mut sqlx::SqliteConnection,
     citizen_id: i64,
     family: &str,
+    parent: Option<&str>,
     name: String,
 ) -> ApiResult<TokenPair> {
     let access = random_token("pja_");
@@ -216,12 +236,13 @@ async fn issue_pair(
         (&access, "access", access_ttl),
         (&refresh, "refresh", refresh_ttl),
     ] {
-        sqlx::query("INSERT INTO tokens (hash, kind, citizen_id, family, expires_at) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO tokens (hash, kind, citizen_id, family, expires_at, parent) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(sha256_hex(token))
             .bind(kind)
             .bind(citizen_id)
             .bind(family)
             .bind(now_secs() + ttl)
+            .bind(parent)
             .execute(&mut *conn)
             .await?;
     }
