@@ -54,10 +54,20 @@ CREATE TABLE receipts (
     archived        INTEGER NOT NULL DEFAULT 0,
     UNIQUE (province, code, number)
 );
+-- Searches run on an in-memory index (see src/index.rs); the store needs only the
+-- date order for the first screen, before that index is loaded.
 CREATE INDEX receipts_by_date ON receipts (issued_at, id, total);
-CREATE INDEX receipts_by_total ON receipts (total, id);
-CREATE INDEX receipts_by_category ON receipts (category, issued_at, total);
-CREATE INDEX receipts_by_issuer ON receipts (issuer_code, issued_at, total);
+
+-- Bumped on every change of a stored receipt's state, so that the in-memory search
+-- index of any process can tell that it must reload those states.
+CREATE TABLE counters (
+    name   TEXT PRIMARY KEY,
+    value  INTEGER NOT NULL
+);
+INSERT INTO counters (name, value) VALUES ('receipt_state', 0);
+CREATE TRIGGER receipt_state_changed AFTER UPDATE OF lifecycle, claim_id ON receipts BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'receipt_state';
+END;
 
 -- Receipts that failed verification: kept with the reason, never shown as valid.
 CREATE TABLE quarantine (
@@ -75,9 +85,9 @@ CREATE TABLE quarantine (
 );
 
 -- Full-text search: a dictionary of the distinct texts of receipts (issuer, payer,
--- item and list names, remarks, department) with a trigram index, and postings from
--- each text to the receipts that carry it. Texts repeat across receipts, so the
--- dictionary stays small and 1-2 character queries can scan it directly.
+-- item and list names, remarks, department) with a trigram index, and the texts each
+-- receipt carries. Texts repeat across receipts, so the dictionary stays small and
+-- 1-2 character queries can scan it directly.
 CREATE TABLE terms (
     id    INTEGER PRIMARY KEY,
     text  TEXT NOT NULL UNIQUE
@@ -87,7 +97,7 @@ CREATE TRIGGER terms_to_fts AFTER INSERT ON terms BEGIN
     INSERT INTO terms_fts (rowid, text) VALUES (new.id, new.text);
 END;
 CREATE TABLE receipt_terms (
-    term_id     INTEGER NOT NULL,
     receipt_id  INTEGER NOT NULL,
-    PRIMARY KEY (term_id, receipt_id)
+    term_id     INTEGER NOT NULL,
+    PRIMARY KEY (receipt_id, term_id)
 ) WITHOUT ROWID;

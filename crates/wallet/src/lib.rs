@@ -5,6 +5,7 @@
 mod client;
 mod db;
 mod error;
+mod index;
 mod keys;
 mod keystore;
 mod search;

@@ -4,17 +4,17 @@
 //! Text is matched against the dictionary of distinct receipt texts (`terms`): a
 //! word of three or more characters through the FTS5 trigram index, a word of one
 //! or two characters (which trigrams cannot find) by scanning the dictionary, which
-//! is small because texts repeat. Matching terms lead to receipts through postings.
+//! is small because texts repeat. The matching texts, the filters, the count, the
+//! sum and the ordering are then worked out on the in-memory index (`index.rs`).
 //! Words separated by spaces must all match. What a person types is always data:
 //! it is bound as a value and quoted as an FTS5 phrase, never spliced into a query.
 
-use crate::error::{Result, WalletError};
+use crate::error::Result;
+use crate::index::{Filter, Order};
 use crate::wallet::Wallet;
 use chrono::NaiveDate;
 use piaojia_receipt::Category;
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::SqliteArguments;
-use sqlx::Arguments;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -100,13 +100,7 @@ fn fts_phrase(word: &str) -> String {
 
 impl Wallet {
     pub async fn search(&self, query: &Query) -> Result<SearchResult> {
-        let mut conditions: Vec<String> = Vec::new();
-        let mut args = SqliteArguments::default();
-        let bind = |args: &mut SqliteArguments, value: String| {
-            args.add(value)
-                .map_err(|e| WalletError::Invalid(e.to_string()))
-        };
-
+        let mut words = Vec::new();
         for word in query.text.split_whitespace().take(8) {
             let term_ids = self.matching_terms(word).await?;
             if term_ids.is_empty() {
@@ -116,99 +110,59 @@ impl Wallet {
                     sum_fen: 0,
                 });
             }
-            conditions.push(
-                "r.id IN (SELECT receipt_id FROM receipt_terms WHERE term_id IN (SELECT value FROM json_each(?)))".into(),
-            );
-            bind(
-                &mut args,
-                serde_json::to_string(&term_ids).expect("serialises"),
-            )?;
+            words.push(term_ids);
         }
-        if let Some(from) = query.from {
-            conditions.push("r.issued_at >= ?".into());
-            bind(&mut args, format!("{from}"))?;
-        }
-        if let Some(to) = query.to {
-            // issued_at is stored as text "YYYY-MM-DD HH:MM:SS"; the day after bounds it.
-            conditions.push("r.issued_at < ?".into());
-            bind(&mut args, format!("{}", to.succ_opt().unwrap_or(to)))?;
-        }
-        if let Some(min) = query.min_fen {
-            conditions.push("r.total >= ?".into());
-            args.add(min)
-                .map_err(|e| WalletError::Invalid(e.to_string()))?;
-        }
-        if let Some(max) = query.max_fen {
-            conditions.push("r.total <= ?".into());
-            args.add(max)
-                .map_err(|e| WalletError::Invalid(e.to_string()))?;
-        }
-        if let Some(category) = query.category {
-            conditions.push("r.category = ?".into());
-            bind(&mut args, category.as_str().to_string())?;
-        }
-        if let Some(issuer) = &query.issuer_code {
-            conditions.push("r.issuer_code = ?".into());
-            bind(&mut args, issuer.clone())?;
-        }
-        if let Some(account) = query.account_id {
-            conditions.push("r.account_id = ?".into());
-            args.add(account)
-                .map_err(|e| WalletError::Invalid(e.to_string()))?;
-        }
-        match query.status {
-            Some(Status::Valid) => {
-                conditions.push("r.lifecycle = 'normal' AND r.is_red = 0".into())
-            }
-            Some(Status::Reversed) => conditions.push("r.lifecycle = 'reversed'".into()),
-            Some(Status::Exchanged) => conditions.push("r.lifecycle = 'exchanged'".into()),
-            Some(Status::Claimed) => conditions.push("r.claim_id IS NOT NULL".into()),
-            Some(Status::Unclaimed) => conditions.push("r.claim_id IS NULL".into()),
-            None => {}
-        }
-        let filter = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conditions.join(" AND "))
+        let seconds = |date: NaiveDate| {
+            date.and_hms_opt(0, 0, 0)
+                .expect("midnight")
+                .and_utc()
+                .timestamp()
+        };
+        let filter = Filter {
+            words,
+            from: query.from.map(seconds),
+            to_exclusive: query.to.and_then(|d| d.succ_opt()).map(seconds),
+            min_fen: query.min_fen,
+            max_fen: query.max_fen,
+            category: query.category,
+            issuer_code: query.issuer_code.clone(),
+            account_id: query.account_id,
+            status: query.status,
         };
         let order = match query.sort {
-            Sort::DateDesc => "r.issued_at DESC, r.id DESC",
-            Sort::DateAsc => "r.issued_at ASC, r.id ASC",
-            Sort::AmountDesc => "r.total DESC, r.id DESC",
-            Sort::AmountAsc => "r.total ASC, r.id ASC",
+            Sort::DateDesc => Order::DateDesc,
+            Sort::DateAsc => Order::DateAsc,
+            Sort::AmountDesc => Order::AmountDesc,
+            Sort::AmountAsc => Order::AmountAsc,
         };
-        let (count, sum_fen): (i64, i64) = sqlx::query_as_with(
-            &format!("SELECT count(*), coalesce(sum(r.total), 0) FROM receipts r {filter}"),
-            args.clone(),
-        )
-        .fetch_one(&self.pool)
-        .await?;
         let limit = if query.limit == 0 {
             50
         } else {
             query.limit.min(1000)
+        } as usize;
+        let hits = {
+            let mut index = self.index.lock().await;
+            index.refresh(&self.pool).await?;
+            index.search(&filter, order, query.offset as usize, limit)
         };
-        let mut page_args = args;
-        page_args
-            .add(limit as i64)
-            .map_err(|e| WalletError::Invalid(e.to_string()))?;
-        page_args
-            .add(query.offset as i64)
-            .map_err(|e| WalletError::Invalid(e.to_string()))?;
-        let items: Vec<ReceiptSummary> = sqlx::query_as_with(
-            &format!(
-                "SELECT r.id, r.province, r.code, r.number, r.issued_at, r.category, r.issuer_name, r.payer_name,
-                        r.total, r.lifecycle, r.is_red, r.claim_id
-                 FROM receipts r {filter} ORDER BY {order} LIMIT ? OFFSET ?"
-            ),
-            page_args,
+        let mut items: Vec<ReceiptSummary> = sqlx::query_as(
+            "SELECT id, province, code, number, issued_at, category, issuer_name, payer_name, total, lifecycle, is_red, claim_id
+             FROM receipts WHERE id IN (SELECT value FROM json_each(?))",
         )
+        .bind(serde_json::to_string(&hits.page).expect("serialises"))
         .fetch_all(&self.pool)
         .await?;
+        let position: std::collections::HashMap<i64, usize> = hits
+            .page
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (*id, i))
+            .collect();
+        items.sort_by_key(|r| position.get(&r.id).copied().unwrap_or(usize::MAX));
         Ok(SearchResult {
             items,
-            count,
-            sum_fen,
+            count: hits.count,
+            sum_fen: hits.sum_fen,
         })
     }
 

@@ -72,78 +72,110 @@ pub enum Stored {
     AlreadyThere,
 }
 
-/// Stores a verified receipt once per (province, code, number); a second arrival
-/// only refreshes its lifecycle.
-pub async fn store_verified(
-    conn: &mut SqliteConnection,
-    terms: &mut TermCache,
-    account_id: i64,
-    verified: &VerifiedReceipt,
-    envelope: &[u8],
-    lifecycle: &Lifecycle,
-    bundle_version: u64,
-) -> Result<Stored> {
-    let r = &verified.receipt;
-    let (insurance, patient) = r
-        .medical
-        .as_ref()
-        .map(|m| (m.payments.insurance_paid().0, m.payments.patient_paid().0))
-        .unwrap_or((0, r.total.0));
-    let inserted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO receipts (account_id, province, code, number, issued_at, category, issuer_code, issuer_name,
-             payer_name, total, insurance_paid, patient_paid, is_red, verified_at, bundle_version, document_sha256, original)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (province, code, number) DO NOTHING RETURNING id",
-    )
-    .bind(account_id)
-    .bind(r.province.as_str())
-    .bind(r.code.as_str())
-    .bind(r.number.as_str())
-    .bind(r.issued_at)
-    .bind(r.category.as_str())
-    .bind(&r.issuer.code)
-    .bind(&r.issuer.name)
-    .bind(&r.payer.name)
-    .bind(r.total.0)
-    .bind(insurance)
-    .bind(patient)
-    .bind(r.reverses.is_some())
-    .bind(now())
-    .bind(bundle_version as i64)
-    .bind(sha256_hex(&verified.original.document))
-    .bind(envelope)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let result = match inserted {
-        Some(receipt_id) => {
-            for text in search_texts(r) {
-                let term_id = terms.id(conn, text).await?;
-                sqlx::query(
-                    "INSERT OR IGNORE INTO receipt_terms (term_id, receipt_id) VALUES (?, ?)",
-                )
-                .bind(term_id)
-                .bind(receipt_id)
-                .execute(&mut *conn)
-                .await?;
-            }
-            // A receipt that verifies now is no longer in quarantine.
-            sqlx::query("DELETE FROM quarantine WHERE province = ? AND code = ? AND number = ?")
-                .bind(r.province.as_str())
-                .bind(r.code.as_str())
-                .bind(r.number.as_str())
-                .execute(&mut *conn)
-                .await?;
-            Stored::New
+/// What a page of receipts writes besides the rows themselves, gathered so that it
+/// costs one statement per page rather than one per receipt and text.
+pub struct PageWrites<'a> {
+    terms: &'a mut TermCache,
+    /// (receipt id, term id) pairs.
+    postings: Vec<[i64; 2]>,
+    /// Whether the account has anything in quarantine that a good copy could clear.
+    quarantine_in_use: bool,
+}
+
+impl<'a> PageWrites<'a> {
+    pub fn new(terms: &'a mut TermCache, quarantine_in_use: bool) -> PageWrites<'a> {
+        PageWrites {
+            terms,
+            postings: Vec::new(),
+            quarantine_in_use,
         }
-        None => Stored::AlreadyThere,
-    };
-    if let Some(original) = &r.reverses {
-        apply_lifecycle(conn, original, &Lifecycle::Reversed { by: r.key() }).await?;
     }
-    if *lifecycle != Lifecycle::Normal {
-        apply_lifecycle(conn, &r.key(), lifecycle).await?;
+
+    /// Stores a verified receipt once per (province, code, number); a second arrival
+    /// only refreshes its lifecycle.
+    pub async fn store_verified(
+        &mut self,
+        conn: &mut SqliteConnection,
+        account_id: i64,
+        verified: &VerifiedReceipt,
+        envelope: &[u8],
+        lifecycle: &Lifecycle,
+        bundle_version: u64,
+    ) -> Result<Stored> {
+        let r = &verified.receipt;
+        let (insurance, patient) = r
+            .medical
+            .as_ref()
+            .map(|m| (m.payments.insurance_paid().0, m.payments.patient_paid().0))
+            .unwrap_or((0, r.total.0));
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO receipts (account_id, province, code, number, issued_at, category, issuer_code, issuer_name,
+                 payer_name, total, insurance_paid, patient_paid, is_red, verified_at, bundle_version, document_sha256, original)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (province, code, number) DO NOTHING RETURNING id",
+        )
+        .bind(account_id)
+        .bind(r.province.as_str())
+        .bind(r.code.as_str())
+        .bind(r.number.as_str())
+        .bind(r.issued_at)
+        .bind(r.category.as_str())
+        .bind(&r.issuer.code)
+        .bind(&r.issuer.name)
+        .bind(&r.payer.name)
+        .bind(r.total.0)
+        .bind(insurance)
+        .bind(patient)
+        .bind(r.reverses.is_some())
+        .bind(now())
+        .bind(bundle_version as i64)
+        .bind(sha256_hex(&verified.original.document))
+        .bind(envelope)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let result = match inserted {
+            Some(receipt_id) => {
+                for text in search_texts(r) {
+                    let term_id = self.terms.id(conn, text).await?;
+                    self.postings.push([receipt_id, term_id]);
+                }
+                // A receipt that verifies now is no longer in quarantine.
+                if self.quarantine_in_use {
+                    sqlx::query(
+                        "DELETE FROM quarantine WHERE province = ? AND code = ? AND number = ?",
+                    )
+                    .bind(r.province.as_str())
+                    .bind(r.code.as_str())
+                    .bind(r.number.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Stored::New
+            }
+            None => Stored::AlreadyThere,
+        };
+        if let Some(original) = &r.reverses {
+            apply_lifecycle(conn, original, &Lifecycle::Reversed { by: r.key() }).await?;
+        }
+        if *lifecycle != Lifecycle::Normal {
+            apply_lifecycle(conn, &r.key(), lifecycle).await?;
+        }
+        Ok(result)
     }
-    Ok(result)
+
+    pub async fn flush(&mut self, conn: &mut SqliteConnection) -> Result<()> {
+        if !self.postings.is_empty() {
+            sqlx::query(
+                "INSERT OR IGNORE INTO receipt_terms (receipt_id, term_id)
+                 SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+            )
+            .bind(serde_json::to_string(&self.postings).expect("serialises"))
+            .execute(&mut *conn)
+            .await?;
+            self.postings.clear();
+        }
+        Ok(())
+    }
 }
 
 /// Records a lifecycle state on a stored receipt; a receipt not (yet) stored is

@@ -329,6 +329,12 @@ impl Wallet {
         .map_err(|e| WalletError::Protocol(format!("verification task failed: {e}")))?
         .into_iter();
         let mut tx = self.pool.begin().await?;
+        let quarantine_in_use: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM quarantine WHERE account_id = ?)")
+                .bind(account_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let mut writes = store::PageWrites::new(terms, quarantine_in_use);
         for (bytes, original, lifecycle) in parsed {
             let outcome = match original {
                 Ok(original) => {
@@ -340,16 +346,16 @@ impl Wallet {
             };
             match outcome {
                 Ok(verified) => {
-                    match store::store_verified(
-                        &mut tx,
-                        terms,
-                        account_id,
-                        &verified,
-                        &bytes,
-                        &lifecycle,
-                        trust.version,
-                    )
-                    .await?
+                    match writes
+                        .store_verified(
+                            &mut tx,
+                            account_id,
+                            &verified,
+                            &bytes,
+                            &lifecycle,
+                            trust.version,
+                        )
+                        .await?
                     {
                         Stored::New => report.new_receipts += 1,
                         Stored::AlreadyThere => report.already_held += 1,
@@ -362,6 +368,7 @@ impl Wallet {
                 }
             }
         }
+        writes.flush(&mut tx).await?;
         if let Some(cursor) = next_cursor {
             sqlx::query("UPDATE accounts SET receipts_cursor = ? WHERE id = ?")
                 .bind(cursor)

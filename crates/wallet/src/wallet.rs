@@ -55,6 +55,7 @@ pub struct Wallet {
     pub(crate) tokens: Arc<dyn SecretStore>,
     pub(crate) sessions: Mutex<HashMap<i64, Session>>,
     pub(crate) retry: RetryPolicy,
+    pub(crate) index: tokio::sync::Mutex<crate::index::SearchIndex>,
 }
 
 pub fn mask_id(id_number: &str) -> String {
@@ -101,6 +102,7 @@ impl Wallet {
             tokens,
             sessions: Mutex::new(HashMap::new()),
             retry: RetryPolicy::default(),
+            index: tokio::sync::Mutex::new(crate::index::SearchIndex::default()),
         })
     }
 

@@ -1,0 +1,292 @@
+//! The in-memory search index: the columns that searches filter and sort on, and
+//! for each dictionary text the receipts that carry it, loaded from the encrypted
+//! store and kept in this process only. A search is then a scan of compact arrays
+//! (about 100k rows in well under a millisecond) instead of SQL over wide rows.
+//!
+//! The index is a cache: before each search it asks the store whether receipts
+//! were added (highest id) or changed state (a counter bumped by a trigger), and
+//! loads only what it lacks. Writers need not know it exists, and several processes
+//! on one wallet each keep their own.
+
+use crate::error::Result;
+use piaojia_receipt::Category;
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+
+const RED: u8 = 1;
+const REVERSED: u8 = 2;
+const EXCHANGED: u8 = 4;
+const CLAIMED: u8 = 8;
+
+#[derive(Default)]
+pub struct SearchIndex {
+    /// Receipt ids, ascending; position in this vector is a receipt's row.
+    ids: Vec<i64>,
+    issued: Vec<i64>,
+    total: Vec<i64>,
+    category: Vec<u8>,
+    flags: Vec<u8>,
+    account: Vec<i64>,
+    issuer: Vec<u32>,
+    issuers: HashMap<String, u32>,
+    /// Term id -> rows carrying that text.
+    postings: HashMap<i64, Vec<u32>>,
+    loaded_max_id: i64,
+    loaded_state_version: i64,
+}
+
+/// The filters of a query, resolved to what the index compares.
+pub struct Filter {
+    /// Per word, the term ids that contain it; a row must match every word.
+    pub words: Vec<Vec<i64>>,
+    pub from: Option<i64>,
+    pub to_exclusive: Option<i64>,
+    pub min_fen: Option<i64>,
+    pub max_fen: Option<i64>,
+    pub category: Option<Category>,
+    pub issuer_code: Option<String>,
+    pub account_id: Option<i64>,
+    pub status: Option<crate::search::Status>,
+}
+
+#[derive(Clone, Copy)]
+pub enum Order {
+    DateDesc,
+    DateAsc,
+    AmountDesc,
+    AmountAsc,
+}
+
+pub struct Hits {
+    /// Receipt ids of the requested page, in order.
+    pub page: Vec<i64>,
+    pub count: i64,
+    pub sum_fen: i64,
+}
+
+fn category_code(category: Category) -> u8 {
+    Category::ALL
+        .iter()
+        .position(|c| *c == category)
+        .expect("listed") as u8
+}
+
+fn state_flags(is_red: bool, lifecycle: &str, claimed: bool) -> u8 {
+    let mut flags = 0;
+    if is_red {
+        flags |= RED;
+    }
+    match lifecycle {
+        "reversed" => flags |= REVERSED,
+        "exchanged" => flags |= EXCHANGED,
+        _ => {}
+    }
+    if claimed {
+        flags |= CLAIMED;
+    }
+    flags
+}
+
+/// A set of rows as bits.
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(rows: usize) -> Bits {
+        Bits(vec![0; rows.div_ceil(64)])
+    }
+
+    fn insert(&mut self, row: u32) {
+        self.0[row as usize / 64] |= 1 << (row % 64);
+    }
+
+    fn contains(&self, row: usize) -> bool {
+        self.0[row / 64] & (1 << (row % 64)) != 0
+    }
+}
+
+impl SearchIndex {
+    /// Loads what the store has and this index lacks.
+    pub async fn refresh(&mut self, pool: &SqlitePool) -> Result<()> {
+        let (max_id, state_version): (i64, i64) = sqlx::query_as(
+            "SELECT coalesce((SELECT max(id) FROM receipts), 0), (SELECT value FROM counters WHERE name = 'receipt_state')",
+        )
+        .fetch_one(pool)
+        .await?;
+        if max_id < self.loaded_max_id {
+            // Receipts were removed (a restore): start again.
+            *self = SearchIndex::default();
+        }
+        if max_id > self.loaded_max_id {
+            self.load_new(pool, max_id).await?;
+        }
+        if state_version != self.loaded_state_version {
+            self.reload_states(pool).await?;
+            self.loaded_state_version = state_version;
+        }
+        Ok(())
+    }
+
+    async fn load_new(&mut self, pool: &SqlitePool, max_id: i64) -> Result<()> {
+        type Row = (
+            i64,
+            i64,
+            i64,
+            String,
+            String,
+            bool,
+            String,
+            Option<i64>,
+            i64,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, CAST(strftime('%s', issued_at) AS INTEGER), total, category, issuer_code, is_red, lifecycle, claim_id, account_id
+             FROM receipts WHERE id > ? AND id <= ? ORDER BY id",
+        )
+        .bind(self.loaded_max_id)
+        .bind(max_id)
+        .fetch_all(pool)
+        .await?;
+        let first_new_row = self.ids.len();
+        for (id, issued, total, category, issuer, is_red, lifecycle, claim, account) in rows {
+            self.ids.push(id);
+            self.issued.push(issued);
+            self.total.push(total);
+            self.category.push(
+                Category::parse(&category)
+                    .map(category_code)
+                    .unwrap_or(u8::MAX),
+            );
+            self.flags
+                .push(state_flags(is_red, &lifecycle, claim.is_some()));
+            self.account.push(account);
+            let next = self.issuers.len() as u32;
+            self.issuer
+                .push(*self.issuers.entry(issuer).or_insert(next));
+        }
+        let postings: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT receipt_id, term_id FROM receipt_terms WHERE receipt_id > ? AND receipt_id <= ?",
+        )
+        .bind(self.loaded_max_id)
+        .bind(max_id)
+        .fetch_all(pool)
+        .await?;
+        for (receipt_id, term_id) in postings {
+            // Rows are in id order, so the new ones are found by binary search.
+            if let Ok(offset) = self.ids[first_new_row..].binary_search(&receipt_id) {
+                self.postings
+                    .entry(term_id)
+                    .or_default()
+                    .push((first_new_row + offset) as u32);
+            }
+        }
+        self.loaded_max_id = max_id;
+        Ok(())
+    }
+
+    async fn reload_states(&mut self, pool: &SqlitePool) -> Result<()> {
+        let rows: Vec<(i64, bool, String, Option<i64>)> = sqlx::query_as(
+            "SELECT id, is_red, lifecycle, claim_id FROM receipts WHERE id <= ? ORDER BY id",
+        )
+        .bind(self.loaded_max_id)
+        .fetch_all(pool)
+        .await?;
+        for (id, is_red, lifecycle, claim) in rows {
+            if let Ok(row) = self.ids.binary_search(&id) {
+                self.flags[row] = state_flags(is_red, &lifecycle, claim.is_some());
+            }
+        }
+        Ok(())
+    }
+
+    /// Matches, count and sum, and the rows of one page in the requested order.
+    pub fn search(&self, filter: &Filter, order: Order, offset: usize, limit: usize) -> Hits {
+        use crate::search::Status;
+        let rows = self.ids.len();
+        let words: Vec<Bits> = filter
+            .words
+            .iter()
+            .map(|term_ids| {
+                let mut bits = Bits::new(rows);
+                for term in term_ids {
+                    for row in self.postings.get(term).into_iter().flatten() {
+                        bits.insert(*row);
+                    }
+                }
+                bits
+            })
+            .collect();
+        let category = filter.category.map(category_code);
+        let issuer = match &filter.issuer_code {
+            Some(code) => match self.issuers.get(code) {
+                Some(i) => Some(*i),
+                None => {
+                    return Hits {
+                        page: vec![],
+                        count: 0,
+                        sum_fen: 0,
+                    }
+                }
+            },
+            None => None,
+        };
+        let status_ok = |flags: u8| match filter.status {
+            None => true,
+            Some(Status::Valid) => flags & (RED | REVERSED | EXCHANGED) == 0,
+            Some(Status::Reversed) => flags & REVERSED != 0,
+            Some(Status::Exchanged) => flags & EXCHANGED != 0,
+            Some(Status::Claimed) => flags & CLAIMED != 0,
+            Some(Status::Unclaimed) => flags & CLAIMED == 0,
+        };
+        let mut matches: Vec<u32> = Vec::new();
+        let mut sum: i64 = 0;
+        for row in 0..rows {
+            if !words.iter().all(|w| w.contains(row))
+                || filter.from.is_some_and(|f| self.issued[row] < f)
+                || filter.to_exclusive.is_some_and(|t| self.issued[row] >= t)
+                || filter.min_fen.is_some_and(|m| self.total[row] < m)
+                || filter.max_fen.is_some_and(|m| self.total[row] > m)
+                || category.is_some_and(|c| self.category[row] != c)
+                || issuer.is_some_and(|i| self.issuer[row] != i)
+                || filter.account_id.is_some_and(|a| self.account[row] != a)
+                || !status_ok(self.flags[row])
+            {
+                continue;
+            }
+            matches.push(row as u32);
+            sum = sum.saturating_add(self.total[row]);
+        }
+        let count = matches.len() as i64;
+        let key = |row: &u32| -> (i64, i64) {
+            let r = *row as usize;
+            match order {
+                Order::DateDesc => (-self.issued[r], -self.ids[r]),
+                Order::DateAsc => (self.issued[r], self.ids[r]),
+                Order::AmountDesc => (-self.total[r], -self.ids[r]),
+                Order::AmountAsc => (self.total[r], self.ids[r]),
+            }
+        };
+        let end = (offset + limit).min(matches.len());
+        if offset >= end {
+            return Hits {
+                page: vec![],
+                count,
+                sum_fen: sum,
+            };
+        }
+        // Only the rows up to the page's end need ordering.
+        if end < matches.len() {
+            matches.select_nth_unstable_by_key(end, key);
+            matches.truncate(end);
+        }
+        matches.sort_unstable_by_key(key);
+        let page = matches[offset..end]
+            .iter()
+            .map(|r| self.ids[*r as usize])
+            .collect();
+        Hits {
+            page,
+            count,
+            sum_fen: sum,
+        }
+    }
+}
