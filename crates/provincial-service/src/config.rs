@@ -81,6 +81,9 @@ impl ServiceConfig {
 pub struct Faults {
     /// Added to every receipts and changes response.
     pub latency: Duration,
+    /// Share of receipts/changes requests that hang for a minute before answering
+    /// (longer than any client waits: a timeout).
+    pub stall_per_mille: u32,
     /// Share of receipts/changes requests answered with a 503.
     pub error_per_mille: u32,
     /// Share of receipts/changes responses whose body is cut short.
@@ -98,6 +101,7 @@ pub struct Faults {
 impl Faults {
     pub fn any(&self) -> bool {
         !self.latency.is_zero()
+            || self.stall_per_mille > 0
             || self.error_per_mille > 0
             || self.truncate_per_mille > 0
             || self.tamper_per_mille > 0

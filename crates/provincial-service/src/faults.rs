@@ -1,4 +1,4 @@
-//! Fault injection for tests: latency, 5xx answers, truncated bodies, tampered
+//! Fault injection for tests: latency, stalls, 5xx answers, truncated bodies, tampered
 //! signatures, replayed or reordered pages. All off unless the service is started
 //! with the matching flags.
 
@@ -75,6 +75,9 @@ pub async fn inject(State(state): State<AppState>, request: Request, next: Next)
         tokio::time::sleep(faults.latency).await;
     }
     let n = REQUESTS.fetch_add(1, Ordering::Relaxed);
+    if faults.stall_per_mille > 0 && roll(faults.seed, "stall", n) < faults.stall_per_mille {
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
     if faults.error_per_mille > 0 && roll(faults.seed, "error", n) < faults.error_per_mille {
         let body = serde_json::json!({"code": "service.unavailable", "message": "injected fault"});
         return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();

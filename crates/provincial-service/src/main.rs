@@ -44,6 +44,9 @@ struct Cli {
     /// Fault injection: delay in ms added to receipts/changes responses.
     #[arg(long, default_value_t = 0)]
     fault_latency_ms: u64,
+    /// Fault injection: per mille of receipts/changes requests that stall for a minute.
+    #[arg(long, default_value_t = 0)]
+    fault_stall: u32,
     /// Fault injection: per mille of receipts/changes requests answered 503.
     #[arg(long, default_value_t = 0)]
     fault_5xx: u32,
@@ -92,6 +95,7 @@ async fn main() -> anyhow::Result<()> {
         verify_per_minute: cli.check_per_minute,
         faults: Faults {
             latency: Duration::from_millis(cli.fault_latency_ms),
+            stall_per_mille: cli.fault_stall,
             error_per_mille: cli.fault_5xx,
             truncate_per_mille: cli.fault_truncate,
             tamper_per_mille: cli.fault_tamper,

@@ -144,3 +144,27 @@ async fn latency_is_added() {
     s.get("/v1/receipts?limit=1", &token).await;
     assert!(started.elapsed() >= Duration::from_millis(300));
 }
+
+#[tokio::test]
+async fn stalled_requests_outlast_a_client_timeout() {
+    let s = start_with(with(Faults {
+        stall_per_mille: 1000,
+        ..Faults::default()
+    }))
+    .await;
+    let token = s.access_token(0).await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let error = client
+        .get(s.url("/v1/receipts"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .err()
+        .unwrap();
+    assert!(error.is_timeout());
+    // Other routes are untouched.
+    assert_eq!(s.get("/v1/trust-bundle", "").await.0, 200);
+}

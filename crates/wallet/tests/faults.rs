@@ -21,6 +21,7 @@ async fn all_stored_verify(w: &Wallet) -> usize {
 #[tokio::test]
 async fn a_faulty_service_leaves_nothing_invalid_and_everything_valid_stored() {
     let faults = Faults {
+        stall_per_mille: 100,
         error_per_mille: 150,
         truncate_per_mille: 100,
         replay_per_mille: 150,
