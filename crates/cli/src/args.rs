@@ -3,9 +3,15 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-/// The demo service's province root key (seed 20261127), pinned by default so that
+/// The demo service's province root keys (seed 20261127), pinned by default so that
 /// `piaojia login` works against `scripts/run.sh` out of the box.
-pub const DEMO_ROOT_KEY: &str = "9JxCJX/24k37siC5qro3CzffnYsA0vMuTWJiJCTUXQU=";
+pub fn demo_root_key(province: &str) -> Option<&'static str> {
+    match province {
+        "330000" => Some("9JxCJX/24k37siC5qro3CzffnYsA0vMuTWJiJCTUXQU="),
+        "310000" => Some("NrGyRQwoCMEqHfvlou29mWcENdAWAL41l9oWfVaVSX8="),
+        _ => None,
+    }
+}
 
 #[derive(Parser)]
 #[command(
@@ -53,6 +59,43 @@ pub enum Command {
     Status,
     /// Receipts that failed verification, with the reason.
     Quarantine,
+    /// Write an encrypted backup. The first one shows a recovery key, once.
+    Backup(BackupArgs),
+    /// Restore a backup into the wallet folder (the recovery key is read from
+    /// PIAOJIA_RECOVERY_KEY or standard input). An existing wallet is kept aside.
+    Restore { file: PathBuf },
+    /// Replace the wallet's key (keyring), or change its passphrase (--passphrase,
+    /// with the new one in PIAOJIA_NEW_PASSPHRASE).
+    Rekey,
+    /// The activity log (counts only), newest first.
+    Log {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Spending per year, month, category and issuer; insurance vs self-paid.
+    Stats {
+        #[arg(long)]
+        account: Option<i64>,
+    },
+}
+
+#[derive(Args)]
+pub struct BackupArgs {
+    /// The backup file to write; a folder gets a dated file name.
+    #[arg(long)]
+    pub to: Option<PathBuf>,
+    /// Make a new recovery key (older backups keep needing the old one).
+    #[arg(long)]
+    pub new_recovery_key: bool,
+    /// Back up into this folder after each sync that brings something new.
+    #[arg(long, conflicts_with = "to")]
+    pub auto: Option<PathBuf>,
+    /// With --auto or a folder: how many backups to keep.
+    #[arg(long, default_value_t = 10)]
+    pub keep: u32,
+    /// Turn automatic backups off.
+    #[arg(long, conflicts_with_all = ["auto", "to"])]
+    pub auto_off: bool,
 }
 
 #[derive(Args)]
@@ -64,8 +107,8 @@ pub struct LoginArgs {
     #[arg(long, default_value = "330000")]
     pub province: String,
     /// The province's root public key (base64) to pin. Defaults to the demo's.
-    #[arg(long, default_value = DEMO_ROOT_KEY)]
-    pub root_key: String,
+    #[arg(long)]
+    pub root_key: Option<String>,
     /// Your ID number (身份证号).
     #[arg(long)]
     pub id: String,

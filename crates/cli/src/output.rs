@@ -2,8 +2,8 @@
 
 use piaojia_receipt::{Fen, Receipt};
 use piaojia_wallet::{
-    Account, CheckResult, Quarantined, ReceiptDetail, SearchResult, Status, SyncPhase,
-    SyncProgress, SyncReport,
+    Account, Activity, BackupReport, CheckResult, Quarantined, ReceiptDetail, SearchResult,
+    Spending, Status, SyncPhase, SyncProgress, SyncReport,
 };
 use serde::Serialize;
 use std::io::Write;
@@ -278,4 +278,89 @@ pub fn quarantine(items: &[Quarantined], json: bool) {
         );
     }
     println!("{} in quarantine", items.len());
+}
+
+pub fn done(message: &str, json: bool) {
+    if json {
+        return print_json(&serde_json::json!({ "done": message }));
+    }
+    println!("{message}");
+}
+
+pub fn recovery_key(key: &str, json: bool) {
+    if json {
+        return print_json(&serde_json::json!({ "recovery_key": key }));
+    }
+    println!("Your recovery key (shown once; write it down and keep it apart from this computer):");
+    println!();
+    println!("    {key}");
+    println!();
+    println!("Without it, a backup cannot be restored.");
+}
+
+pub fn backup(report: &BackupReport, json: bool) {
+    if json {
+        return print_json(report);
+    }
+    println!(
+        "backup of {} receipts written to {} ({} bytes)",
+        report.receipts,
+        report.path.display(),
+        report.bytes
+    );
+}
+
+pub fn activity(items: &[Activity], json: bool) {
+    if json {
+        return print_json(items);
+    }
+    for a in items {
+        let account = a
+            .account_id
+            .map(|id| format!(" account {id}"))
+            .unwrap_or_default();
+        println!(
+            "{}  {:<22}{account}  {}",
+            a.at.format("%Y-%m-%d %H:%M:%S"),
+            a.kind,
+            a.counts
+        );
+    }
+}
+
+pub fn spending(s: &Spending, json: bool) {
+    if json {
+        return print_json(s);
+    }
+    println!("{} receipts, net ¥{}", s.count, Fen(s.total_fen));
+    println!(
+        "insurance paid ¥{}, self-paid ¥{}",
+        Fen(s.insurance_paid_fen),
+        Fen(s.patient_paid_fen)
+    );
+    println!(
+        "claimed ¥{}, unclaimed ¥{}",
+        Fen(s.claimed_fen),
+        Fen(s.unclaimed_fen)
+    );
+    for (title, buckets) in [("per year", &s.by_year), ("per category", &s.by_category)] {
+        println!("{title}:");
+        for b in buckets {
+            println!(
+                "  {:<20} {:>6}  ¥{:>14}",
+                b.key,
+                b.count,
+                Fen(b.total_fen).to_string()
+            );
+        }
+    }
+    println!("top issuers:");
+    for b in s.by_issuer.iter().take(10) {
+        println!(
+            "  {:>6}  ¥{:>14}  {}",
+            b.count,
+            Fen(b.total_fen).to_string(),
+            b.key
+        );
+    }
 }

@@ -16,6 +16,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
     let json = cli.json;
     match cli.command {
         Command::Verify(args) if args.online => verify_online(&args, json).await,
+        Command::Restore { file } => restore(&cli.wallet, &file, cli.passphrase, json).await,
         command => {
             let wallet = open(&cli.wallet, cli.passphrase).await?;
             let code = match command {
@@ -32,6 +33,22 @@ pub async fn run(cli: Cli) -> Result<i32> {
                     output::quarantine(&wallet.quarantine().await?, json);
                     exit::OK
                 }
+                Command::Backup(args) => backup(&wallet, &args, json).await?,
+                Command::Rekey => {
+                    let wallet = rekey(wallet).await?;
+                    output::done("the wallet's key was replaced", json);
+                    wallet.close().await;
+                    return Ok(exit::OK);
+                }
+                Command::Log { limit } => {
+                    output::activity(&wallet.activity(limit).await?, json);
+                    exit::OK
+                }
+                Command::Stats { account } => {
+                    output::spending(&wallet.spending(account).await?, json);
+                    exit::OK
+                }
+                Command::Restore { .. } => unreachable!("handled before opening"),
             };
             wallet.close().await;
             Ok(code)
@@ -39,26 +56,119 @@ pub async fn run(cli: Cli) -> Result<i32> {
     }
 }
 
+fn passphrase_access() -> Result<KeyAccess> {
+    let text = std::env::var("PIAOJIA_PASSPHRASE").map_err(|_| WalletError::PassphraseRequired)?;
+    Ok(KeyAccess::Passphrase(SecretString::new(text)))
+}
+
+fn keyring_access() -> Result<KeyAccess> {
+    let keyring = OsKeyring::new(KEYRING_SERVICE);
+    keyring.probe().context(
+        "no OS keyring: set PIAOJIA_PASSPHRASE and pass --passphrase to use a passphrase",
+    )?;
+    Ok(KeyAccess::Keyring(Arc::new(keyring)))
+}
+
 async fn open(dir: &std::path::Path, passphrase: bool) -> Result<Wallet> {
-    let access = if passphrase || piaojia_wallet::Wallet::uses_passphrase(dir)? {
-        let text =
-            std::env::var("PIAOJIA_PASSPHRASE").map_err(|_| WalletError::PassphraseRequired)?;
-        KeyAccess::Passphrase(SecretString::new(text))
+    let access = if passphrase || Wallet::uses_passphrase(dir)? {
+        passphrase_access()?
     } else {
-        let keyring = OsKeyring::new(KEYRING_SERVICE);
-        keyring.probe().context(
-            "no OS keyring: set PIAOJIA_PASSPHRASE and pass --passphrase to use a passphrase",
-        )?;
-        KeyAccess::Keyring(Arc::new(keyring))
+        keyring_access()?
     };
     Ok(Wallet::open(dir, access).await?)
+}
+
+async fn backup(wallet: &Wallet, args: &crate::args::BackupArgs, json: bool) -> Result<i32> {
+    if !wallet.has_backup_key().await? || args.new_recovery_key {
+        let recovery = wallet.setup_backup().await?;
+        output::recovery_key(recovery.expose(), json);
+    }
+    if args.auto_off {
+        wallet.set_auto_backup(None).await?;
+        output::done("automatic backups are off", json);
+        return Ok(exit::OK);
+    }
+    if let Some(folder) = &args.auto {
+        wallet
+            .set_auto_backup(Some(piaojia_wallet::AutoBackup {
+                folder: folder.clone(),
+                keep: args.keep,
+            }))
+            .await?;
+    }
+    let report = match &args.to {
+        Some(file) if !file.is_dir() => wallet.backup_to(file).await?,
+        Some(folder) => wallet.backup_into_folder(folder, args.keep).await?,
+        None => {
+            let folder = args
+                .auto
+                .clone()
+                .unwrap_or_else(|| wallet.dir().join("backups"));
+            wallet.backup_into_folder(&folder, args.keep).await?
+        }
+    };
+    output::backup(&report, json);
+    Ok(exit::OK)
+}
+
+async fn restore(
+    dir: &std::path::Path,
+    file: &std::path::Path,
+    passphrase: bool,
+    json: bool,
+) -> Result<i32> {
+    let text = match std::env::var("PIAOJIA_RECOVERY_KEY") {
+        Ok(text) => text,
+        Err(_) => {
+            eprint!("Recovery key: ");
+            std::io::stderr().flush().ok();
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line
+        }
+    };
+    let recovery = piaojia_wallet::RecoveryKey::parse(&text)?;
+    let access = if passphrase {
+        passphrase_access()?
+    } else {
+        keyring_access()?
+    };
+    let receipts = Wallet::restore(dir, file, &recovery, access).await?;
+    output::done(
+        &format!("restored {receipts} receipts into {}", dir.display()),
+        json,
+    );
+    Ok(exit::OK)
+}
+
+async fn rekey(wallet: Wallet) -> Result<Wallet> {
+    if wallet.key_mode() == piaojia_wallet::KeyMode::Passphrase {
+        let current =
+            std::env::var("PIAOJIA_PASSPHRASE").map_err(|_| WalletError::PassphraseRequired)?;
+        let new = std::env::var("PIAOJIA_NEW_PASSPHRASE").map_err(|_| {
+            WalletError::Invalid("set PIAOJIA_NEW_PASSPHRASE to the new passphrase".into())
+        })?;
+        return Ok(wallet
+            .change_passphrase(&SecretString::new(current), SecretString::new(new))
+            .await?);
+    }
+    Ok(wallet.rekey().await?)
 }
 
 async fn login(wallet: &Wallet, args: &LoginArgs, json: bool) -> Result<i32> {
     let spec = AccountSpec {
         province: ProvinceCode::new(args.province.clone())?,
         service_url: args.service.clone(),
-        root_key: args.root_key.clone(),
+        root_key: match &args.root_key {
+            Some(key) => key.clone(),
+            None => crate::args::demo_root_key(&args.province)
+                .ok_or_else(|| {
+                    anyhow!(WalletError::Invalid(
+                        "give --root-key: the province's pinned root key".into()
+                    ))
+                })?
+                .to_string(),
+        },
         id_number: args.id.clone(),
     };
     let code = match &args.code {

@@ -9,3 +9,5 @@ mod crash;
 mod logs;
 /// Running the binary, a service, a logged-in wallet.
 mod support;
+/// Backup, restore into a fresh HOME with a fresh keyring, and kill -9 during rekey.
+mod years;

@@ -35,21 +35,16 @@ const CITIZENS: [(&str, &str, &str, &str); 5] = [
     ("张伟", "330602", "19620830", "13500005678"),
 ];
 
-pub fn citizens(province: &Province) -> Vec<DemoCitizen> {
+/// The demo citizens. They are the same people in every province (an ID number is
+/// national), so one wallet can hold one person's receipts from several provinces.
+pub fn citizens(_province: &Province) -> Vec<DemoCitizen> {
     CITIZENS
         .iter()
         .enumerate()
-        .map(|(i, (name, region, birth, phone))| {
-            let region = if province.code.as_str() == "330000" {
-                region.to_string()
-            } else {
-                format!("{}{}", province.prefix, &region[2..])
-            };
-            DemoCitizen {
-                name,
-                id_number: id_number(&region, birth, 100 + 37 * i as u32),
-                phone,
-            }
+        .map(|(i, (name, region, birth, phone))| DemoCitizen {
+            name,
+            id_number: id_number(region, birth, 100 + 37 * i as u32),
+            phone,
         })
         .collect()
 }
@@ -150,15 +145,28 @@ const ISSUERS: [IssuerSpec; 12] = [
 ];
 
 /// The demo issuers of a province, with keys derived from the seed.
+/// Shanghai's demo issuers, in the order of `ISSUERS` (same kinds and codes).
+const SHANGHAI_NAMES: [&str; 12] = [
+    "复旦大学附属华山医院",
+    "上海交通大学医学院附属瑞金医院",
+    "上海市第六人民医院",
+    "上海市第一人民医院",
+    "复旦大学附属中山医院",
+    "上海市儿童医院",
+    "上海市复兴高级中学",
+    "同济大学",
+    "上海市慈善基金会",
+    "上海市红十字会",
+    "上海市公安局出入境管理局",
+    "上海市不动产登记事务中心",
+];
+
 pub fn issuers(seed: u64, province: &Province) -> Vec<IssuerRecord> {
-    let place = if province.code.as_str() == "330000" {
-        ""
-    } else {
-        "（上海）"
-    };
+    let shanghai = province.code.as_str() == "310000";
     ISSUERS
         .iter()
-        .map(|spec| {
+        .zip(SHANGHAI_NAMES)
+        .map(|(spec, shanghai_name)| {
             let code = format!(
                 "{}{}00{}",
                 &province.code.as_str()[..2],
@@ -168,7 +176,7 @@ pub fn issuers(seed: u64, province: &Province) -> Vec<IssuerRecord> {
             IssuerRecord {
                 key: derive_key(seed, &format!("issuer/{code}")),
                 cert_serial: format!("{}-ISS-{}", province.prefix, spec.suffix),
-                name: format!("{}{place}", spec.name),
+                name: if shanghai { shanghai_name } else { spec.name }.to_string(),
                 category: spec.category,
                 region: RegionCode::new(format!("{}{}", province.prefix, spec.region_tail))
                     .expect("six digits"),
@@ -268,8 +276,16 @@ pub async fn generate(
         } else {
             config.other_receipts
         };
+        // Zhejiang keeps the original stream; other provinces mix in their code.
+        let province_mix = match province.code.as_str() {
+            "330000" => 0,
+            code => code
+                .parse::<u64>()
+                .unwrap_or(0)
+                .wrapping_mul(0xA076_1D64_78BD_642F),
+        };
         let mut rng = ChaCha20Rng::seed_from_u64(
-            config.seed ^ (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            config.seed ^ province_mix ^ (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
         );
         let payer = Payer {
             name: citizen.name.to_string(),

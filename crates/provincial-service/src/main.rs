@@ -14,12 +14,14 @@ use std::time::Duration;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Address to listen on; port 0 picks a free port (printed at start).
+    /// Address to listen on; port 0 picks a free port (printed at start). With
+    /// several provinces, each further one listens on the next port.
     #[arg(long, default_value = "127.0.0.1:8640")]
     listen: String,
-    /// Province code: 330000 (Zhejiang) or 310000 (Shanghai).
-    #[arg(long, default_value = "330000")]
-    province: String,
+    /// Province codes, comma-separated: 330000 (Zhejiang), 310000 (Shanghai). Each
+    /// is a separate service with its own root key, issuers and data.
+    #[arg(long, default_value = "330000", value_delimiter = ',')]
+    province: Vec<String>,
     /// Seed for keys and demo data.
     #[arg(long, default_value_t = 20261127)]
     seed: u64,
@@ -80,46 +82,72 @@ async fn main() -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let province =
-        Province::known(&cli.province).context("unknown province; use 330000 or 310000")?;
-    let config = ServiceConfig {
-        province,
-        seed: cli.seed,
-        db_path: cli.db,
-        demo_receipts: cli.demo_receipts,
-        other_receipts: cli.other_receipts,
-        access_token_ttl: Duration::from_secs(cli.access_ttl),
-        refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
-        refresh_grace: Duration::from_secs(300),
-        test_hooks: cli.test_hooks,
-        verify_per_minute: cli.check_per_minute,
-        faults: Faults {
-            latency: Duration::from_millis(cli.fault_latency_ms),
-            stall_per_mille: cli.fault_stall,
-            error_per_mille: cli.fault_5xx,
-            truncate_per_mille: cli.fault_truncate,
-            tamper_per_mille: cli.fault_tamper,
-            replay_per_mille: cli.fault_replay,
+    let base: std::net::SocketAddr = cli.listen.parse().context("--listen takes host:port")?;
+    let mut running = Vec::new();
+    for (i, code) in cli.province.iter().enumerate() {
+        let province = Province::known(code).context("unknown province; use 330000 or 310000")?;
+        let db_path = cli.db.as_ref().map(|p| {
+            if cli.province.len() == 1 {
+                p.clone()
+            } else {
+                p.with_extension(format!("{code}.db"))
+            }
+        });
+        let config = ServiceConfig {
+            province,
             seed: cli.seed,
-        },
-    };
-    let started = std::time::Instant::now();
-    let service = Service::build(config).await?;
-    let listener = tokio::net::TcpListener::bind(&cli.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", cli.listen))?;
-    let addr = listener.local_addr()?;
+            db_path,
+            demo_receipts: cli.demo_receipts,
+            other_receipts: cli.other_receipts,
+            access_token_ttl: Duration::from_secs(cli.access_ttl),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            refresh_grace: Duration::from_secs(300),
+            test_hooks: cli.test_hooks,
+            verify_per_minute: cli.check_per_minute,
+            faults: Faults {
+                latency: Duration::from_millis(cli.fault_latency_ms),
+                stall_per_mille: cli.fault_stall,
+                error_per_mille: cli.fault_5xx,
+                truncate_per_mille: cli.fault_truncate,
+                tamper_per_mille: cli.fault_tamper,
+                replay_per_mille: cli.fault_replay,
+                seed: cli.seed,
+            },
+        };
+        let started = std::time::Instant::now();
+        let service = Service::build(config).await?;
+        let port = if base.port() == 0 {
+            0
+        } else {
+            base.port() + i as u16
+        };
+        let address = std::net::SocketAddr::new(base.ip(), port);
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen on {address}"))?;
+        banner(&service, listener.local_addr()?, started.elapsed());
+        running.push(tokio::spawn(service.serve(listener, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })));
+    }
+    for task in running {
+        task.await??;
+    }
+    Ok(())
+}
+
+/// The banner goes to stdout, for the person who started the demo; it names the
+/// demo citizen on purpose (demo data, not a real person).
+fn banner(service: &Service, addr: std::net::SocketAddr, took: Duration) {
     let state = &service.state;
     let demo = &service.demo;
-    // The banner goes to stdout, for the person who started the demo; it names the
-    // demo citizen on purpose (demo data, not a real person).
     println!(
         "provincial service for {} ({}) listening on http://{addr}",
         state.config.province.name, state.config.province.code
     );
     println!(
         "  ready in {:.1}s with {} receipts ({} 冲红, {} 换开)",
-        started.elapsed().as_secs_f64(),
+        took.as_secs_f64(),
         demo.receipts,
         demo.reversed,
         demo.exchanged
@@ -132,21 +160,15 @@ async fn main() -> anyhow::Result<()> {
         "  demo citizen: {} {}",
         demo.citizens[0].name, demo.citizens[0].id_number
     );
+    let issuer = demo::first_issuer_code(state);
     println!(
-        "  demo issuer API key ({}): {}",
-        demo::first_issuer_code(state),
-        keys::issuer_api_key(state.config.seed, &demo::first_issuer_code(state))
+        "  demo issuer API key ({issuer}): {}",
+        keys::issuer_api_key(state.config.seed, &issuer)
     );
     if state.config.test_hooks {
         println!("  test hooks on: GET /test/sms/{{id_number}} shows the last SMS code");
     }
     println!("  OpenAPI: http://{addr}/openapi.json");
-    service
-        .serve(listener, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-    Ok(())
 }
 
 mod demo {

@@ -101,3 +101,19 @@ CREATE TABLE receipt_terms (
     term_id     INTEGER NOT NULL,
     PRIMARY KEY (receipt_id, term_id)
 ) WITHOUT ROWID;
+
+-- What the wallet did, for the person to review: time, kind and counts or internal
+-- ids only, never names, ID numbers or amounts.
+CREATE TABLE activity (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    account_id  INTEGER,
+    counts      TEXT NOT NULL
+);
+
+-- Wallet settings (JSON values), e.g. the backup key and automatic backups.
+CREATE TABLE settings (
+    name   TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);

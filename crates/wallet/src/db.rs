@@ -15,10 +15,9 @@ pub const DB_FILE: &str = "wallet.db";
 /// SQLite's SQLITE_NOTADB: what SQLCipher answers for a wrong key.
 const SQLITE_NOTADB: &str = "26";
 
-pub async fn open(path: &Path, key: &DbKey, create: bool) -> Result<SqlitePool> {
-    let options = SqliteConnectOptions::new()
+fn options(path: &Path, key: &DbKey) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
         .filename(path)
-        .create_if_missing(create)
         // The key pragma must come first; sqlx sends "key" before all others.
         .pragma("key", key.pragma_value().to_string())
         // SQLCipher 3 page format (HMAC-SHA1) with 4 KiB pages, so that the sqlcipher
@@ -27,14 +26,19 @@ pub async fn open(path: &Path, key: &DbKey, create: bool) -> Result<SqlitePool> 
         .pragma("cipher_compatibility", "3")
         .pragma("cipher_page_size", "4096")
         .pragma("cache_size", "-65536")
-        .journal_mode(SqliteJournalMode::Wal)
         // FULL: a stored page survives power loss, not only a crash, before the
         // cursor moves past it.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(30))
         // Statement logs would carry the key pragma: never log statements.
-        .disable_statement_logging();
+        .disable_statement_logging()
+}
+
+pub async fn open(path: &Path, key: &DbKey, create: bool) -> Result<SqlitePool> {
+    let options = options(path, key)
+        .create_if_missing(create)
+        .journal_mode(SqliteJournalMode::Wal);
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)
@@ -46,6 +50,25 @@ pub async fn open(path: &Path, key: &DbKey, create: bool) -> Result<SqlitePool> 
         .map_err(map_open_error)?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// Re-encrypts the closed database under `new` in one transaction: with a rollback
+/// journal, so that a crash leaves either the old key or the new one working.
+pub async fn rekey(path: &Path, old: &DbKey, new: &DbKey) -> Result<()> {
+    let mut conn = options(path, old)
+        .journal_mode(SqliteJournalMode::Delete)
+        .connect()
+        .await
+        .map_err(map_open_error)?;
+    sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_schema")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(map_open_error)?;
+    sqlx::query(&format!("PRAGMA rekey = {}", new.pragma_value().as_str()))
+        .execute(&mut conn)
+        .await?;
+    sqlx::Connection::close(conn).await?;
+    Ok(())
 }
 
 fn map_open_error(error: sqlx::Error) -> WalletError {

@@ -7,7 +7,7 @@ pub enum WalletError {
     WrongKey,
     #[error("the OS keyring is not reachable: {0}")]
     KeyringUnavailable(String),
-    #[error("the wallet's key is missing from the OS keyring; restore from a backup or use the recovery key")]
+    #[error("the wallet's key is missing from the OS keyring: restore the wallet from a backup with its recovery key (piaojia restore FILE)")]
     KeyMissing,
     #[error("this wallet is protected by a passphrase; give it to open the wallet")]
     PassphraseRequired,
@@ -29,6 +29,10 @@ pub enum WalletError {
     Trust(piaojia_receipt::Error),
     #[error("receipt: {0}")]
     Receipt(#[from] piaojia_receipt::Error),
+    #[error("the recovery key does not open this backup (or the backup is damaged at its start)")]
+    BackupKey,
+    #[error("the backup is damaged: {0}")]
+    BackupDamaged(String),
     #[error("no such {0}")]
     NotFound(&'static str),
     #[error("invalid input: {0}")]
@@ -56,6 +60,8 @@ impl WalletError {
             WalletError::Protocol(_) => "service.protocol",
             WalletError::Trust(_) => "trust.invalid",
             WalletError::Receipt(e) => e.code(),
+            WalletError::BackupKey => "backup.wrong_key",
+            WalletError::BackupDamaged(_) => "backup.damaged",
             WalletError::NotFound(_) => "not_found",
             WalletError::Invalid(_) => "invalid_input",
             WalletError::Db(_) | WalletError::Migrate(_) => "wallet.database",

@@ -23,12 +23,17 @@ pub struct SearchIndex {
     /// Receipt ids, ascending; position in this vector is a receipt's row.
     ids: Vec<i64>,
     issued: Vec<i64>,
+    /// yyyymm of the issue date, for the spending figures.
+    month: Vec<u32>,
     total: Vec<i64>,
+    insurance: Vec<i64>,
+    patient: Vec<i64>,
     category: Vec<u8>,
     flags: Vec<u8>,
     account: Vec<i64>,
     issuer: Vec<u32>,
     issuers: HashMap<String, u32>,
+    issuer_names: Vec<String>,
     /// Term id -> rows carrying that text.
     postings: HashMap<i64, Vec<u32>>,
     loaded_max_id: i64,
@@ -127,19 +132,26 @@ impl SearchIndex {
     }
 
     async fn load_new(&mut self, pool: &SqlitePool, max_id: i64) -> Result<()> {
-        type Row = (
-            i64,
-            i64,
-            i64,
-            String,
-            String,
-            bool,
-            String,
-            Option<i64>,
-            i64,
-        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            issued: i64,
+            month: i64,
+            total: i64,
+            insurance_paid: i64,
+            patient_paid: i64,
+            category: String,
+            issuer_code: String,
+            issuer_name: String,
+            is_red: bool,
+            lifecycle: String,
+            claim_id: Option<i64>,
+            account_id: i64,
+        }
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, CAST(strftime('%s', issued_at) AS INTEGER), total, category, issuer_code, is_red, lifecycle, claim_id, account_id
+            "SELECT id, CAST(strftime('%s', issued_at) AS INTEGER) AS issued,
+                    CAST(strftime('%Y%m', issued_at) AS INTEGER) AS month, total, insurance_paid, patient_paid,
+                    category, issuer_code, issuer_name, is_red, lifecycle, claim_id, account_id
              FROM receipts WHERE id > ? AND id <= ? ORDER BY id",
         )
         .bind(self.loaded_max_id)
@@ -147,21 +159,30 @@ impl SearchIndex {
         .fetch_all(pool)
         .await?;
         let first_new_row = self.ids.len();
-        for (id, issued, total, category, issuer, is_red, lifecycle, claim, account) in rows {
-            self.ids.push(id);
-            self.issued.push(issued);
-            self.total.push(total);
+        for row in rows {
+            self.ids.push(row.id);
+            self.issued.push(row.issued);
+            self.month.push(row.month as u32);
+            self.total.push(row.total);
+            self.insurance.push(row.insurance_paid);
+            self.patient.push(row.patient_paid);
             self.category.push(
-                Category::parse(&category)
+                Category::parse(&row.category)
                     .map(category_code)
                     .unwrap_or(u8::MAX),
             );
-            self.flags
-                .push(state_flags(is_red, &lifecycle, claim.is_some()));
-            self.account.push(account);
+            self.flags.push(state_flags(
+                row.is_red,
+                &row.lifecycle,
+                row.claim_id.is_some(),
+            ));
+            self.account.push(row.account_id);
             let next = self.issuers.len() as u32;
-            self.issuer
-                .push(*self.issuers.entry(issuer).or_insert(next));
+            let issuer = *self.issuers.entry(row.issuer_code).or_insert(next);
+            if issuer == next {
+                self.issuer_names.push(row.issuer_name);
+            }
+            self.issuer.push(issuer);
         }
         let postings: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT receipt_id, term_id FROM receipt_terms WHERE receipt_id > ? AND receipt_id <= ?",
@@ -288,5 +309,101 @@ impl SearchIndex {
             count,
             sum_fen: sum,
         }
+    }
+}
+
+/// Count and total of one group of receipts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Bucket {
+    pub key: String,
+    pub count: i64,
+    pub total_fen: i64,
+}
+
+/// Spending figures. Totals are net: a red receipt (negative) cancels the one it
+/// reverses.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Spending {
+    pub count: i64,
+    pub total_fen: i64,
+    pub by_year: Vec<Bucket>,
+    pub by_month: Vec<Bucket>,
+    pub by_category: Vec<Bucket>,
+    pub by_issuer: Vec<Bucket>,
+    /// Paid by the medical-insurance fund and other payers.
+    pub insurance_paid_fen: i64,
+    /// Paid by the patient (personal account and cash); all of a non-medical receipt.
+    pub patient_paid_fen: i64,
+    pub claimed_fen: i64,
+    pub unclaimed_fen: i64,
+}
+
+impl SearchIndex {
+    pub fn spending(&self, account_id: Option<i64>) -> Spending {
+        use std::collections::BTreeMap;
+        let mut years: BTreeMap<u32, (i64, i64)> = BTreeMap::new();
+        let mut months: BTreeMap<u32, (i64, i64)> = BTreeMap::new();
+        let mut categories: BTreeMap<u8, (i64, i64)> = BTreeMap::new();
+        let mut issuers: BTreeMap<u32, (i64, i64)> = BTreeMap::new();
+        let mut s = Spending::default();
+        for row in 0..self.ids.len() {
+            if account_id.is_some_and(|a| self.account[row] != a) {
+                continue;
+            }
+            let total = self.total[row];
+            for (map, key) in [
+                (&mut years, self.month[row] / 100),
+                (&mut months, self.month[row]),
+                (&mut issuers, self.issuer[row]),
+            ] {
+                let entry = map.entry(key).or_default();
+                entry.0 += 1;
+                entry.1 += total;
+            }
+            let entry = categories.entry(self.category[row]).or_default();
+            entry.0 += 1;
+            entry.1 += total;
+            s.count += 1;
+            s.total_fen += total;
+            s.insurance_paid_fen += self.insurance[row];
+            s.patient_paid_fen += self.patient[row];
+            if self.flags[row] & CLAIMED != 0 {
+                s.claimed_fen += total;
+            } else {
+                s.unclaimed_fen += total;
+            }
+        }
+        let bucket = |key: String, (count, total_fen): (i64, i64)| Bucket {
+            key,
+            count,
+            total_fen,
+        };
+        s.by_year = years
+            .into_iter()
+            .map(|(k, v)| bucket(k.to_string(), v))
+            .collect();
+        s.by_month = months
+            .into_iter()
+            .map(|(k, v)| bucket(format!("{}-{:02}", k / 100, k % 100), v))
+            .collect();
+        s.by_category = categories
+            .into_iter()
+            .map(|(k, v)| {
+                bucket(
+                    Category::ALL
+                        .get(k as usize)
+                        .map(|c| c.as_str())
+                        .unwrap_or("unknown")
+                        .to_string(),
+                    v,
+                )
+            })
+            .collect();
+        s.by_issuer = issuers
+            .into_iter()
+            .map(|(k, v)| bucket(self.issuer_names[k as usize].clone(), v))
+            .collect();
+        s.by_issuer.sort_by_key(|b| std::cmp::Reverse(b.total_fen));
+        s
     }
 }

@@ -65,6 +65,9 @@ pub struct WalletMeta {
     pub key_mode: KeyMode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kdf: Option<KdfParams>,
+    /// Set while a passphrase change is under way (see rekey.rs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_kdf: Option<KdfParams>,
 }
 
 impl WalletMeta {
@@ -110,6 +113,7 @@ pub fn create(dir: &Path, unlock: &Unlock) -> Result<(WalletMeta, DbKey)> {
                 wallet_id,
                 key_mode: KeyMode::Keyring,
                 kdf: None,
+                pending_kdf: None,
             };
             let key = DbKey::random();
             store.set(&meta.db_key_name(), &key.to_hex())?;
@@ -138,6 +142,7 @@ pub fn create(dir: &Path, unlock: &Unlock) -> Result<(WalletMeta, DbKey)> {
                 wallet_id,
                 key_mode: KeyMode::Passphrase,
                 kdf: Some(kdf),
+                pending_kdf: None,
             };
             meta.write(dir)?;
             Ok((meta, key))

@@ -2,12 +2,16 @@
 //! key in the OS keyring or from a passphrase), sync with provincial services, and
 //! search. No Tauri here: the CLI and the desktop shell are thin layers over this.
 
+mod activity;
+mod backup;
 mod client;
 mod db;
 mod error;
 mod index;
 mod keys;
 mod keystore;
+mod recovery;
+mod rekey;
 mod search;
 mod secret;
 mod store;
@@ -15,11 +19,15 @@ mod sync;
 mod view;
 mod wallet;
 
+pub use activity::Activity;
+pub use backup::{AutoBackup, BackupReport};
 pub use client::{CheckResult, RetryPolicy, ServiceClient};
 pub use db::DB_FILE;
 pub use error::{Result, WalletError};
+pub use index::{Bucket, Spending};
 pub use keys::{KeyMode, META_FILE};
 pub use keystore::{MemoryStore, OsKeyring, SecretStore};
+pub use recovery::RecoveryKey;
 pub use search::{Query, ReceiptSummary, SearchResult, Sort, Status as StatusFilter};
 pub use secret::{DbKey, SecretString};
 pub use sync::{SyncPhase, SyncProgress, SyncReport, PAGE_SIZE};

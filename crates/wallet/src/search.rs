@@ -166,6 +166,13 @@ impl Wallet {
         })
     }
 
+    /// Spending figures for the overview, over one account or all.
+    pub async fn spending(&self, account_id: Option<i64>) -> Result<crate::index::Spending> {
+        let mut index = self.index.lock().await;
+        index.refresh(&self.pool).await?;
+        Ok(index.spending(account_id))
+    }
+
     /// Ids of the dictionary texts that contain `word`.
     async fn matching_terms(&self, word: &str) -> Result<Vec<i64>> {
         let ids = if word.chars().count() >= 3 {

@@ -135,10 +135,7 @@ impl<'a> PageWrites<'a> {
         .await?;
         let result = match inserted {
             Some(receipt_id) => {
-                for text in search_texts(r) {
-                    let term_id = self.terms.id(conn, text).await?;
-                    self.postings.push([receipt_id, term_id]);
-                }
+                self.add_postings(conn, receipt_id, r).await?;
                 // A receipt that verifies now is no longer in quarantine.
                 if self.quarantine_in_use {
                     sqlx::query(
@@ -161,6 +158,20 @@ impl<'a> PageWrites<'a> {
             apply_lifecycle(conn, &r.key(), lifecycle).await?;
         }
         Ok(result)
+    }
+
+    /// Links a stored receipt to the texts it is found by.
+    pub async fn add_postings(
+        &mut self,
+        conn: &mut SqliteConnection,
+        receipt_id: i64,
+        receipt: &Receipt,
+    ) -> Result<()> {
+        for text in search_texts(receipt) {
+            let term_id = self.terms.id(conn, text).await?;
+            self.postings.push([receipt_id, term_id]);
+        }
+        Ok(())
     }
 
     pub async fn flush(&mut self, conn: &mut SqliteConnection) -> Result<()> {

@@ -103,6 +103,29 @@ impl Wallet {
             .bind(account_id)
             .execute(&self.pool)
             .await?;
+        self.log_activity(
+            "sync",
+            Some(account_id),
+            &[
+                ("new", report.new_receipts as i64),
+                ("already_held", report.already_held as i64),
+                ("quarantined", report.quarantined as i64),
+                ("changes", report.changes_applied as i64),
+                ("bundle_version", report.bundle_version as i64),
+            ],
+        )
+        .await?;
+        if report.new_receipts > 0 || report.changes_applied > 0 {
+            self.run_auto_backup().await?;
+        }
+        if report.quarantined > 0 {
+            self.log_activity(
+                "verification_failed",
+                Some(account_id),
+                &[("receipts", report.quarantined as i64)],
+            )
+            .await?;
+        }
         tracing::info!(
             account_id,
             new = report.new_receipts,

@@ -73,7 +73,7 @@ impl Wallet {
             KeyAccess::Passphrase(p) => Unlock::Passphrase(SecretString::new(p.expose())),
         };
         let db_path = dir.join(db::DB_FILE);
-        let (meta, key, create) = match WalletMeta::read(dir)? {
+        let (mut meta, key, create) = match WalletMeta::read(dir)? {
             Some(meta) => {
                 let key = keys::existing(&meta, &unlock)?;
                 (meta, key, false)
@@ -90,7 +90,16 @@ impl Wallet {
                 (meta, key, true)
             }
         };
-        let pool = db::open(&db_path, &key, create).await?;
+        drop(unlock);
+        let pool = match db::open(&db_path, &key, create).await {
+            Err(WalletError::WrongKey) => {
+                match crate::rekey::try_pending(dir, &mut meta, &access).await? {
+                    Some((_, pool)) => pool,
+                    None => return Err(WalletError::WrongKey),
+                }
+            }
+            other => other?,
+        };
         let tokens: Arc<dyn SecretStore> = match access {
             KeyAccess::Keyring(store) => store,
             KeyAccess::Passphrase(_) => Arc::new(MemoryStore::default()),

@@ -2,12 +2,20 @@
 //! on 127.0.0.1:0, SQLCipher, and the Secret Service (the test command runs these
 //! under dbus-run-session with gnome-keyring unlocked).
 
+/// The activity log holds counts only; the spending figures add up.
+mod activity;
+/// Backups: restore round trip into a fresh home and keyring; damage is refused.
+mod backup;
 /// The file is encrypted: the sqlcipher CLI needs the key; no plaintext on disk.
 mod encryption;
 /// A faulty or lying service: nothing invalid stored, every valid receipt stored.
 mod faults;
 /// Keys: the OS keyring, passphrases, wrong keys, a missing keyring entry.
 mod keys;
+/// Two provinces in one wallet.
+mod provinces;
+/// Key rotation and passphrase change.
+mod rekey;
 /// Search: 1, 2 and 3+ characters, filters, totals, FTS syntax as plain text.
 mod search;
 /// A service, a wallet in a temporary folder, a logged-in account.

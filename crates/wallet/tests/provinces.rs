@@ -1,0 +1,71 @@
+use crate::support::*;
+use piaojia_wallet::Query;
+use provincial_service::{Province, ServiceConfig};
+
+#[tokio::test]
+async fn one_wallet_holds_zhejiang_and_shanghai() {
+    let zhejiang = peer(config(60)).await;
+    let shanghai = peer(ServiceConfig {
+        province: Province::known("310000").unwrap(),
+        ..config(40)
+    })
+    .await;
+    assert_ne!(
+        zhejiang.state.keys.root_public_base64(),
+        shanghai.state.keys.root_public_base64()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (w, zj) = logged_in(&zhejiang, dir.path(), 0).await;
+    let code = shanghai.sms_code(0).await;
+    let sh = w.login(&shanghai.spec(0), &code).await.unwrap().id;
+    sync(&w, zj).await;
+    sync(&w, sh).await;
+    let zj_count = zhejiang.receipt_keys(0).await.len() as i64;
+    let sh_count = shanghai.receipt_keys(0).await.len() as i64;
+    let all = w
+        .search(&Query {
+            limit: 1000,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.count, zj_count + sh_count);
+    assert!(
+        all.items.iter().any(|r| r.province == "310000")
+            && all.items.iter().any(|r| r.province == "330000")
+    );
+    // A search across both: hospitals of each province.
+    let found = w
+        .search(&Query {
+            text: "医院".into(),
+            limit: 1000,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert!(found
+        .items
+        .iter()
+        .any(|r| r.issuer_name == "复旦大学附属华山医院"));
+    assert!(found
+        .items
+        .iter()
+        .any(|r| r.issuer_name == "台州市中心医院"));
+    // Each receipt verifies against its own province's pinned root.
+    for r in all.items.iter().take(200) {
+        let verified = w.reverify(r.id).await.unwrap();
+        assert_eq!(verified.receipt.province.as_str(), r.province);
+    }
+    // A Shanghai receipt offered to the Zhejiang trust store is refused.
+    let sh_receipt = all.items.iter().find(|r| r.province == "310000").unwrap();
+    let original = w.original(sh_receipt.id).await.unwrap();
+    let zj_trust = zhejiang
+        .state
+        .bundle()
+        .verify(&zhejiang.state.keys.anchor(&zhejiang.state.config.province))
+        .unwrap();
+    assert!(matches!(
+        piaojia_receipt::verify(&original, &zj_trust),
+        Err(piaojia_receipt::Error::WrongProvince { .. })
+    ));
+}
