@@ -228,6 +228,50 @@ const DEPARTMENTS: [&str; 8] = [
 ];
 const STAFF: [&str; 6] = ["周敏", "吴芳", "郑磊", "孙丽", "冯涛", "何静"];
 
+/// A relying party: who takes claims (code, name, kind).
+pub struct RelyingPartySpec {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub kind: &'static str,
+}
+
+/// The demo relying parties of a province: an employer, an insurer, the province's
+/// medical-insurance fund, and the neighbour's fund for Yangtze River Delta claims.
+pub fn relying_parties(province: &Province) -> Vec<RelyingPartySpec> {
+    let spec = |code, name, kind| RelyingPartySpec { code, name, kind };
+    if province.code.as_str() == "310000" {
+        vec![
+            spec("RP-EMP-001", "上海张江科技有限公司", "employer"),
+            spec(
+                "RP-INS-001",
+                "中国太平洋人寿保险股份有限公司上海分公司",
+                "insurer",
+            ),
+            spec("RP-MI-310000", "上海市医疗保障局", "medical_insurance"),
+            spec(
+                "RP-MI-330000",
+                "浙江省医疗保障局（长三角异地就医）",
+                "medical_insurance",
+            ),
+        ]
+    } else {
+        vec![
+            spec("RP-EMP-001", "杭州云栖科技有限公司", "employer"),
+            spec(
+                "RP-INS-001",
+                "中国平安人寿保险股份有限公司浙江分公司",
+                "insurer",
+            ),
+            spec("RP-MI-330000", "浙江省医疗保障局", "medical_insurance"),
+            spec(
+                "RP-MI-310000",
+                "上海市医疗保障局（长三角异地就医）",
+                "medical_insurance",
+            ),
+        ]
+    }
+}
+
 /// What the generator made, for the start-up banner and tests.
 #[derive(Debug, Clone)]
 pub struct DemoSummary {
@@ -253,6 +297,21 @@ pub async fn generate(
             issuer,
             &sha256_hex(&issuer_api_key(config.seed, &issuer.code)),
         )
+        .await?;
+    }
+    for rp in relying_parties(province) {
+        sqlx::query(
+            "INSERT INTO relying_parties (code, name, kind, api_key_hash) VALUES (?, ?, ?, ?)",
+        )
+        .bind(rp.code)
+        .bind(rp.name)
+        .bind(rp.kind)
+        .bind(sha256_hex(&crate::keys::relying_party_api_key(
+            config.seed,
+            province,
+            rp.code,
+        )))
+        .execute(&mut *tx)
         .await?;
     }
     let mut numbers: HashMap<String, u64> = HashMap::new();

@@ -55,6 +55,17 @@ pub fn issuer_api_key(seed: u64, issuer_code: &str) -> String {
     )
 }
 
+/// The API key a relying party uses on its review endpoints (demo: from the seed).
+pub fn relying_party_api_key(seed: u64, province: &Province, code: &str) -> String {
+    format!(
+        "pjp_{}",
+        hex::encode(derive_bytes(
+            seed,
+            &format!("rp-api/{}/{code}", province.code)
+        ))
+    )
+}
+
 pub fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }

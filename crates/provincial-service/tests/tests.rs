@@ -6,6 +6,8 @@ mod auth;
 mod bad_input;
 /// 查验 by the receipt's elements, and its rate limit.
 mod check;
+/// Claims: lifecycle, concurrency, idempotency, isolation, bad input.
+mod claims;
 /// Fault injection switches.
 mod faults;
 /// Each citizen reads only their own receipts and changes.

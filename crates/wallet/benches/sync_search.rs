@@ -324,6 +324,21 @@ async fn bench(receipts: usize) {
             count
         );
     }
+    println!();
+    println!("spending figures (per year, month, category, issuer; insurance vs self-paid; claimed), {SEARCH_RUNS} runs:");
+    let mut times = Vec::with_capacity(SEARCH_RUNS);
+    for _ in 0..SEARCH_RUNS {
+        let started = Instant::now();
+        let figures = wallet.spending(None).await.unwrap();
+        times.push(started.elapsed());
+        assert_eq!(figures.count as u64, big.receipts);
+    }
+    times.sort();
+    println!(
+        "  p50 {:.2} ms, p99 {:.2} ms",
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3
+    );
     wallet.close().await;
 }
 

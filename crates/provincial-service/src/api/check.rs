@@ -57,7 +57,8 @@ pub async fn check(
 ) -> ApiResult<Json<CheckResult>> {
     admit(&state, peer)?;
     let row: Option<(String, i64, String, String)> = sqlx::query_as(
-        "SELECT r.state, r.total_fen, r.issued_at, i.name FROM receipts r JOIN issuers i ON i.code = r.issuer_code
+        "SELECT CASE WHEN r.state = 'normal' AND r.claim_id IS NOT NULL THEN 'claimed' ELSE r.state END,
+                r.total_fen, r.issued_at, i.name FROM receipts r JOIN issuers i ON i.code = r.issuer_code
          WHERE r.code = ? AND r.number = ? AND r.check_code = ?",
     )
     .bind(&req.code)

@@ -1,9 +1,758 @@
-//! Reimbursement claims: submission, review by relying parties, withdrawal. The
-//! routes arrive with the claims issue; this module is where they are mounted.
+//! Reimbursement claims. A citizen submits receipts to a relying party (employer,
+//! insurer, medical-insurance fund) with an idempotency key; the receipts are locked
+//! to the claim atomically, so of two claims of one receipt exactly one wins. The
+//! relying party reviews through its own endpoints; the citizen may withdraw before
+//! review. Every change reaches the citizen's changes feed.
+//!
+//! Medical-insurance rule (医保零星报销, documented in the OpenAPI text too): the
+//! reimbursable part is 60% of each receipt's 个人自付 (co-payment for covered items),
+//! rounded down to the fen; 个人自费 is not reimbursed; only medical receipts with
+//! an insurance split qualify. Employers and insurers may reimburse up to the total.
 
+use super::auth::{bearer, Citizen};
+use super::error::{ApiError, ApiResult, ErrorBody};
+use super::extract::{Json, Path};
+use crate::keys::sha256_hex;
 use crate::state::AppState;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use chrono::NaiveDateTime;
+use piaojia_receipt::{
+    parse_document, Lifecycle, ProvinceCode, ReceiptCode, ReceiptKey, ReceiptNumber, SignedOriginal,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sqlx::SqliteConnection;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(relying_parties))
+        .routes(routes!(submit, list_mine))
+        .routes(routes!(get_mine))
+        .routes(routes!(withdraw))
+        .routes(routes!(rp_list))
+        .routes(routes!(rp_get))
+        .routes(routes!(rp_decide))
+}
+
+/// Reimbursable share of 个人自付 for medical-insurance claims, in percent.
+pub const MEDICAL_INSURANCE_PERCENT: i64 = 60;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelyingParty {
+    pub code: String,
+    pub name: String,
+    /// employer | insurer | medical_insurance
+    pub kind: String,
+}
+
+#[utoipa::path(get, path = "/v1/relying-parties", tag = "claims",
+    responses((status = 200, body = Vec<RelyingParty>)))]
+pub async fn relying_parties(State(state): State<AppState>) -> ApiResult<Json<Vec<RelyingParty>>> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT code, name, kind FROM relying_parties ORDER BY id")
+            .fetch_all(&state.db)
+            .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(code, name, kind)| RelyingParty { code, name, kind })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptRef {
+    pub code: String,
+    pub number: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {
+    /// Chosen by the client, reused on every retry: the same key never makes a second claim.
+    pub idempotency_key: String,
+    /// A relying party's code (see /v1/relying-parties).
+    pub relying_party: String,
+    pub purpose: String,
+    /// Where the money goes (bank account), as the claimant writes it.
+    pub payee_account: String,
+    /// In fen; more than zero and at most the reimbursable amount.
+    pub amount_requested: i64,
+    pub receipts: Vec<ReceiptRef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimState {
+    Submitted,
+    InfoRequested,
+    Approved,
+    Rejected,
+    Paid,
+    Withdrawn,
+}
+
+impl ClaimState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimState::Submitted => "submitted",
+            ClaimState::InfoRequested => "info_requested",
+            ClaimState::Approved => "approved",
+            ClaimState::Rejected => "rejected",
+            ClaimState::Paid => "paid",
+            ClaimState::Withdrawn => "withdrawn",
+        }
+    }
+
+    fn parse(text: &str) -> ApiResult<ClaimState> {
+        serde_json::from_value(serde_json::Value::String(text.to_string()))
+            .map_err(|_| crate::error::ServiceError::Corrupt(format!("claim state {text}")).into())
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Claim {
+    pub id: i64,
+    pub relying_party: String,
+    pub relying_party_name: String,
+    pub purpose: String,
+    pub amount_requested: i64,
+    /// What the rules allow for these receipts, in fen.
+    pub reimbursable: i64,
+    pub amount_approved: Option<i64>,
+    pub state: ClaimState,
+    /// The relying party's reason or question.
+    pub message: Option<String>,
+    pub receipts: Vec<ReceiptKey>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+fn now() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::bad_request(code, message)
+}
+
+fn validate(req: &ClaimRequest) -> ApiResult<()> {
+    if req.idempotency_key.trim().is_empty() || req.idempotency_key.len() > 100 {
+        return Err(bad(
+            "claim.invalid_idempotency_key",
+            "give an idempotency key of 1 to 100 characters",
+        ));
+    }
+    if req.receipts.is_empty() || req.receipts.len() > 500 {
+        return Err(bad("claim.no_receipts", "a claim holds 1 to 500 receipts"));
+    }
+    if req.amount_requested <= 0 {
+        return Err(bad(
+            "claim.invalid_amount",
+            "the amount requested must be more than zero",
+        ));
+    }
+    for text in [&req.purpose, &req.payee_account] {
+        if text.trim().is_empty() || text.chars().count() > 200 {
+            return Err(bad(
+                "claim.invalid_text",
+                "purpose and payee account take 1 to 200 characters",
+            ));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    if !req
+        .receipts
+        .iter()
+        .all(|r| seen.insert((&r.code, &r.number)))
+    {
+        return Err(bad("claim.duplicate_receipt", "a receipt is listed twice"));
+    }
+    Ok(())
+}
+
+/// Submits a claim. Answers 201 with the new claim, or 200 with the claim an earlier
+/// request with the same idempotency key made.
+#[utoipa::path(post, path = "/v1/claims", tag = "claims", request_body = ClaimRequest,
+    security(("citizen" = [])),
+    responses((status = 201, body = Claim), (status = 200, body = Claim, description = "the same idempotency key was seen before"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Json(req): Json<ClaimRequest>,
+) -> ApiResult<(StatusCode, Json<Claim>)> {
+    validate(&req)?;
+    let request_hash = sha256_hex(&serde_json::to_string(&req).expect("serialises"));
+    let mut tx = state.db.begin().await?;
+    let earlier: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, request_hash FROM claims WHERE citizen_id = ? AND idempotency_key = ?",
+    )
+    .bind(citizen.id)
+    .bind(&req.idempotency_key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((id, hash)) = earlier {
+        if hash != request_hash {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "claim.idempotency_conflict",
+                "this idempotency key was used for another request",
+            ));
+        }
+        let claim = load_claim(&mut tx, &state.config.province.code, id).await?;
+        return Ok((StatusCode::OK, Json(claim)));
+    }
+    let party: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, kind FROM relying_parties WHERE code = ?")
+            .bind(&req.relying_party)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (party_id, kind) = party.ok_or_else(|| {
+        ApiError::not_found("claim.unknown_relying_party", "no such relying party")
+    })?;
+    let mut seqs = Vec::new();
+    let mut reimbursable = 0i64;
+    for r in &req.receipts {
+        let row: Option<(i64, String, Option<i64>, String)> = sqlx::query_as(
+            "SELECT seq, state, claim_id, original FROM receipts WHERE citizen_id = ? AND code = ? AND number = ?",
+        )
+        .bind(citizen.id)
+        .bind(&r.code)
+        .bind(&r.number)
+        .fetch_optional(&mut *tx)
+        .await?;
+        // Someone else's receipt is "not found", like everywhere else.
+        let (seq, lifecycle, held_by, original) = row.ok_or_else(|| {
+            ApiError::not_found(
+                "claim.receipt_not_found",
+                format!("no receipt {}-{} of yours", r.code, r.number),
+            )
+        })?;
+        if lifecycle != "normal" {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "claim.receipt_not_valid",
+                format!("receipt {}-{} is {lifecycle}", r.code, r.number),
+            ));
+        }
+        if let Some(other) = held_by {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "claim.receipt_held",
+                format!("receipt {}-{} is held by claim {other}", r.code, r.number),
+            ));
+        }
+        let document = SignedOriginal::from_json(original.as_bytes())
+            .and_then(|o| parse_document(&o.document))
+            .map_err(|e| crate::error::ServiceError::Corrupt(e.to_string()))?;
+        if document.reverses.is_some() {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "claim.receipt_not_valid",
+                "a red receipt cannot be claimed",
+            ));
+        }
+        reimbursable += if kind == "medical_insurance" {
+            let medical = document
+                .medical
+                .as_ref()
+                .filter(|m| m.insurance_type.is_some())
+                .ok_or_else(|| {
+                    bad(
+                        "claim.not_medical",
+                        format!(
+                            "receipt {}-{} is not an insured medical receipt",
+                            r.code, r.number
+                        ),
+                    )
+                })?;
+            medical.payments.self_pay.0.max(0) * MEDICAL_INSURANCE_PERCENT / 100
+        } else {
+            document.total.0
+        };
+        seqs.push(seq);
+    }
+    if req.amount_requested > reimbursable {
+        return Err(bad(
+            "claim.amount_exceeds",
+            format!("at most {reimbursable} fen can be claimed for these receipts"),
+        ));
+    }
+    let at = now();
+    let claim_id: i64 = sqlx::query_scalar(
+        "INSERT INTO claims (citizen_id, relying_party_id, idempotency_key, request_hash, purpose, payee_account,
+             amount_requested, reimbursable, state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?) RETURNING id",
+    )
+    .bind(citizen.id)
+    .bind(party_id)
+    .bind(&req.idempotency_key)
+    .bind(&request_hash)
+    .bind(req.purpose.trim())
+    .bind(req.payee_account.trim())
+    .bind(req.amount_requested)
+    .bind(reimbursable)
+    .bind(at)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    for seq in &seqs {
+        // The lock: only a receipt still free is taken. A concurrent claim that got
+        // there first leaves this one with nothing to update, and it fails whole.
+        let taken =
+            sqlx::query("UPDATE receipts SET claim_id = ? WHERE seq = ? AND claim_id IS NULL")
+                .bind(claim_id)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
+        if taken.rows_affected() != 1 {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "claim.receipt_held",
+                "a receipt was taken by another claim",
+            ));
+        }
+        sqlx::query("INSERT INTO claim_receipts (claim_id, receipt_seq) VALUES (?, ?)")
+            .bind(claim_id)
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+    }
+    record_change(
+        &mut tx,
+        &state.config.province.code,
+        claim_id,
+        ClaimState::Submitted,
+    )
+    .await?;
+    let claim = load_claim(&mut tx, &state.config.province.code, claim_id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(claim)))
+}
+
+async fn load_claim(
+    conn: &mut SqliteConnection,
+    province: &ProvinceCode,
+    id: i64,
+) -> ApiResult<Claim> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        code: String,
+        name: String,
+        purpose: String,
+        amount_requested: i64,
+        reimbursable: i64,
+        amount_approved: Option<i64>,
+        state: String,
+        message: Option<String>,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    let row: Row = sqlx::query_as(
+        "SELECT p.code, p.name, c.purpose, c.amount_requested, c.reimbursable, c.amount_approved, c.state, c.message,
+                c.created_at, c.updated_at
+         FROM claims c JOIN relying_parties p ON p.id = c.relying_party_id WHERE c.id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let receipts = claim_receipts(conn, province, id)
+        .await?
+        .into_iter()
+        .map(|r| r.key)
+        .collect();
+    Ok(Claim {
+        id,
+        relying_party: row.code,
+        relying_party_name: row.name,
+        purpose: row.purpose,
+        amount_requested: row.amount_requested,
+        reimbursable: row.reimbursable,
+        amount_approved: row.amount_approved,
+        state: ClaimState::parse(&row.state)?,
+        message: row.message,
+        receipts,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+/// A receipt of a claim as the relying party sees it: its signed original to verify,
+/// and its state now (a 冲红 after submission shows here).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClaimReceipt {
+    pub key: ReceiptKey,
+    pub lifecycle: Lifecycle,
+    #[schema(value_type = SignedOriginal)]
+    pub original: Box<RawValue>,
+}
+
+async fn claim_receipts(
+    conn: &mut SqliteConnection,
+    province: &ProvinceCode,
+    id: i64,
+) -> ApiResult<Vec<ClaimReceipt>> {
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.code, r.number, r.state, r.linked_code, r.linked_number, r.original
+         FROM claim_receipts cr JOIN receipts r ON r.seq = cr.receipt_seq WHERE cr.claim_id = ? ORDER BY r.seq",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let key = |code: String, number: String| -> ApiResult<ReceiptKey> {
+        Ok(ReceiptKey {
+            province: province.clone(),
+            code: ReceiptCode::new(code).map_err(corrupt)?,
+            number: ReceiptNumber::new(number).map_err(corrupt)?,
+        })
+    };
+    rows.into_iter()
+        .map(
+            |(code, number, state, linked_code, linked_number, original)| {
+                let linked = match (linked_code, linked_number) {
+                    (Some(c), Some(n)) => Some(key(c, n)?),
+                    _ => None,
+                };
+                let lifecycle = match (state.as_str(), linked) {
+                    ("reversed", Some(by)) => Lifecycle::Reversed { by },
+                    ("exchanged", Some(paper)) => Lifecycle::Exchanged { paper },
+                    _ => Lifecycle::Normal,
+                };
+                Ok(ClaimReceipt {
+                    key: key(code, number)?,
+                    lifecycle,
+                    original: RawValue::from_string(original)
+                        .map_err(|e| crate::error::ServiceError::Corrupt(e.to_string()))?,
+                })
+            },
+        )
+        .collect()
+}
+
+fn corrupt(e: piaojia_receipt::Error) -> ApiError {
+    crate::error::ServiceError::Corrupt(e.to_string()).into()
+}
+
+/// Puts a claim change into the owner's changes feed, once per receipt of the claim
+/// (with that receipt's lifecycle as it is now).
+async fn record_change(
+    conn: &mut SqliteConnection,
+    province: &ProvinceCode,
+    claim_id: i64,
+    state: ClaimState,
+) -> ApiResult<()> {
+    let citizen_id: i64 = sqlx::query_scalar("SELECT citizen_id FROM claims WHERE id = ?")
+        .bind(claim_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let at = now();
+    for receipt in claim_receipts(conn, province, claim_id).await? {
+        sqlx::query(
+            "INSERT INTO events (citizen_id, kind, code, number, lifecycle, at, claim_id, claim_state) VALUES (?, 'claim', ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(citizen_id)
+        .bind(receipt.key.code.as_str())
+        .bind(receipt.key.number.as_str())
+        .bind(serde_json::to_string(&receipt.lifecycle).expect("serialises"))
+        .bind(at)
+        .bind(claim_id)
+        .bind(state.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+#[utoipa::path(get, path = "/v1/claims", tag = "claims", security(("citizen" = [])),
+    responses((status = 200, body = Vec<Claim>), (status = 401, body = ErrorBody)))]
+pub async fn list_mine(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> ApiResult<Json<Vec<Claim>>> {
+    let mut conn = state.db.acquire().await?;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM claims WHERE citizen_id = ? ORDER BY id")
+            .bind(citizen.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut claims = Vec::new();
+    for id in ids {
+        claims.push(load_claim(&mut conn, &state.config.province.code, id).await?);
+    }
+    Ok(Json(claims))
+}
+
+/// The citizen's own claim, or 404.
+async fn own_claim(conn: &mut SqliteConnection, citizen: &Citizen, id: i64) -> ApiResult<String> {
+    sqlx::query_scalar("SELECT state FROM claims WHERE id = ? AND citizen_id = ?")
+        .bind(id)
+        .bind(citizen.id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("claim.not_found", "no such claim"))
+}
+
+#[utoipa::path(get, path = "/v1/claims/{id}", tag = "claims", params(("id" = i64, Path)), security(("citizen" = [])),
+    responses((status = 200, body = Claim), (status = 404, body = ErrorBody)))]
+pub async fn get_mine(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Claim>> {
+    let mut conn = state.db.acquire().await?;
+    own_claim(&mut conn, &citizen, id).await?;
+    Ok(Json(
+        load_claim(&mut conn, &state.config.province.code, id).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/claims/{id}/withdraw", tag = "claims", params(("id" = i64, Path)), security(("citizen" = [])),
+    responses((status = 200, body = Claim), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Claim>> {
+    let mut tx = state.db.begin().await?;
+    let current = own_claim(&mut tx, &citizen, id).await?;
+    if current != "submitted" {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "claim.invalid_transition",
+            format!("a claim that is {current} cannot be withdrawn"),
+        ));
+    }
+    transition(
+        &mut tx,
+        &state.config.province.code,
+        id,
+        ClaimState::Withdrawn,
+        None,
+        None,
+    )
+    .await?;
+    let claim = load_claim(&mut tx, &state.config.province.code, id).await?;
+    tx.commit().await?;
+    Ok(Json(claim))
+}
+
+/// Moves a claim to `to`; a rejected or withdrawn claim lets go of its receipts.
+async fn transition(
+    conn: &mut SqliteConnection,
+    province: &ProvinceCode,
+    id: i64,
+    to: ClaimState,
+    amount: Option<i64>,
+    message: Option<&str>,
+) -> ApiResult<()> {
+    sqlx::query(
+        "UPDATE claims SET state = ?, amount_approved = coalesce(?, amount_approved), message = coalesce(?, message), updated_at = ? WHERE id = ?",
+    )
+    .bind(to.as_str())
+    .bind(amount)
+    .bind(message)
+    .bind(now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if matches!(to, ClaimState::Rejected | ClaimState::Withdrawn) {
+        sqlx::query("UPDATE receipts SET claim_id = NULL WHERE claim_id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    record_change(conn, province, id, to).await
+}
+
+/// A request made with a relying party's API key.
+pub struct AuthParty {
+    pub id: i64,
+}
+
+impl FromRequestParts<AppState> for AuthParty {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<AuthParty, ApiError> {
+        let key = bearer(parts).ok_or_else(|| {
+            ApiError::unauthorized("auth.missing_token", "a relying party API key is required")
+        })?;
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM relying_parties WHERE api_key_hash = ?")
+                .bind(sha256_hex(key))
+                .fetch_optional(&state.db)
+                .await?;
+        id.map(|id| AuthParty { id }).ok_or_else(|| {
+            ApiError::unauthorized(
+                "auth.invalid_token",
+                "the relying party API key is not valid",
+            )
+        })
+    }
+}
+
+/// A claim as its relying party reviews it: the claimant's name and payee account,
+/// and each receipt with its signed original and current state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClaimForReview {
+    pub claim: Claim,
+    pub claimant_name: String,
+    pub payee_account: String,
+    pub receipts: Vec<ClaimReceipt>,
+}
+
+async fn party_claim(conn: &mut SqliteConnection, party: &AuthParty, id: i64) -> ApiResult<String> {
+    sqlx::query_scalar("SELECT state FROM claims WHERE id = ? AND relying_party_id = ?")
+        .bind(id)
+        .bind(party.id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("claim.not_found", "no such claim"))
+}
+
+#[utoipa::path(get, path = "/v1/rp/claims", tag = "relying party", security(("relying_party" = [])),
+    responses((status = 200, body = Vec<Claim>), (status = 401, body = ErrorBody)))]
+pub async fn rp_list(
+    State(state): State<AppState>,
+    party: AuthParty,
+) -> ApiResult<Json<Vec<Claim>>> {
+    let mut conn = state.db.acquire().await?;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM claims WHERE relying_party_id = ? ORDER BY id")
+            .bind(party.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut claims = Vec::new();
+    for id in ids {
+        claims.push(load_claim(&mut conn, &state.config.province.code, id).await?);
+    }
+    Ok(Json(claims))
+}
+
+#[utoipa::path(get, path = "/v1/rp/claims/{id}", tag = "relying party", params(("id" = i64, Path)), security(("relying_party" = [])),
+    responses((status = 200, body = ClaimForReview), (status = 404, body = ErrorBody)))]
+pub async fn rp_get(
+    State(state): State<AppState>,
+    party: AuthParty,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ClaimForReview>> {
+    let mut conn = state.db.acquire().await?;
+    party_claim(&mut conn, &party, id).await?;
+    let claim = load_claim(&mut conn, &state.config.province.code, id).await?;
+    let (claimant_name, payee_account): (String, String) = sqlx::query_as(
+        "SELECT z.name, c.payee_account FROM claims c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let receipts = claim_receipts(&mut conn, &state.config.province.code, id).await?;
+    Ok(Json(ClaimForReview {
+        claim,
+        claimant_name,
+        payee_account,
+        receipts,
+    }))
+}
+
+/// A relying party's decision on a claim.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Decision {
+    /// Approve an amount (fen), at most what was requested.
+    Approve {
+        amount: i64,
+    },
+    Reject {
+        reason: String,
+    },
+    /// Ask the claimant for more information.
+    RequestInfo {
+        message: String,
+    },
+    /// The approved amount was paid.
+    MarkPaid,
+}
+
+#[utoipa::path(post, path = "/v1/rp/claims/{id}/decision", tag = "relying party", params(("id" = i64, Path)),
+    request_body = Decision, security(("relying_party" = [])),
+    responses((status = 200, body = Claim), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn rp_decide(
+    State(state): State<AppState>,
+    party: AuthParty,
+    Path(id): Path<i64>,
+    Json(decision): Json<Decision>,
+) -> ApiResult<Json<Claim>> {
+    let mut tx = state.db.begin().await?;
+    let current = party_claim(&mut tx, &party, id).await?;
+    let requested: i64 = sqlx::query_scalar("SELECT amount_requested FROM claims WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let open = current == "submitted" || current == "info_requested";
+    let text_ok = |t: &str| !t.trim().is_empty() && t.chars().count() <= 500;
+    let (to, amount, message) = match &decision {
+        Decision::Approve { amount } if open => {
+            if *amount <= 0 || *amount > requested {
+                return Err(bad(
+                    "claim.invalid_amount",
+                    "approve more than zero and at most the amount requested",
+                ));
+            }
+            (ClaimState::Approved, Some(*amount), None)
+        }
+        Decision::Reject { reason } if open => {
+            if !text_ok(reason) {
+                return Err(bad(
+                    "claim.invalid_text",
+                    "give a reason of 1 to 500 characters",
+                ));
+            }
+            (ClaimState::Rejected, None, Some(reason.trim()))
+        }
+        Decision::RequestInfo { message } if current == "submitted" => {
+            if !text_ok(message) {
+                return Err(bad(
+                    "claim.invalid_text",
+                    "give a message of 1 to 500 characters",
+                ));
+            }
+            (ClaimState::InfoRequested, None, Some(message.trim()))
+        }
+        Decision::MarkPaid if current == "approved" => (ClaimState::Paid, None, None),
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "claim.invalid_transition",
+                format!("not possible for a claim that is {current}"),
+            ))
+        }
+    };
+    transition(
+        &mut tx,
+        &state.config.province.code,
+        id,
+        to,
+        amount,
+        message,
+    )
+    .await?;
+    let claim = load_claim(&mut tx, &state.config.province.code, id).await?;
+    tx.commit().await?;
+    Ok(Json(claim))
 }

@@ -32,7 +32,9 @@ pub const BODY_LIMIT: usize = 256 * 1024;
     info(title = "Provincial fiscal e-receipt service (Piaojia reference)", version = "1.0.0",
          description = "Citizens' receipts, 查验, the trust bundle and issuer operations."),
     modifiers(&SecuritySchemes),
-    tags((name = "auth"), (name = "receipts"), (name = "check"), (name = "trust"), (name = "issuer"))
+    tags((name = "auth"), (name = "receipts"), (name = "check"), (name = "trust"), (name = "issuer"),
+         (name = "claims", description = "Reimbursement claims. Medical-insurance claims reimburse 60% of each receipt's 个人自付 (rounded down to the fen); 个人自费 is not reimbursed."),
+         (name = "relying party"))
 )]
 struct ApiDoc;
 
@@ -41,7 +43,7 @@ struct SecuritySchemes;
 impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut OpenApiDoc) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        for name in ["citizen", "issuer"] {
+        for name in ["citizen", "issuer", "relying_party"] {
             components.add_security_scheme(
                 name,
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),

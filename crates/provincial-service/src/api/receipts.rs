@@ -184,13 +184,24 @@ pub async fn fetch(
     Ok(Json(entry(&state, &state.config.province.code, row)?))
 }
 
-/// A lifecycle change of one of the citizen's receipts.
+/// A change of one of the citizen's receipts: its lifecycle (冲红, 换开), or the state
+/// of the claim that holds it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChangeEvent {
     pub cursor: String,
     pub receipt: ReceiptKey,
     pub lifecycle: Lifecycle,
+    /// Present on claim changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<ClaimChange>,
     pub at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClaimChange {
+    pub id: i64,
+    /// submitted | info_requested | approved | rejected | paid | withdrawn
+    pub state: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -209,8 +220,17 @@ pub async fn changes(
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<ChangePage>> {
     let (after, limit) = q.parse()?;
-    let rows: Vec<(i64, String, String, String, NaiveDateTime)> = sqlx::query_as(
-        "SELECT seq, code, number, lifecycle, at FROM events WHERE citizen_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+    type EventRow = (
+        i64,
+        String,
+        String,
+        String,
+        NaiveDateTime,
+        Option<i64>,
+        Option<String>,
+    );
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT seq, code, number, lifecycle, at, claim_id, claim_state FROM events WHERE citizen_id = ? AND seq > ? ORDER BY seq LIMIT ?",
     )
     .bind(citizen.id)
     .bind(after)
@@ -222,18 +242,23 @@ pub async fn changes(
     let events = rows
         .into_iter()
         .take(limit as usize)
-        .map(|(seq, code, number, lifecycle, at)| {
-            Ok(ChangeEvent {
-                cursor: seq.to_string(),
-                receipt: ReceiptKey {
-                    province: province.clone(),
-                    code: ReceiptCode::new(code).map_err(corrupt)?,
-                    number: ReceiptNumber::new(number).map_err(corrupt)?,
-                },
-                lifecycle: serde_json::from_str(&lifecycle).map_err(corrupt)?,
-                at,
-            })
-        })
+        .map(
+            |(seq, code, number, lifecycle, at, claim_id, claim_state)| {
+                Ok(ChangeEvent {
+                    cursor: seq.to_string(),
+                    receipt: ReceiptKey {
+                        province: province.clone(),
+                        code: ReceiptCode::new(code).map_err(corrupt)?,
+                        number: ReceiptNumber::new(number).map_err(corrupt)?,
+                    },
+                    lifecycle: serde_json::from_str(&lifecycle).map_err(corrupt)?,
+                    claim: claim_id
+                        .zip(claim_state)
+                        .map(|(id, state)| ClaimChange { id, state }),
+                    at,
+                })
+            },
+        )
         .collect::<ApiResult<Vec<_>>>()?;
     let next_cursor = events
         .last()
