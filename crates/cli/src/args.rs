@@ -77,6 +77,45 @@ pub enum Command {
         #[arg(long)]
         account: Option<i64>,
     },
+    /// Reimbursement claims: new, add, submit, status, withdraw, parties.
+    #[command(subcommand)]
+    Claim(ClaimCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ClaimCommand {
+    /// Start a draft; prints its id.
+    New {
+        /// The account (see `status`) whose receipts the claim holds.
+        #[arg(long)]
+        account: i64,
+        /// The relying party's code (see `claim parties`).
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        purpose: String,
+        /// The bank account to pay.
+        #[arg(long)]
+        payee: String,
+        /// The amount to claim, in yuan.
+        #[arg(long)]
+        amount: String,
+    },
+    /// Put receipts (ids or CODE-NUMBER) into a draft.
+    Add { claim: i64, receipts: Vec<String> },
+    /// Take a receipt out of a draft.
+    Remove { claim: i64, receipt: String },
+    /// Submit a draft (queued while offline; sent again by every sync).
+    Submit { claim: i64 },
+    /// One claim, or all.
+    Status { claim: Option<i64> },
+    /// Withdraw a claim before review.
+    Withdraw { claim: i64 },
+    /// The relying parties of an account's service.
+    Parties {
+        #[arg(long)]
+        account: i64,
+    },
 }
 
 #[derive(Args)]

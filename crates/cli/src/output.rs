@@ -364,3 +364,45 @@ pub fn spending(s: &Spending, json: bool) {
         );
     }
 }
+
+pub fn claim(c: &piaojia_wallet::ClaimView, json: bool) {
+    if json {
+        return print_json(c);
+    }
+    println!(
+        "claim {} to {}: {} — requested ¥{}{}, {} receipt(s)",
+        c.id,
+        c.relying_party,
+        c.state,
+        Fen(c.amount_requested),
+        c.amount_approved
+            .map(|a| format!(", approved ¥{}", Fen(a)))
+            .unwrap_or_default(),
+        c.receipt_ids.len()
+    );
+    if let Some(message) = &c.message {
+        println!("  message: {message}");
+    }
+    if let Some(error) = &c.last_error {
+        println!("  last error: {error}");
+    }
+}
+
+pub fn claims(items: &[piaojia_wallet::ClaimView], json: bool) {
+    if json {
+        return print_json(items);
+    }
+    for c in items {
+        claim(c, false);
+    }
+    println!("{} claims", items.len());
+}
+
+pub fn parties(items: &[piaojia_wallet::RelyingParty], json: bool) {
+    if json {
+        return print_json(items);
+    }
+    for p in items {
+        println!("{:<14} {:<18} {}", p.code, p.kind, p.name);
+    }
+}

@@ -48,6 +48,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
                     output::spending(&wallet.spending(account).await?, json);
                     exit::OK
                 }
+                Command::Claim(command) => claim(&wallet, command, json).await?,
                 Command::Restore { .. } => unreachable!("handled before opening"),
             };
             wallet.close().await;
@@ -138,6 +139,52 @@ async fn restore(
         &format!("restored {receipts} receipts into {}", dir.display()),
         json,
     );
+    Ok(exit::OK)
+}
+
+async fn claim(wallet: &Wallet, command: crate::args::ClaimCommand, json: bool) -> Result<i32> {
+    use crate::args::ClaimCommand;
+    match command {
+        ClaimCommand::New {
+            account,
+            to,
+            purpose,
+            payee,
+            amount,
+        } => {
+            let amount = yuan(&Some(amount))?.expect("given");
+            let draft = piaojia_wallet::ClaimDraft {
+                account_id: account,
+                relying_party: to,
+                purpose,
+                payee_account: payee,
+                amount_requested: Fen(amount),
+            };
+            let id = wallet.create_claim(&draft).await?;
+            output::claim(&wallet.claim(id).await?, json);
+        }
+        ClaimCommand::Add { claim, receipts } => {
+            for name in &receipts {
+                let id = resolve(wallet, name).await?;
+                wallet.add_to_claim(claim, id).await?;
+            }
+            output::claim(&wallet.claim(claim).await?, json);
+        }
+        ClaimCommand::Remove { claim, receipt } => {
+            let id = resolve(wallet, &receipt).await?;
+            wallet.remove_from_claim(claim, id).await?;
+            output::claim(&wallet.claim(claim).await?, json);
+        }
+        ClaimCommand::Submit { claim } => output::claim(&wallet.submit_claim(claim).await?, json),
+        ClaimCommand::Withdraw { claim } => {
+            output::claim(&wallet.withdraw_claim(claim).await?, json)
+        }
+        ClaimCommand::Status { claim: Some(id) } => output::claim(&wallet.claim(id).await?, json),
+        ClaimCommand::Status { claim: None } => output::claims(&wallet.claims().await?, json),
+        ClaimCommand::Parties { account } => {
+            output::parties(&wallet.relying_parties(account).await?, json)
+        }
+    }
     Ok(exit::OK)
 }
 

@@ -296,3 +296,122 @@ async fn a_passphrase_wallet_and_a_wrong_passphrase() {
     let missing = run(args(piaojia(&wallet), &["status"])).await;
     assert_eq!(missing.status.code(), Some(3));
 }
+
+#[tokio::test]
+async fn claim_new_add_submit_status_withdraw() {
+    let peer = peer(60).await;
+    let (_dir, wallet) = temp_wallet();
+    login(&peer, &wallet).await;
+    run(args(piaojia(&wallet), &["sync"])).await;
+    let parties = json(
+        &run(args(
+            piaojia(&wallet),
+            &["--json", "claim", "parties", "--account", "1"],
+        ))
+        .await,
+    );
+    assert!(parties
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["code"] == "RP-MI-330000"));
+    let valid = json(
+        &run(args(
+            piaojia(&wallet),
+            &["--json", "search", "--status", "valid", "--limit", "2"],
+        ))
+        .await,
+    );
+    let ids: Vec<String> = valid["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].to_string())
+        .collect();
+    let created = json(
+        &run(args(
+            piaojia(&wallet),
+            &[
+                "--json",
+                "claim",
+                "new",
+                "--account",
+                "1",
+                "--to",
+                "RP-EMP-001",
+                "--purpose",
+                "出差",
+                "--payee",
+                "6222 0000",
+                "--amount",
+                "1.50",
+            ],
+        ))
+        .await,
+    );
+    assert_eq!(
+        (
+            created["state"].as_str(),
+            created["amount_requested"].as_i64()
+        ),
+        (Some("draft"), Some(150))
+    );
+    let claim = created["id"].to_string();
+    let added = json(
+        &run(args(
+            piaojia(&wallet),
+            &["--json", "claim", "add", &claim, &ids[0], &ids[1]],
+        ))
+        .await,
+    );
+    assert_eq!(added["receipt_ids"].as_array().unwrap().len(), 2);
+    let other = json(
+        &run(args(
+            piaojia(&wallet),
+            &[
+                "--json",
+                "claim",
+                "new",
+                "--account",
+                "1",
+                "--to",
+                "RP-INS-001",
+                "--purpose",
+                "x",
+                "--payee",
+                "y",
+                "--amount",
+                "1",
+            ],
+        ))
+        .await,
+    );
+    let held = run(args(
+        piaojia(&wallet),
+        &["--json", "claim", "add", &other["id"].to_string(), &ids[0]],
+    ))
+    .await;
+    assert_eq!(json(&held)["error"]["code"], "claim.receipt_held");
+    assert!(json(&held)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("claim {claim}")));
+    let submitted = json(
+        &run(args(
+            piaojia(&wallet),
+            &["--json", "claim", "submit", &claim],
+        ))
+        .await,
+    );
+    assert_eq!(submitted["state"], "submitted");
+    let all = json(&run(args(piaojia(&wallet), &["--json", "claim", "status"])).await);
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let withdrawn = json(
+        &run(args(
+            piaojia(&wallet),
+            &["--json", "claim", "withdraw", &claim],
+        ))
+        .await,
+    );
+    assert_eq!(withdrawn["state"], "withdrawn");
+}

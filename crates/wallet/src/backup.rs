@@ -72,6 +72,11 @@ enum Record {
         name: String,
         value: String,
     },
+    Claim(ClaimRecord),
+    ClaimReceipt {
+        claim_id: i64,
+        receipt_id: i64,
+    },
     /// The last line: what a complete backup holds.
     End {
         receipts: i64,
@@ -120,6 +125,28 @@ struct ReceiptRecord {
     booked: bool,
     archived: bool,
 }
+
+#[derive(Serialize, Deserialize, sqlx::FromRow)]
+struct ClaimRecord {
+    id: i64,
+    account_id: i64,
+    relying_party: String,
+    purpose: String,
+    payee_account: String,
+    amount_requested: i64,
+    state: String,
+    idempotency_key: String,
+    remote_id: Option<i64>,
+    reimbursable: Option<i64>,
+    amount_approved: Option<i64>,
+    message: Option<String>,
+    last_error: Option<String>,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+const CLAIM_COLUMNS: &str = "id, account_id, relying_party, purpose, payee_account, amount_requested, state, idempotency_key,
+    remote_id, reimbursable, amount_approved, message, last_error, created_at, updated_at";
 
 #[derive(Serialize, Deserialize, sqlx::FromRow)]
 struct QuarantineRecord {
@@ -330,6 +357,24 @@ impl Wallet {
                 w.write_record(&Record::Receipt(receipt))?;
                 receipts += 1;
             }
+        }
+        // Claims after receipts: their rows refer to receipts.
+        let claims: Vec<ClaimRecord> =
+            sqlx::query_as(&format!("SELECT {CLAIM_COLUMNS} FROM claims ORDER BY id"))
+                .fetch_all(&self.pool)
+                .await?;
+        for claim in claims {
+            w.write_record(&Record::Claim(claim))?;
+        }
+        let links: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT claim_id, receipt_id FROM claim_receipts")
+                .fetch_all(&self.pool)
+                .await?;
+        for (claim_id, receipt_id) in links {
+            w.write_record(&Record::ClaimReceipt {
+                claim_id,
+                receipt_id,
+            })?;
         }
         let quarantine: Vec<QuarantineRecord> = sqlx::query_as(
             "SELECT account_id, province, code, number, reason_code, reason, received_at, entry_sha256, original FROM quarantine",
@@ -657,6 +702,38 @@ async fn restore_into(
                 sqlx::query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
                     .bind(name)
                     .bind(value)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Record::Claim(c) => {
+                sqlx::query(&format!(
+                    "INSERT INTO claims ({CLAIM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ))
+                .bind(c.id)
+                .bind(c.account_id)
+                .bind(c.relying_party)
+                .bind(c.purpose)
+                .bind(c.payee_account)
+                .bind(c.amount_requested)
+                .bind(c.state)
+                .bind(c.idempotency_key)
+                .bind(c.remote_id)
+                .bind(c.reimbursable)
+                .bind(c.amount_approved)
+                .bind(c.message)
+                .bind(c.last_error)
+                .bind(c.created_at)
+                .bind(c.updated_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Record::ClaimReceipt {
+                claim_id,
+                receipt_id,
+            } => {
+                sqlx::query("INSERT INTO claim_receipts (claim_id, receipt_id) VALUES (?, ?)")
+                    .bind(claim_id)
+                    .bind(receipt_id)
                     .execute(&mut *tx)
                     .await?;
             }

@@ -60,7 +60,33 @@ pub struct ChangeEvent {
     pub cursor: String,
     pub receipt: ReceiptKey,
     pub lifecycle: Lifecycle,
+    #[serde(default)]
+    pub claim: Option<ClaimChange>,
     pub at: NaiveDateTime,
+}
+
+#[derive(Deserialize)]
+pub struct ClaimChange {
+    pub id: i64,
+    pub state: String,
+}
+
+/// A claim as the service reports it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RemoteClaim {
+    pub id: i64,
+    pub state: String,
+    pub reimbursable: i64,
+    pub amount_approved: Option<i64>,
+    pub message: Option<String>,
+}
+
+/// A relying party the service knows.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct RelyingParty {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
 }
 
 #[derive(Deserialize)]
@@ -166,6 +192,45 @@ impl ServiceClient {
         let path = page_path("/v1/changes", after, limit);
         self.call(reqwest::Method::GET, &path, Some(token), None)
             .await
+    }
+
+    pub async fn relying_parties(&self) -> Result<Vec<RelyingParty>> {
+        self.call(reqwest::Method::GET, "/v1/relying-parties", None, None)
+            .await
+    }
+
+    pub async fn submit_claim(
+        &self,
+        token: &SecretString,
+        body: &serde_json::Value,
+    ) -> Result<RemoteClaim> {
+        self.call(
+            reqwest::Method::POST,
+            "/v1/claims",
+            Some(token),
+            Some(body.clone()),
+        )
+        .await
+    }
+
+    pub async fn claim(&self, token: &SecretString, id: i64) -> Result<RemoteClaim> {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/v1/claims/{id}"),
+            Some(token),
+            None,
+        )
+        .await
+    }
+
+    pub async fn withdraw_claim(&self, token: &SecretString, id: i64) -> Result<RemoteClaim> {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/v1/claims/{id}/withdraw"),
+            Some(token),
+            Some(serde_json::json!({})),
+        )
+        .await
     }
 
     /// 查验 by the five elements.

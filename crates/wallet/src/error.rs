@@ -33,6 +33,10 @@ pub enum WalletError {
     BackupKey,
     #[error("the backup is damaged: {0}")]
     BackupDamaged(String),
+    #[error("this receipt is already in claim {claim_id} ({state})")]
+    ReceiptHeld { claim_id: i64, state: String },
+    #[error("not possible for a claim that is {0}")]
+    ClaimState(String),
     #[error("no such {0}")]
     NotFound(&'static str),
     #[error("invalid input: {0}")]
@@ -62,6 +66,8 @@ impl WalletError {
             WalletError::Receipt(e) => e.code(),
             WalletError::BackupKey => "backup.wrong_key",
             WalletError::BackupDamaged(_) => "backup.damaged",
+            WalletError::ReceiptHeld { .. } => "claim.receipt_held",
+            WalletError::ClaimState(_) => "claim.invalid_state",
             WalletError::NotFound(_) => "not_found",
             WalletError::Invalid(_) => "invalid_input",
             WalletError::Db(_) | WalletError::Migrate(_) => "wallet.database",

@@ -4,6 +4,7 @@
 
 mod activity;
 mod backup;
+mod claims;
 mod client;
 mod db;
 mod error;
@@ -21,7 +22,8 @@ mod wallet;
 
 pub use activity::Activity;
 pub use backup::{AutoBackup, BackupReport};
-pub use client::{CheckResult, RetryPolicy, ServiceClient};
+pub use claims::{ClaimDraft, ClaimView};
+pub use client::{CheckResult, RelyingParty, RetryPolicy, ServiceClient};
 pub use db::DB_FILE;
 pub use error::{Result, WalletError};
 pub use index::{Bucket, Spending};

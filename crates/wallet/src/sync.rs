@@ -88,6 +88,8 @@ impl Wallet {
         };
         tracing::info!(account_id, bundle_version = trust.version, "sync started");
 
+        // Claims queued while offline go first; a failure leaves them queued.
+        self.send_queued_claims().await?;
         self.sync_receipts(account_id, &client, &account, trust, &mut report, progress)
             .await?;
         self.sync_changes(
@@ -419,9 +421,24 @@ impl Wallet {
         loop {
             let token = SecretString::new(self.access_token(account_id, client, &province).await?);
             let page = client.changes(&token, &cursor, PAGE_SIZE).await?;
+            // Claims named on this page are brought up to date first (each on its own
+            // write); replayed after a crash, that is harmless.
+            let claims: std::collections::BTreeSet<i64> = page
+                .events
+                .iter()
+                .filter_map(|e| e.claim.as_ref().map(|c| c.id))
+                .collect();
+            for remote_id in claims {
+                if self
+                    .refresh_claim(account_id, client, &province, remote_id)
+                    .await?
+                {
+                    report.changes_applied += 1;
+                }
+            }
             let mut tx = self.pool.begin().await?;
             for event in &page.events {
-                if event.receipt.province.as_str() != province {
+                if event.receipt.province.as_str() != province || event.claim.is_some() {
                     continue;
                 }
                 if store::apply_lifecycle(&mut tx, &event.receipt, &event.lifecycle).await? {

@@ -69,3 +69,63 @@ async fn one_wallet_holds_zhejiang_and_shanghai() {
         Err(piaojia_receipt::Error::WrongProvince { .. })
     ));
 }
+
+#[tokio::test]
+async fn claims_in_both_provinces() {
+    let zhejiang = peer(config(40)).await;
+    let shanghai = peer(ServiceConfig {
+        province: Province::known("310000").unwrap(),
+        ..config(40)
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, zj) = logged_in(&zhejiang, dir.path(), 0).await;
+    let code = shanghai.sms_code(0).await;
+    let sh = w.login(&shanghai.spec(0), &code).await.unwrap().id;
+    sync(&w, zj).await;
+    sync(&w, sh).await;
+    let pick = |province: &'static str| {
+        let w = &w;
+        async move {
+            let all = w
+                .search(&Query {
+                    status: Some(piaojia_wallet::StatusFilter::Valid),
+                    limit: 1000,
+                    ..Query::default()
+                })
+                .await
+                .unwrap();
+            all.items
+                .into_iter()
+                .find(|r| r.province == province)
+                .unwrap()
+                .id
+        }
+    };
+    let (zj_receipt, sh_receipt) = (pick("330000").await, pick("310000").await);
+    let draft = |account, party: &str| piaojia_wallet::ClaimDraft {
+        account_id: account,
+        relying_party: party.into(),
+        purpose: "长三角异地报销".into(),
+        payee_account: "6222 0000 1111 2222".into(),
+        amount_requested: piaojia_receipt::Fen(100),
+    };
+    // Shanghai receipts claimed at Shanghai's service, to Zhejiang's fund (长三角).
+    let sh_claim = w.create_claim(&draft(sh, "RP-EMP-001")).await.unwrap();
+    w.add_to_claim(sh_claim, sh_receipt).await.unwrap();
+    // A Zhejiang receipt cannot join a Shanghai claim.
+    assert!(w.add_to_claim(sh_claim, zj_receipt).await.is_err());
+    assert_eq!(w.submit_claim(sh_claim).await.unwrap().state, "submitted");
+    let zj_claim = w.create_claim(&draft(zj, "RP-EMP-001")).await.unwrap();
+    w.add_to_claim(zj_claim, zj_receipt).await.unwrap();
+    assert_eq!(w.submit_claim(zj_claim).await.unwrap().state, "submitted");
+    let on_shanghai: i64 = sqlx::query_scalar("SELECT count(*) FROM claims")
+        .fetch_one(&shanghai.state.db)
+        .await
+        .unwrap();
+    let on_zhejiang: i64 = sqlx::query_scalar("SELECT count(*) FROM claims")
+        .fetch_one(&zhejiang.state.db)
+        .await
+        .unwrap();
+    assert_eq!((on_shanghai, on_zhejiang), (1, 1));
+}

@@ -6,6 +6,9 @@
 mod activity;
 /// Backups: restore round trip into a fresh home and keyring; damage is refused.
 mod backup;
+/// Claims: drafts, held receipts, the submission queue offline and after a crash,
+/// states through sync.
+mod claims;
 /// The file is encrypted: the sqlcipher CLI needs the key; no plaintext on disk.
 mod encryption;
 /// A faulty or lying service: nothing invalid stored, every valid receipt stored.

@@ -1,0 +1,389 @@
+//! Claims in the wallet: drafts kept locally (encrypted), a submission queue that
+//! survives restarts and being offline (every retry carries the claim's idempotency
+//! key, so the service never makes two), and the states the service reports.
+
+use crate::client::{RemoteClaim, ServiceClient};
+use crate::error::{Result, WalletError};
+use crate::secret::SecretString;
+use crate::store::now;
+use crate::wallet::Wallet;
+use chrono::NaiveDateTime;
+use piaojia_receipt::Fen;
+use serde::Serialize;
+
+/// What a person fills in for a new claim.
+#[derive(Debug, Clone)]
+pub struct ClaimDraft {
+    pub account_id: i64,
+    /// A relying party's code, e.g. RP-EMP-001.
+    pub relying_party: String,
+    pub purpose: String,
+    pub payee_account: String,
+    pub amount_requested: Fen,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ClaimView {
+    pub id: i64,
+    pub account_id: i64,
+    pub relying_party: String,
+    pub purpose: String,
+    pub amount_requested: i64,
+    pub state: String,
+    pub remote_id: Option<i64>,
+    pub reimbursable: Option<i64>,
+    pub amount_approved: Option<i64>,
+    pub message: Option<String>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    #[sqlx(skip)]
+    pub receipt_ids: Vec<i64>,
+}
+
+/// Local states in which the claim no longer holds its receipts.
+const RELEASED: [&str; 3] = ["rejected", "withdrawn", "refused"];
+
+impl Wallet {
+    pub async fn create_claim(&self, draft: &ClaimDraft) -> Result<i64> {
+        if draft.amount_requested.0 <= 0 {
+            return Err(WalletError::Invalid(
+                "the amount requested must be more than zero".into(),
+            ));
+        }
+        for text in [&draft.relying_party, &draft.purpose, &draft.payee_account] {
+            if text.trim().is_empty() || text.chars().count() > 200 {
+                return Err(WalletError::Invalid(
+                    "relying party, purpose and payee take 1 to 200 characters".into(),
+                ));
+            }
+        }
+        self.account(draft.account_id).await?;
+        let key = format!("pjc_{}", hex::encode(rand::random::<[u8; 16]>()));
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO claims (account_id, relying_party, purpose, payee_account, amount_requested, idempotency_key, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(draft.account_id)
+        .bind(draft.relying_party.trim())
+        .bind(draft.purpose.trim())
+        .bind(draft.payee_account.trim())
+        .bind(draft.amount_requested.0)
+        .bind(key)
+        .bind(now())
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?;
+        self.log_activity("claim_created", Some(draft.account_id), &[("claim", id)])
+            .await?;
+        Ok(id)
+    }
+
+    /// Puts a stored receipt into a draft. A receipt held by any other claim is
+    /// refused with that claim's id and state.
+    pub async fn add_to_claim(&self, claim_id: i64, receipt_id: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let (state, account_id): (String, i64) =
+            sqlx::query_as("SELECT state, account_id FROM claims WHERE id = ?")
+                .bind(claim_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(WalletError::NotFound("claim"))?;
+        if state != "draft" {
+            return Err(WalletError::ClaimState(state));
+        }
+        let (held_by, receipt_account, lifecycle, is_red): (Option<i64>, i64, String, bool) =
+            sqlx::query_as(
+                "SELECT claim_id, account_id, lifecycle, is_red FROM receipts WHERE id = ?",
+            )
+            .bind(receipt_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(WalletError::NotFound("receipt"))?;
+        if let Some(other) = held_by {
+            if other == claim_id {
+                return Ok(());
+            }
+            let state: String = sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
+                .bind(other)
+                .fetch_one(&mut *tx)
+                .await?;
+            return Err(WalletError::ReceiptHeld {
+                claim_id: other,
+                state,
+            });
+        }
+        if receipt_account != account_id {
+            return Err(WalletError::Invalid(
+                "a claim holds receipts of one account (one province) only".into(),
+            ));
+        }
+        if lifecycle != "normal" || is_red {
+            return Err(WalletError::Invalid(format!(
+                "a receipt that is {} cannot be claimed",
+                if is_red { "red" } else { &lifecycle }
+            )));
+        }
+        sqlx::query("UPDATE receipts SET claim_id = ? WHERE id = ?")
+            .bind(claim_id)
+            .bind(receipt_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO claim_receipts (claim_id, receipt_id) VALUES (?, ?)")
+            .bind(claim_id)
+            .bind(receipt_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn remove_from_claim(&self, claim_id: i64, receipt_id: i64) -> Result<()> {
+        let state = self.claim_state(claim_id).await?;
+        if state != "draft" {
+            return Err(WalletError::ClaimState(state));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM claim_receipts WHERE claim_id = ? AND receipt_id = ?")
+            .bind(claim_id)
+            .bind(receipt_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE receipts SET claim_id = NULL WHERE id = ? AND claim_id = ?")
+            .bind(receipt_id)
+            .bind(claim_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn claim_state(&self, id: i64) -> Result<String> {
+        sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(WalletError::NotFound("claim"))
+    }
+
+    /// Queues a draft for submission and tries to send it now. Offline, it stays
+    /// queued and goes with the next `send_queued_claims` (every sync calls it).
+    pub async fn submit_claim(&self, id: i64) -> Result<ClaimView> {
+        let state = self.claim_state(id).await?;
+        if state != "draft" {
+            return Err(WalletError::ClaimState(state));
+        }
+        let receipts: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM claim_receipts WHERE claim_id = ?")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+        if receipts == 0 {
+            return Err(WalletError::Invalid(
+                "a claim needs at least one receipt".into(),
+            ));
+        }
+        sqlx::query("UPDATE claims SET state = 'queued', updated_at = ? WHERE id = ?")
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        self.send_queued_claims().await?;
+        self.claim(id).await
+    }
+
+    /// Sends every queued claim; returns how many the service took. Claims that could
+    /// not be sent stay queued with the reason.
+    pub async fn send_queued_claims(&self) -> Result<u32> {
+        let queued: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT id, account_id FROM claims WHERE state = 'queued' ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut sent = 0;
+        for (id, account_id) in queued {
+            let (client, province) = self.account_client(account_id).await?;
+            let body = self.claim_request(id).await?;
+            let attempt = match self.access_token(account_id, &client, &province).await {
+                Ok(token) => client.submit_claim(&SecretString::new(token), &body).await,
+                Err(e) => Err(e),
+            };
+            match attempt {
+                Ok(remote) => {
+                    self.record_remote(id, &remote).await?;
+                    self.log_activity("claim_submitted", Some(account_id), &[("claim", id)])
+                        .await?;
+                    sent += 1;
+                }
+                Err(WalletError::Service {
+                    status,
+                    code,
+                    message,
+                }) if (400..500).contains(&status) && status != 401 => {
+                    sqlx::query("UPDATE claims SET state = 'refused', last_error = ?, updated_at = ? WHERE id = ?")
+                        .bind(format!("{code}: {message}"))
+                        .bind(now())
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?;
+                    self.release_receipts(id).await?;
+                }
+                Err(e) => {
+                    tracing::warn!(claim = id, code = e.code(), "claim stays queued");
+                    sqlx::query("UPDATE claims SET last_error = ?, updated_at = ? WHERE id = ?")
+                        .bind(e.code())
+                        .bind(now())
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn account_client(&self, account_id: i64) -> Result<(ServiceClient, String)> {
+        let (url, province): (String, String) =
+            sqlx::query_as("SELECT service_url, province FROM accounts WHERE id = ?")
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(WalletError::NotFound("account"))?;
+        Ok((self.client(&url)?, province))
+    }
+
+    async fn claim_request(&self, id: i64) -> Result<serde_json::Value> {
+        let (key, party, purpose, payee, amount): (String, String, String, String, i64) = sqlx::query_as(
+            "SELECT idempotency_key, relying_party, purpose, payee_account, amount_requested FROM claims WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let receipts: Vec<(String, String)> = sqlx::query_as(
+            "SELECT r.code, r.number FROM claim_receipts c JOIN receipts r ON r.id = c.receipt_id WHERE c.claim_id = ? ORDER BY r.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(serde_json::json!({
+            "idempotency_key": key, "relying_party": party, "purpose": purpose, "payee_account": payee,
+            "amount_requested": amount,
+            "receipts": receipts.iter().map(|(code, number)| serde_json::json!({ "code": code, "number": number })).collect::<Vec<_>>(),
+        }))
+    }
+
+    async fn record_remote(&self, id: i64, remote: &RemoteClaim) -> Result<()> {
+        sqlx::query(
+            "UPDATE claims SET state = ?, remote_id = ?, reimbursable = ?, amount_approved = ?, message = ?, last_error = NULL, updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(&remote.state)
+        .bind(remote.id)
+        .bind(remote.reimbursable)
+        .bind(remote.amount_approved)
+        .bind(&remote.message)
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        if RELEASED.contains(&remote.state.as_str()) {
+            self.release_receipts(id).await?;
+        }
+        Ok(())
+    }
+
+    async fn release_receipts(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE receipts SET claim_id = NULL WHERE claim_id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Withdraws a submitted claim (before review); a draft or a queued claim is
+    /// simply dropped locally.
+    pub async fn withdraw_claim(&self, id: i64) -> Result<ClaimView> {
+        let view = self.claim(id).await?;
+        match (view.state.as_str(), view.remote_id) {
+            ("draft" | "queued", _) => {
+                sqlx::query("UPDATE claims SET state = 'withdrawn', updated_at = ? WHERE id = ?")
+                    .bind(now())
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                self.release_receipts(id).await?;
+            }
+            ("submitted", Some(remote_id)) => {
+                let (client, province) = self.account_client(view.account_id).await?;
+                let token = SecretString::new(
+                    self.access_token(view.account_id, &client, &province)
+                        .await?,
+                );
+                let remote = client.withdraw_claim(&token, remote_id).await?;
+                self.record_remote(id, &remote).await?;
+            }
+            (state, _) => return Err(WalletError::ClaimState(state.to_string())),
+        }
+        self.log_activity("claim_withdrawn", Some(view.account_id), &[("claim", id)])
+            .await?;
+        self.claim(id).await
+    }
+
+    /// Brings a claim's state up to date after the changes feed named it.
+    pub(crate) async fn refresh_claim(
+        &self,
+        account_id: i64,
+        client: &ServiceClient,
+        province: &str,
+        remote_id: i64,
+    ) -> Result<bool> {
+        let local: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM claims WHERE account_id = ? AND remote_id = ?")
+                .bind(account_id)
+                .bind(remote_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(id) = local else { return Ok(false) };
+        let token = SecretString::new(self.access_token(account_id, client, province).await?);
+        let remote = client.claim(&token, remote_id).await?;
+        self.record_remote(id, &remote).await?;
+        Ok(true)
+    }
+
+    pub async fn claims(&self) -> Result<Vec<ClaimView>> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM claims ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.push(self.claim(id).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn claim(&self, id: i64) -> Result<ClaimView> {
+        let mut view: ClaimView = sqlx::query_as(
+            "SELECT id, account_id, relying_party, purpose, amount_requested, state, remote_id, reimbursable, amount_approved,
+                    message, last_error, created_at, updated_at FROM claims WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(WalletError::NotFound("claim"))?;
+        view.receipt_ids = sqlx::query_scalar(
+            "SELECT receipt_id FROM claim_receipts WHERE claim_id = ? ORDER BY receipt_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(view)
+    }
+
+    /// The relying parties of an account's service.
+    pub async fn relying_parties(
+        &self,
+        account_id: i64,
+    ) -> Result<Vec<crate::client::RelyingParty>> {
+        let (client, _) = self.account_client(account_id).await?;
+        client.relying_parties().await
+    }
+}

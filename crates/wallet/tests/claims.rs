@@ -1,0 +1,208 @@
+use crate::support::*;
+use piaojia_receipt::Fen;
+use piaojia_wallet::{ClaimDraft, Query, StatusFilter, Wallet, WalletError};
+use serde_json::json;
+
+/// Receipt ids of normal, non-red stored receipts.
+async fn claimable(w: &Wallet, n: usize) -> Vec<i64> {
+    let valid = w
+        .search(&Query {
+            status: Some(StatusFilter::Valid),
+            limit: 1000,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    valid.items.iter().take(n).map(|r| r.id).collect()
+}
+
+fn draft(account_id: i64, party: &str, fen: i64) -> ClaimDraft {
+    ClaimDraft {
+        account_id,
+        relying_party: party.into(),
+        purpose: "差旅期间门诊费用".into(),
+        payee_account: "6222 0000 1111 2222".into(),
+        amount_requested: Fen(fen),
+    }
+}
+
+fn rp_key(peer: &Peer, code: &str) -> String {
+    provincial_service::keys::relying_party_api_key(
+        peer.state.config.seed,
+        &peer.state.config.province,
+        code,
+    )
+}
+
+#[tokio::test]
+async fn a_claim_from_draft_to_paid_with_states_through_sync() {
+    let peer = peer(config(60)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    sync(&w, account).await;
+    let receipts = claimable(&w, 2).await;
+    let claim = w
+        .create_claim(&draft(account, "RP-EMP-001", 500))
+        .await
+        .unwrap();
+    for r in &receipts {
+        w.add_to_claim(claim, *r).await.unwrap();
+    }
+    // A held receipt cannot go into another draft: the error names the claim.
+    let other = w
+        .create_claim(&draft(account, "RP-INS-001", 500))
+        .await
+        .unwrap();
+    match w.add_to_claim(other, receipts[0]).await {
+        Err(WalletError::ReceiptHeld { claim_id, state }) => {
+            assert_eq!((claim_id, state.as_str()), (claim, "draft"))
+        }
+        other => panic!("{other:?}"),
+    }
+    let submitted = w.submit_claim(claim).await.unwrap();
+    assert_eq!(submitted.state, "submitted");
+    let remote = submitted.remote_id.unwrap();
+    // Each receipt shows the claim that holds it.
+    let held = w
+        .search(&Query {
+            status: Some(StatusFilter::Claimed),
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(held.count, 2);
+    assert_eq!(w.receipt(receipts[0]).await.unwrap().claim_id, Some(claim));
+    // The relying party approves and pays; the states arrive with sync.
+    let http = reqwest::Client::new();
+    for body in [
+        json!({ "action": "approve", "amount": 450 }),
+        json!({ "action": "mark_paid" }),
+    ] {
+        let response = http
+            .post(format!("{}/v1/rp/claims/{remote}/decision", peer.url()))
+            .bearer_auth(rp_key(&peer, "RP-EMP-001"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    sync(&w, account).await;
+    let view = w.claim(claim).await.unwrap();
+    assert_eq!(
+        (view.state.as_str(), view.amount_approved),
+        ("paid", Some(450))
+    );
+}
+
+#[tokio::test]
+async fn withdrawing_unlocks_the_receipts() {
+    let peer = peer(config(40)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    sync(&w, account).await;
+    let receipts = claimable(&w, 1).await;
+    let first = w
+        .create_claim(&draft(account, "RP-EMP-001", 100))
+        .await
+        .unwrap();
+    w.add_to_claim(first, receipts[0]).await.unwrap();
+    w.submit_claim(first).await.unwrap();
+    assert_eq!(w.withdraw_claim(first).await.unwrap().state, "withdrawn");
+    assert_eq!(w.receipt(receipts[0]).await.unwrap().claim_id, None);
+    let second = w
+        .create_claim(&draft(account, "RP-INS-001", 100))
+        .await
+        .unwrap();
+    w.add_to_claim(second, receipts[0]).await.unwrap();
+    assert_eq!(w.submit_claim(second).await.unwrap().state, "submitted");
+}
+
+#[tokio::test]
+async fn the_queue_survives_being_offline_and_a_restart_and_never_duplicates() {
+    let peer = peer(config(40)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    sync(&w, account).await;
+    let receipts = claimable(&w, 1).await;
+    let claim = w
+        .create_claim(&draft(account, "RP-EMP-001", 100))
+        .await
+        .unwrap();
+    w.add_to_claim(claim, receipts[0]).await.unwrap();
+    // Offline: the service is unreachable.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    sqlx::query("UPDATE accounts SET service_url = ?")
+        .bind(format!("http://{closed}"))
+        .execute(w.pool())
+        .await
+        .unwrap();
+    let queued = w.submit_claim(claim).await.unwrap();
+    assert_eq!(queued.state, "queued");
+    assert_eq!(queued.last_error.as_deref(), Some("service.unavailable"));
+    w.close().await;
+    // A restart, back online: the next sync sends it.
+    let w = wallet(dir.path()).await;
+    sqlx::query("UPDATE accounts SET service_url = ?")
+        .bind(peer.url())
+        .execute(w.pool())
+        .await
+        .unwrap();
+    sync(&w, account).await;
+    let sent = w.claim(claim).await.unwrap();
+    assert_eq!(sent.state, "submitted", "{:?}", sent.last_error);
+    // A crash after the service took it but before the wallet wrote that down:
+    // the claim is queued again and resent with the same key.
+    sqlx::query("UPDATE claims SET state = 'queued', remote_id = NULL WHERE id = ?")
+        .bind(claim)
+        .execute(w.pool())
+        .await
+        .unwrap();
+    assert_eq!(w.send_queued_claims().await.unwrap(), 1);
+    assert_eq!(
+        w.claim(claim).await.unwrap().remote_id,
+        sent.remote_id,
+        "the same claim, not a second one"
+    );
+    let on_service: i64 = sqlx::query_scalar("SELECT count(*) FROM claims")
+        .fetch_one(&peer.state.db)
+        .await
+        .unwrap();
+    assert_eq!(on_service, 1);
+}
+
+#[tokio::test]
+async fn a_submission_the_service_refuses_is_marked_and_lets_go() {
+    let peer = peer(config(40)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    sync(&w, account).await;
+    let receipts = claimable(&w, 1).await;
+    let claim = w
+        .create_claim(&draft(account, "RP-NOBODY", 100))
+        .await
+        .unwrap();
+    w.add_to_claim(claim, receipts[0]).await.unwrap();
+    let view = w.submit_claim(claim).await.unwrap();
+    assert_eq!(view.state, "refused");
+    assert!(view
+        .last_error
+        .unwrap()
+        .starts_with("claim.unknown_relying_party"));
+    assert_eq!(w.receipt(receipts[0]).await.unwrap().claim_id, None);
+    assert!(matches!(
+        w.create_claim(&draft(account, "RP-EMP-001", 0)).await,
+        Err(WalletError::Invalid(_))
+    ));
+    let empty = w
+        .create_claim(&draft(account, "RP-EMP-001", 100))
+        .await
+        .unwrap();
+    assert!(matches!(
+        w.submit_claim(empty).await,
+        Err(WalletError::Invalid(_))
+    ));
+}
