@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-need_debs dbus dbus-x11 gnome-keyring libsecret-tools sqlcipher
+# poppler-utils, zbar-tools, qpdf: the PDF checks; cups + cups-pdf: a real print queue.
+need_debs dbus dbus-x11 gnome-keyring libsecret-tools sqlcipher poppler-utils zbar-tools qpdf cups printer-driver-cups-pdf
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
