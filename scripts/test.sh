@@ -12,6 +12,8 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --workspace --all-targets --locked
 
+source scripts/cups.sh
+
 log=$(mktemp)
 keyrings=$(mktemp -d)
 trap 'rm -rf "$log" "$keyrings"' EXIT

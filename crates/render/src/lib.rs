@@ -5,10 +5,12 @@
 mod canvas;
 mod font;
 mod layout;
+mod print;
 mod qr;
 
 pub use font::font;
 pub use layout::{Mark, PrintView, Verification};
+pub use print::{JobId, PrintError, PrintService, Printer, PrinterState};
 
 use piaojia_receipt::Receipt;
 use printpdf::{PdfDocument, PdfFontHandle, PdfSaveOptions};

@@ -2,5 +2,7 @@
 
 /// Text, fonts, QR code and structure of single and batch PDFs.
 mod pdf;
+/// A real cupsd with a CUPS-PDF queue (started by the test command).
+mod printing;
 /// Representative receipts from the reference service's demo data.
 mod samples;
