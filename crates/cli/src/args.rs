@@ -77,6 +77,22 @@ pub enum Command {
         #[arg(long)]
         account: Option<i64>,
     },
+    /// Printers and their state (ready, out of paper, offline, stopped).
+    Printers,
+    /// Print receipts on a printer, or to a PDF file.
+    Print {
+        /// Receipts: ids or CODE-NUMBER.
+        #[arg(required = true)]
+        receipts: Vec<String>,
+        /// The printer (see `printers`).
+        #[arg(long, conflicts_with = "pdf")]
+        printer: Option<String>,
+        /// Write a PDF file instead of printing.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+    },
+    /// Export receipts as a ZIP (PDFs, signed originals, manifest), or one signed original.
+    Export(ExportArgs),
     /// Reimbursement claims: new, add, submit, status, withdraw, parties.
     #[command(subcommand)]
     Claim(ClaimCommand),
@@ -111,6 +127,12 @@ pub enum ClaimCommand {
     Status { claim: Option<i64> },
     /// Withdraw a claim before review.
     Withdraw { claim: i64 },
+    /// A ZIP for a relying party that is not connected: summary PDF, receipts, originals.
+    Package {
+        claim: i64,
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// The relying parties of an account's service.
     Parties {
         #[arg(long)]
@@ -201,8 +223,16 @@ pub struct VerifyArgs {
     /// Ask the service (查验) with the elements below.
     #[arg(long, requires_all = ["code", "number", "check_code"])]
     pub online: bool,
-    #[arg(long, default_value = "http://127.0.0.1:8640")]
-    pub service: String,
+    /// The text of a receipt's QR code (PJ1|province|code|number|check code|date|fen).
+    #[arg(long, conflicts_with_all = ["receipt", "file", "online", "qr_image"])]
+    pub qr: Option<String>,
+    /// A picture (PNG or JPEG) of a printed receipt; its QR code is read.
+    #[arg(long, conflicts_with_all = ["receipt", "file", "online"])]
+    pub qr_image: Option<PathBuf>,
+    /// The service to ask online (default: the wallet's account of that province,
+    /// else the local demo).
+    #[arg(long)]
+    pub service: Option<String>,
     #[arg(long)]
     pub code: Option<String>,
     #[arg(long)]
@@ -215,4 +245,26 @@ pub struct VerifyArgs {
     /// The issue date, checked when given.
     #[arg(long)]
     pub date: Option<chrono::NaiveDate>,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// Receipts by id or CODE-NUMBER (or use --year, --search, --claim).
+    pub receipts: Vec<String>,
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Receipts matching these words.
+    #[arg(long)]
+    pub search: Option<String>,
+    #[arg(long)]
+    pub claim: Option<i64>,
+    /// Also mark them as booked and archived (入账/归档).
+    #[arg(long)]
+    pub archive: bool,
+    /// Export one receipt's signed original into the folder given by --to.
+    #[arg(long)]
+    pub original: bool,
+    /// The ZIP file (or, with --original, the folder).
+    #[arg(long)]
+    pub to: PathBuf,
 }

@@ -10,6 +10,7 @@
 //! | 5 | the provincial service is unreachable or answered with an error |
 //! | 6 | verification failed: the receipt is not valid |
 //! | 7 | not found |
+//! | 8 | the printer is not ready, or the print job failed |
 
 use piaojia_wallet::WalletError;
 
@@ -21,6 +22,7 @@ pub const AUTH: i32 = 4;
 pub const SERVICE: i32 = 5;
 pub const INVALID_RECEIPT: i32 = 6;
 pub const NOT_FOUND: i32 = 7;
+pub const PRINTER: i32 = 8;
 
 pub fn code_for(error: &anyhow::Error) -> i32 {
     match error.downcast_ref::<WalletError>() {
@@ -39,6 +41,7 @@ pub fn code_for(error: &anyhow::Error) -> i32 {
         Some(WalletError::Receipt(_)) => INVALID_RECEIPT,
         Some(WalletError::NotFound(_)) => NOT_FOUND,
         Some(WalletError::Invalid(_)) => USAGE,
+        _ if error.downcast_ref::<piaojia_render::PrintError>().is_some() => PRINTER,
         _ => match error.downcast_ref::<piaojia_receipt::Error>() {
             Some(_) => INVALID_RECEIPT,
             None => OTHER,

@@ -406,3 +406,27 @@ pub fn parties(items: &[piaojia_wallet::RelyingParty], json: bool) {
         println!("{:<14} {:<18} {}", p.code, p.kind, p.name);
     }
 }
+
+pub fn printers(items: &[piaojia_render::Printer], json: bool) {
+    if json {
+        return print_json(items);
+    }
+    for p in items {
+        println!("{:<24} {}", p.name, p.state);
+    }
+    if items.is_empty() {
+        println!("no printers");
+    }
+}
+
+pub fn export(report: &piaojia_wallet::ExportReport, json: bool) {
+    if json {
+        return print_json(report);
+    }
+    println!(
+        "{} receipts (¥{}) written to {}",
+        report.receipts,
+        Fen(report.total_fen),
+        report.path.display()
+    );
+}

@@ -49,6 +49,19 @@ pub async fn run(cli: Cli) -> Result<i32> {
                     exit::OK
                 }
                 Command::Claim(command) => claim(&wallet, command, json).await?,
+                Command::Printers => {
+                    output::printers(
+                        &piaojia_render::PrintService::default().printers().await?,
+                        json,
+                    );
+                    exit::OK
+                }
+                Command::Print {
+                    receipts,
+                    printer,
+                    pdf,
+                } => print(&wallet, &receipts, printer, pdf, json).await?,
+                Command::Export(args) => export(&wallet, &args, json).await?,
                 Command::Restore { .. } => unreachable!("handled before opening"),
             };
             wallet.close().await;
@@ -181,6 +194,9 @@ async fn claim(wallet: &Wallet, command: crate::args::ClaimCommand, json: bool) 
         }
         ClaimCommand::Status { claim: Some(id) } => output::claim(&wallet.claim(id).await?, json),
         ClaimCommand::Status { claim: None } => output::claims(&wallet.claims().await?, json),
+        ClaimCommand::Package { claim, to } => {
+            output::export(&wallet.claim_package(claim, &to).await?, json)
+        }
         ClaimCommand::Parties { account } => {
             output::parties(&wallet.relying_parties(account).await?, json)
         }
@@ -327,6 +343,9 @@ async fn show(wallet: &Wallet, name: &str, json: bool) -> Result<i32> {
 }
 
 async fn verify_offline(wallet: &Wallet, args: &VerifyArgs, json: bool) -> Result<i32> {
+    if let Some(payload) = qr_text(args)? {
+        return verify_qr(wallet, &payload, args, json).await;
+    }
     let result = if let Some(name) = &args.receipt {
         let id = resolve(wallet, name).await?;
         wallet.reverify(id).await
@@ -356,8 +375,10 @@ async fn verify_offline(wallet: &Wallet, args: &VerifyArgs, json: bool) -> Resul
 }
 
 async fn verify_online(args: &VerifyArgs, json: bool) -> Result<i32> {
-    let client =
-        piaojia_wallet::ServiceClient::new(&args.service, piaojia_wallet::RetryPolicy::default())?;
+    let client = piaojia_wallet::ServiceClient::new(
+        args.service.as_deref().unwrap_or(DEMO_SERVICE),
+        piaojia_wallet::RetryPolicy::default(),
+    )?;
     let mut elements = serde_json::json!({
         "code": args.code, "number": args.number, "check_code": args.check_code,
     });
@@ -367,6 +388,177 @@ async fn verify_online(args: &VerifyArgs, json: bool) -> Result<i32> {
     if let Some(date) = args.date {
         elements["issued_on"] = date.to_string().into();
     }
+    let result = client.check(&elements).await?;
+    output::checked(&result, json);
+    Ok(if result.status == "not_found" {
+        exit::INVALID_RECEIPT
+    } else {
+        exit::OK
+    })
+}
+
+const DEMO_SERVICE: &str = "http://127.0.0.1:8640";
+
+async fn print(
+    wallet: &Wallet,
+    names: &[String],
+    printer: Option<String>,
+    pdf: Option<std::path::PathBuf>,
+    json: bool,
+) -> Result<i32> {
+    let mut ids = Vec::new();
+    for name in names {
+        ids.push(resolve(wallet, name).await?);
+    }
+    let document = wallet.receipts_pdf(&ids).await?;
+    match (printer, pdf) {
+        (_, Some(path)) => {
+            std::fs::write(&path, &document)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            output::done(
+                &format!("{} receipt(s) written to {}", ids.len(), path.display()),
+                json,
+            );
+        }
+        (Some(name), None) => {
+            let service = piaojia_render::PrintService::default();
+            let job = service.print_pdf(&name, "piaojia", &document).await?;
+            service
+                .wait(&name, job, std::time::Duration::from_secs(120))
+                .await?;
+            wallet.mark_printed(&ids).await?;
+            output::done(
+                &format!("{} receipt(s) printed on {name} (job {})", ids.len(), job.0),
+                json,
+            );
+        }
+        (None, None) => {
+            return Err(anyhow!(WalletError::Invalid(
+                "give --printer NAME or --pdf FILE".into()
+            )))
+        }
+    }
+    Ok(exit::OK)
+}
+
+async fn export(wallet: &Wallet, args: &crate::args::ExportArgs, json: bool) -> Result<i32> {
+    if args.original {
+        let [name] = args.receipts.as_slice() else {
+            return Err(anyhow!(WalletError::Invalid(
+                "--original exports one receipt".into()
+            )));
+        };
+        let path = wallet
+            .export_original(resolve(wallet, name).await?, &args.to)
+            .await?;
+        output::done(
+            &format!("signed original written to {}", path.display()),
+            json,
+        );
+        return Ok(exit::OK);
+    }
+    let selection = if let Some(year) = args.year {
+        piaojia_wallet::Selection::Year(year)
+    } else if let Some(text) = &args.search {
+        piaojia_wallet::Selection::Search(Query {
+            text: text.clone(),
+            ..Query::default()
+        })
+    } else if let Some(claim) = args.claim {
+        piaojia_wallet::Selection::Claim(claim)
+    } else {
+        let mut ids = Vec::new();
+        for name in &args.receipts {
+            ids.push(resolve(wallet, name).await?);
+        }
+        piaojia_wallet::Selection::Ids(ids)
+    };
+    output::export(
+        &wallet
+            .export_zip(&selection, &args.to, args.archive)
+            .await?,
+        json,
+    );
+    Ok(exit::OK)
+}
+
+/// The QR text given directly or read from a picture.
+fn qr_text(args: &VerifyArgs) -> Result<Option<String>> {
+    if let Some(text) = &args.qr {
+        return Ok(Some(text.clone()));
+    }
+    let Some(path) = &args.qr_image else {
+        return Ok(None);
+    };
+    let image = image::open(path)
+        .with_context(|| format!("cannot read the picture {}", path.display()))?
+        .to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    for grid in prepared.detect_grids() {
+        if let Ok((_, text)) = grid.decode() {
+            return Ok(Some(text));
+        }
+    }
+    Err(anyhow!(WalletError::Invalid(
+        "no readable QR code in the picture".into()
+    )))
+}
+
+/// Checks the elements of a QR code: offline when the wallet holds the receipt,
+/// otherwise online (查验) at the province's service.
+async fn verify_qr(wallet: &Wallet, payload: &str, args: &VerifyArgs, json: bool) -> Result<i32> {
+    let parts: Vec<&str> = payload.trim().split('|').collect();
+    let [tag, province, code, number, check_code, date, fen] = parts.as_slice() else {
+        return Err(anyhow!(WalletError::Invalid(
+            "not a Piaojia receipt QR code".into()
+        )));
+    };
+    if *tag != "PJ1" {
+        return Err(anyhow!(WalletError::Invalid(
+            "not a Piaojia receipt QR code".into()
+        )));
+    }
+    if let Ok(id) = wallet.find(code, number).await {
+        return match wallet.reverify(id).await {
+            Ok(verified)
+                if verified.receipt.check_code.as_str() == *check_code
+                    && verified.receipt.total.0.to_string() == *fen =>
+            {
+                output::verified(&verified.receipt, json);
+                Ok(exit::OK)
+            }
+            Ok(_) => {
+                output::rejected(
+                    &piaojia_receipt::Error::Malformed(
+                        "the QR code does not match the stored receipt".into(),
+                    ),
+                    json,
+                );
+                Ok(exit::INVALID_RECEIPT)
+            }
+            Err(WalletError::Receipt(e)) => {
+                output::rejected(&e, json);
+                Ok(exit::INVALID_RECEIPT)
+            }
+            Err(e) => Err(e.into()),
+        };
+    }
+    let service = match &args.service {
+        Some(url) => url.clone(),
+        None => wallet
+            .service_for(province)
+            .await?
+            .unwrap_or_else(|| DEMO_SERVICE.to_string()),
+    };
+    let client =
+        piaojia_wallet::ServiceClient::new(&service, piaojia_wallet::RetryPolicy::default())?;
+    let issued_on = chrono::NaiveDate::parse_from_str(date, "%Y%m%d")
+        .ok()
+        .map(|d| d.to_string());
+    let elements = serde_json::json!({
+        "code": code, "number": number, "check_code": check_code,
+        "total": fen.parse::<i64>().ok(), "issued_on": issued_on,
+    });
     let result = client.check(&elements).await?;
     output::checked(&result, json);
     Ok(if result.status == "not_found" {

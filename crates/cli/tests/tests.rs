@@ -7,6 +7,8 @@ mod commands;
 mod crash;
 /// The logs of a sync carry no names, ID numbers or tokens.
 mod logs;
+/// Print, export, archive packages, claim packages, verify from a QR code.
+mod output;
 /// Running the binary, a service, a logged-in wallet.
 mod support;
 /// Backup, restore into a fresh HOME with a fresh keyring, and kill -9 during rekey.

@@ -7,10 +7,12 @@ mod font;
 mod layout;
 mod print;
 mod qr;
+mod summary;
 
 pub use font::font;
 pub use layout::{Mark, PrintView, Verification};
 pub use print::{JobId, PrintError, PrintService, Printer, PrinterState};
+pub use summary::{ClaimSummary, SummaryLine};
 
 use piaojia_receipt::Receipt;
 use printpdf::{PdfDocument, PdfFontHandle, PdfSaveOptions};
@@ -74,4 +76,24 @@ pub fn receipts_pdf(views: &[PrintView]) -> Result<Vec<u8>, RenderError> {
 /// One receipt as a PDF.
 pub fn receipt_pdf(view: &PrintView) -> Result<Vec<u8>, RenderError> {
     receipts_pdf(std::slice::from_ref(view))
+}
+
+/// A claim's summary as a PDF.
+pub fn claim_summary_pdf(summary: &ClaimSummary) -> Result<Vec<u8>, RenderError> {
+    let font = font::font();
+    let mut doc = PdfDocument::new(&format!("报销申请汇总 {}", summary.claim_id));
+    let handle = PdfFontHandle::External(doc.add_font(&font.parsed));
+    let pages = summary::pages(font, &handle, summary);
+    let mut warnings = Vec::new();
+    let bytes = doc.with_pages(pages).save(
+        &PdfSaveOptions {
+            subset_fonts: true,
+            ..PdfSaveOptions::default()
+        },
+        &mut warnings,
+    );
+    if bytes.is_empty() {
+        return Err(RenderError::Pdf(format!("{warnings:?}")));
+    }
+    Ok(bytes)
 }

@@ -8,6 +8,7 @@ mod claims;
 mod client;
 mod db;
 mod error;
+mod export;
 mod index;
 mod keys;
 mod keystore;
@@ -26,6 +27,9 @@ pub use claims::{ClaimDraft, ClaimView};
 pub use client::{CheckResult, RelyingParty, RetryPolicy, ServiceClient};
 pub use db::DB_FILE;
 pub use error::{Result, WalletError};
+pub use export::{
+    base_name, safe_name, ExportReport, Manifest, ManifestRow, Selection, HOW_TO_VERIFY,
+};
 pub use index::{Bucket, Spending};
 pub use keys::{KeyMode, META_FILE};
 pub use keystore::{MemoryStore, OsKeyring, SecretStore};
