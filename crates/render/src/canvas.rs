@@ -130,27 +130,29 @@ impl<'f> Canvas<'f> {
         lines
     }
 
-    pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, rgb: (f32, f32, f32)) {
-        let points = vec![
-            LinePoint {
-                p: self.point(x1, y1),
+    /// Strokes a polyline through points given in millimetres from the top-left.
+    fn stroke(&mut self, points: &[(f32, f32)], closed: bool, width: f32, rgb: (f32, f32, f32)) {
+        let points = points
+            .iter()
+            .map(|(x, y)| LinePoint {
+                p: self.point(*x, *y),
                 bezier: false,
-            },
-            LinePoint {
-                p: self.point(x2, y2),
-                bezier: false,
-            },
-        ];
+            })
+            .collect();
         self.ops.extend([
             Op::SetOutlineColor { col: color(rgb) },
             Op::SetOutlineThickness { pt: pt(width) },
             Op::DrawLine {
                 line: Line {
                     points,
-                    is_closed: false,
+                    is_closed: closed,
                 },
             },
         ]);
+    }
+
+    pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, rgb: (f32, f32, f32)) {
+        self.stroke(&[(x1, y1), (x2, y2)], false, width, rgb);
     }
 
     pub fn rect_outline(
@@ -162,24 +164,12 @@ impl<'f> Canvas<'f> {
         width: f32,
         rgb: (f32, f32, f32),
     ) {
-        let corners = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)];
-        let points = corners
-            .iter()
-            .map(|(a, b)| LinePoint {
-                p: self.point(*a, *b),
-                bezier: false,
-            })
-            .collect();
-        self.ops.extend([
-            Op::SetOutlineColor { col: color(rgb) },
-            Op::SetOutlineThickness { pt: pt(width) },
-            Op::DrawLine {
-                line: Line {
-                    points,
-                    is_closed: true,
-                },
-            },
-        ]);
+        self.stroke(
+            &[(x, y), (x + w, y), (x + w, y + h), (x, y + h)],
+            true,
+            width,
+            rgb,
+        );
     }
 
     /// Filled rectangles, many at once (the QR code's modules).
@@ -218,24 +208,12 @@ impl<'f> Canvas<'f> {
         width: f32,
         rgb: (f32, f32, f32),
     ) {
-        let points = (0..72)
+        let points: Vec<(f32, f32)> = (0..72)
             .map(|i| {
                 let a = i as f32 / 72.0 * std::f32::consts::TAU;
-                LinePoint {
-                    p: self.point(cx + rx * a.cos(), cy + ry * a.sin()),
-                    bezier: false,
-                }
+                (cx + rx * a.cos(), cy + ry * a.sin())
             })
             .collect();
-        self.ops.extend([
-            Op::SetOutlineColor { col: color(rgb) },
-            Op::SetOutlineThickness { pt: pt(width) },
-            Op::DrawLine {
-                line: Line {
-                    points,
-                    is_closed: true,
-                },
-            },
-        ]);
+        self.stroke(&points, true, width, rgb);
     }
 }

@@ -296,6 +296,14 @@ fn items_table(c: &mut Canvas, top: f32, items: &[piaojia_receipt::LineItem], co
         BLACK,
     );
     c.line(LEFT - 1.0, top + ROW, RIGHT + 1.0, top + ROW, 0.3, BLACK);
+    item_rows(c, top, items);
+    if continues {
+        c.text_right(RIGHT, bottom - 1.2, 6.5, GREY, "（续见下页）");
+    }
+}
+
+/// The column heads and one row per line item, from `top`.
+fn item_rows(c: &mut Canvas, top: f32, items: &[piaojia_receipt::LineItem]) {
     for (name, x) in COLUMNS {
         c.text(x, top + 3.7, 7.5, BLACK, name);
     }
@@ -307,9 +315,6 @@ fn items_table(c: &mut Canvas, top: f32, items: &[piaojia_receipt::LineItem], co
         c.text(114.0, y, 7.5, BLACK, &item.unit);
         c.text_right(153.0, y, 7.5, BLACK, &yuan(item.amount));
         c.text_fit(158.0, y, RIGHT - 158.0, 7.0, BLACK, &item.remark);
-    }
-    if continues {
-        c.text_right(RIGHT, bottom - 1.2, 6.5, GREY, "（续见下页）");
     }
 }
 
@@ -354,18 +359,7 @@ fn items_page(
         0.4,
         BLACK,
     );
-    for (name, x) in COLUMNS {
-        c.text(x, top + 3.7, 7.5, BLACK, name);
-    }
-    for (i, item) in items.iter().enumerate() {
-        let y = top + ROW * (i as f32 + 1.0) + 3.7;
-        c.text(LEFT, y, 7.5, BLACK, &item.code);
-        c.text_fit(32.0, y, 64.0, 7.5, BLACK, &item.name);
-        c.text(98.0, y, 7.5, BLACK, &item.quantity);
-        c.text(114.0, y, 7.5, BLACK, &item.unit);
-        c.text_right(153.0, y, 7.5, BLACK, &yuan(item.amount));
-        c.text_fit(158.0, y, RIGHT - 158.0, 7.0, BLACK, &item.remark);
-    }
+    item_rows(&mut c, top, items);
     page(c)
 }
 

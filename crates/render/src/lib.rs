@@ -52,21 +52,29 @@ pub fn receipts_pdf(views: &[PrintView]) -> Result<Vec<u8>, RenderError> {
     } else {
         format!("财政电子票据 {} 张", views.len())
     };
+    document(&title, |font, handle| {
+        views
+            .iter()
+            .flat_map(|v| layout::pages(font, handle, v))
+            .collect()
+    })
+}
+
+/// A PDF with the font added once and subset on save.
+fn document(
+    title: &str,
+    pages: impl FnOnce(&font::Font, &PdfFontHandle) -> Vec<printpdf::PdfPage>,
+) -> Result<Vec<u8>, RenderError> {
     let font = font::font();
-    let mut doc = PdfDocument::new(&title);
+    let mut doc = PdfDocument::new(title);
     let handle = PdfFontHandle::External(doc.add_font(&font.parsed));
-    let pages = views
-        .iter()
-        .flat_map(|v| layout::pages(font, &handle, v))
-        .collect();
+    let pages = pages(font, &handle);
     let mut warnings = Vec::new();
-    let bytes = doc.with_pages(pages).save(
-        &PdfSaveOptions {
-            subset_fonts: true,
-            ..PdfSaveOptions::default()
-        },
-        &mut warnings,
-    );
+    let options = PdfSaveOptions {
+        subset_fonts: true,
+        ..PdfSaveOptions::default()
+    };
+    let bytes = doc.with_pages(pages).save(&options, &mut warnings);
     if bytes.is_empty() {
         return Err(RenderError::Pdf(format!("{warnings:?}")));
     }
@@ -80,20 +88,8 @@ pub fn receipt_pdf(view: &PrintView) -> Result<Vec<u8>, RenderError> {
 
 /// A claim's summary as a PDF.
 pub fn claim_summary_pdf(summary: &ClaimSummary) -> Result<Vec<u8>, RenderError> {
-    let font = font::font();
-    let mut doc = PdfDocument::new(&format!("报销申请汇总 {}", summary.claim_id));
-    let handle = PdfFontHandle::External(doc.add_font(&font.parsed));
-    let pages = summary::pages(font, &handle, summary);
-    let mut warnings = Vec::new();
-    let bytes = doc.with_pages(pages).save(
-        &PdfSaveOptions {
-            subset_fonts: true,
-            ..PdfSaveOptions::default()
-        },
-        &mut warnings,
-    );
-    if bytes.is_empty() {
-        return Err(RenderError::Pdf(format!("{warnings:?}")));
-    }
-    Ok(bytes)
+    document(
+        &format!("报销申请汇总 {}", summary.claim_id),
+        |font, handle| summary::pages(font, handle, summary),
+    )
 }

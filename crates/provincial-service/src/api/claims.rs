@@ -483,17 +483,25 @@ pub async fn list_mine(
     State(state): State<AppState>,
     citizen: Citizen,
 ) -> ApiResult<Json<Vec<Claim>>> {
+    claims_where(&state, "citizen_id", citizen.id)
+        .await
+        .map(Json)
+}
+
+/// Every claim whose `column` (a fixed column name, never user text) is `value`.
+async fn claims_where(state: &AppState, column: &'static str, value: i64) -> ApiResult<Vec<Claim>> {
     let mut conn = state.db.acquire().await?;
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM claims WHERE citizen_id = ? ORDER BY id")
-            .bind(citizen.id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let ids: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM claims WHERE {column} = ? ORDER BY id"
+    ))
+    .bind(value)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut claims = Vec::new();
     for id in ids {
         claims.push(load_claim(&mut conn, &state.config.province.code, id).await?);
     }
-    Ok(Json(claims))
+    Ok(claims)
 }
 
 /// The citizen's own claim, or 404.
@@ -632,17 +640,9 @@ pub async fn rp_list(
     State(state): State<AppState>,
     party: AuthParty,
 ) -> ApiResult<Json<Vec<Claim>>> {
-    let mut conn = state.db.acquire().await?;
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM claims WHERE relying_party_id = ? ORDER BY id")
-            .bind(party.id)
-            .fetch_all(&mut *conn)
-            .await?;
-    let mut claims = Vec::new();
-    for id in ids {
-        claims.push(load_claim(&mut conn, &state.config.province.code, id).await?);
-    }
-    Ok(Json(claims))
+    claims_where(&state, "relying_party_id", party.id)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(get, path = "/v1/rp/claims/{id}", tag = "relying party", params(("id" = i64, Path)), security(("relying_party" = [])),
