@@ -351,31 +351,3 @@ fn auth_error(error: WalletError) -> WalletError {
 pub fn is_unauthorized(error: &WalletError) -> bool {
     matches!(error, WalletError::Service { status: 401, .. })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn https_services_are_reached_with_tls() {
-        // Nothing listens there: the answer must be "unreachable", not "this client
-        // cannot speak https".
-        let closed = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
-        let retry = RetryPolicy {
-            attempts: 1,
-            ..RetryPolicy::default()
-        };
-        let client = ServiceClient::new(&format!("https://{closed}"), retry).unwrap();
-        match client.trust_bundle().await {
-            Err(WalletError::ServiceUnavailable { detail, .. }) => {
-                assert!(!detail.contains("scheme"), "{detail}")
-            }
-            Err(other) => panic!("{other:?}"),
-            Ok(_) => panic!("nothing listens there"),
-        }
-        assert!(ServiceClient::new("ftp://example", RetryPolicy::default()).is_err());
-    }
-}
