@@ -375,10 +375,6 @@ async fn verify_offline(wallet: &Wallet, args: &VerifyArgs, json: bool) -> Resul
 }
 
 async fn verify_online(args: &VerifyArgs, json: bool) -> Result<i32> {
-    let client = piaojia_wallet::ServiceClient::new(
-        args.service.as_deref().unwrap_or(DEMO_SERVICE),
-        piaojia_wallet::RetryPolicy::default(),
-    )?;
     let mut elements = serde_json::json!({
         "code": args.code, "number": args.number, "check_code": args.check_code,
     });
@@ -388,7 +384,19 @@ async fn verify_online(args: &VerifyArgs, json: bool) -> Result<i32> {
     if let Some(date) = args.date {
         elements["issued_on"] = date.to_string().into();
     }
-    let result = client.check(&elements).await?;
+    check_online(
+        args.service.as_deref().unwrap_or(DEMO_SERVICE),
+        &elements,
+        json,
+    )
+    .await
+}
+
+/// 查验 at `service`; a receipt the service does not know exits with INVALID_RECEIPT.
+async fn check_online(service: &str, elements: &serde_json::Value, json: bool) -> Result<i32> {
+    let client =
+        piaojia_wallet::ServiceClient::new(service, piaojia_wallet::RetryPolicy::default())?;
+    let result = client.check(elements).await?;
     output::checked(&result, json);
     Ok(if result.status == "not_found" {
         exit::INVALID_RECEIPT
@@ -550,8 +558,6 @@ async fn verify_qr(wallet: &Wallet, payload: &str, args: &VerifyArgs, json: bool
             .await?
             .unwrap_or_else(|| DEMO_SERVICE.to_string()),
     };
-    let client =
-        piaojia_wallet::ServiceClient::new(&service, piaojia_wallet::RetryPolicy::default())?;
     let issued_on = chrono::NaiveDate::parse_from_str(date, "%Y%m%d")
         .ok()
         .map(|d| d.to_string());
@@ -559,11 +565,5 @@ async fn verify_qr(wallet: &Wallet, payload: &str, args: &VerifyArgs, json: bool
         "code": code, "number": number, "check_code": check_code,
         "total": fen.parse::<i64>().ok(), "issued_on": issued_on,
     });
-    let result = client.check(&elements).await?;
-    output::checked(&result, json);
-    Ok(if result.status == "not_found" {
-        exit::INVALID_RECEIPT
-    } else {
-        exit::OK
-    })
+    check_online(&service, &elements, json).await
 }

@@ -5,7 +5,8 @@ use crate::error::ServiceError;
 use crate::issue::IssuerRecord;
 use chrono::NaiveDateTime;
 use piaojia_receipt::{
-    Category, Lifecycle, Receipt, ReceiptKey, RegionCode, SignedOriginal, SigningKey,
+    Category, Lifecycle, ProvinceCode, Receipt, ReceiptCode, ReceiptKey, ReceiptNumber, RegionCode,
+    SignedOriginal, SigningKey,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -193,4 +194,36 @@ pub async fn all_issuers(
             Ok((row.into_record()?, revoked))
         })
         .collect()
+}
+
+/// A receipt key from stored columns; stored values that do not parse are corrupt.
+pub fn stored_key(
+    province: &ProvinceCode,
+    code: String,
+    number: String,
+) -> Result<ReceiptKey, ServiceError> {
+    let corrupt = |e: piaojia_receipt::Error| ServiceError::Corrupt(e.to_string());
+    Ok(ReceiptKey {
+        province: province.clone(),
+        code: ReceiptCode::new(code).map_err(corrupt)?,
+        number: ReceiptNumber::new(number).map_err(corrupt)?,
+    })
+}
+
+/// Reads back what `set_lifecycle` stored: the state and the linked receipt.
+pub fn stored_lifecycle(
+    province: &ProvinceCode,
+    state: &str,
+    linked_code: Option<String>,
+    linked_number: Option<String>,
+) -> Result<Lifecycle, ServiceError> {
+    let linked = match (linked_code, linked_number) {
+        (Some(code), Some(number)) => Some(stored_key(province, code, number)?),
+        _ => None,
+    };
+    Ok(match (state, linked) {
+        ("reversed", Some(by)) => Lifecycle::Reversed { by },
+        ("exchanged", Some(paper)) => Lifecycle::Exchanged { paper },
+        _ => Lifecycle::Normal,
+    })
 }

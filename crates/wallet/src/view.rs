@@ -44,47 +44,37 @@ pub struct Status {
 
 impl Wallet {
     pub async fn receipt(&self, id: i64) -> Result<ReceiptDetail> {
-        type Row = (
-            Vec<u8>,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-            NaiveDateTime,
-            i64,
-            String,
-            i64,
-        );
-        let row: Option<Row> = sqlx::query_as(
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            original: Vec<u8>,
+            lifecycle: String,
+            linked_code: Option<String>,
+            linked_number: Option<String>,
+            claim_id: Option<i64>,
+            verified_at: NaiveDateTime,
+            bundle_version: i64,
+            document_sha256: String,
+            printed_count: i64,
+        }
+        let row: Row = sqlx::query_as(
             "SELECT original, lifecycle, linked_code, linked_number, claim_id, verified_at, bundle_version, document_sha256, printed_count
              FROM receipts WHERE id = ?",
         )
         .bind(id)
         .fetch_optional(&self.pool)
-        .await?;
-        let (
-            original,
-            lifecycle,
-            linked_code,
-            linked_number,
-            claim_id,
-            verified_at,
-            bundle_version,
-            document_sha256,
-            printed_count,
-        ) = row.ok_or(WalletError::NotFound("receipt"))?;
-        let receipt = parse_document(&SignedOriginal::from_json(&original)?.document)?;
+        .await?
+        .ok_or(WalletError::NotFound("receipt"))?;
         Ok(ReceiptDetail {
             id,
-            receipt,
-            lifecycle,
-            linked_code,
-            linked_number,
-            claim_id,
-            verified_at,
-            bundle_version,
-            document_sha256,
-            printed_count,
+            receipt: parse_document(&SignedOriginal::from_json(&row.original)?.document)?,
+            lifecycle: row.lifecycle,
+            linked_code: row.linked_code,
+            linked_number: row.linked_number,
+            claim_id: row.claim_id,
+            verified_at: row.verified_at,
+            bundle_version: row.bundle_version,
+            document_sha256: row.document_sha256,
+            printed_count: row.printed_count,
         })
     }
 

@@ -18,9 +18,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use chrono::NaiveDateTime;
-use piaojia_receipt::{
-    parse_document, Lifecycle, ProvinceCode, ReceiptCode, ReceiptKey, ReceiptNumber, SignedOriginal,
-};
+use piaojia_receipt::{parse_document, Lifecycle, ProvinceCode, ReceiptKey, SignedOriginal};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sqlx::SqliteConnection;
@@ -413,38 +411,23 @@ async fn claim_receipts(
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let key = |code: String, number: String| -> ApiResult<ReceiptKey> {
-        Ok(ReceiptKey {
-            province: province.clone(),
-            code: ReceiptCode::new(code).map_err(corrupt)?,
-            number: ReceiptNumber::new(number).map_err(corrupt)?,
-        })
-    };
     rows.into_iter()
         .map(
             |(code, number, state, linked_code, linked_number, original)| {
-                let linked = match (linked_code, linked_number) {
-                    (Some(c), Some(n)) => Some(key(c, n)?),
-                    _ => None,
-                };
-                let lifecycle = match (state.as_str(), linked) {
-                    ("reversed", Some(by)) => Lifecycle::Reversed { by },
-                    ("exchanged", Some(paper)) => Lifecycle::Exchanged { paper },
-                    _ => Lifecycle::Normal,
-                };
                 Ok(ClaimReceipt {
-                    key: key(code, number)?,
-                    lifecycle,
+                    key: crate::store::stored_key(province, code, number)?,
+                    lifecycle: crate::store::stored_lifecycle(
+                        province,
+                        &state,
+                        linked_code,
+                        linked_number,
+                    )?,
                     original: RawValue::from_string(original)
                         .map_err(|e| crate::error::ServiceError::Corrupt(e.to_string()))?,
                 })
             },
         )
         .collect()
-}
-
-fn corrupt(e: piaojia_receipt::Error) -> ApiError {
-    crate::error::ServiceError::Corrupt(e.to_string()).into()
 }
 
 /// Puts a claim change into the owner's changes feed, once per receipt of the claim

@@ -8,9 +8,7 @@ use crate::faults;
 use crate::state::AppState;
 use axum::extract::State;
 use chrono::NaiveDateTime;
-use piaojia_receipt::{
-    Lifecycle, ProvinceCode, ReceiptCode, ReceiptKey, ReceiptNumber, SignedOriginal,
-};
+use piaojia_receipt::{Lifecycle, ProvinceCode, ReceiptKey, SignedOriginal};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
@@ -77,19 +75,8 @@ type ReceiptRow = (i64, String, String, Option<String>, Option<String>);
 
 fn entry(state: &AppState, province: &ProvinceCode, row: ReceiptRow) -> ApiResult<ReceiptEntry> {
     let (seq, state_text, original, linked_code, linked_number) = row;
-    let linked = match (linked_code, linked_number) {
-        (Some(c), Some(n)) => Some(ReceiptKey {
-            province: province.clone(),
-            code: ReceiptCode::new(c).map_err(corrupt)?,
-            number: ReceiptNumber::new(n).map_err(corrupt)?,
-        }),
-        _ => None,
-    };
-    let lifecycle = match (state_text.as_str(), linked) {
-        ("reversed", Some(by)) => Lifecycle::Reversed { by },
-        ("exchanged", Some(paper)) => Lifecycle::Exchanged { paper },
-        _ => Lifecycle::Normal,
-    };
+    let lifecycle =
+        crate::store::stored_lifecycle(province, &state_text, linked_code, linked_number)?;
     let original = faults::maybe_tamper(&state.config.faults, seq, original);
     Ok(ReceiptEntry {
         cursor: seq.to_string(),
@@ -246,11 +233,7 @@ pub async fn changes(
             |(seq, code, number, lifecycle, at, claim_id, claim_state)| {
                 Ok(ChangeEvent {
                     cursor: seq.to_string(),
-                    receipt: ReceiptKey {
-                        province: province.clone(),
-                        code: ReceiptCode::new(code).map_err(corrupt)?,
-                        number: ReceiptNumber::new(number).map_err(corrupt)?,
-                    },
+                    receipt: crate::store::stored_key(province, code, number)?,
                     lifecycle: serde_json::from_str(&lifecycle).map_err(corrupt)?,
                     claim: claim_id
                         .zip(claim_state)
