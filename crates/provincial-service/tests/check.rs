@@ -44,11 +44,7 @@ async fn a_reversed_receipt_checks_as_reversed() {
         s.post("/v1/check", element.clone()).await.1["status"],
         "valid"
     );
-    let path = format!(
-        "/v1/issuer/receipts/{}/{}/reverse",
-        issued["key"]["code"].as_str().unwrap(),
-        issued["key"]["number"].as_str().unwrap()
-    );
+    let path = issuer_action(&issued, "reverse");
     s.post_auth(&path, &key, json!({ "reason": "退费" })).await;
     assert_eq!(s.post("/v1/check", element).await.1["status"], "reversed");
 }

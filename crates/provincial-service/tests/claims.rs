@@ -298,11 +298,7 @@ async fn a_reversal_after_submission_reaches_the_relying_party() {
             claim("rev", "RP-EMP-001", std::slice::from_ref(&receipt), 5_000),
         )
         .await;
-    let path = format!(
-        "/v1/issuer/receipts/{}/{}/reverse",
-        issued["key"]["code"].as_str().unwrap(),
-        issued["key"]["number"].as_str().unwrap()
-    );
+    let path = issuer_action(&issued, "reverse");
     assert_eq!(
         s.post_auth(&path, &issuer_key, json!({ "reason": "退费" }))
             .await

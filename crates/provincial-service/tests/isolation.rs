@@ -46,11 +46,7 @@ async fn the_changes_feed_is_per_citizen() {
         )
         .await;
     assert_eq!(status, 201, "{issued}");
-    let path = format!(
-        "/v1/issuer/receipts/{}/{}/reverse",
-        issued["key"]["code"].as_str().unwrap(),
-        issued["key"]["number"].as_str().unwrap()
-    );
+    let path = issuer_action(&issued, "reverse");
     assert_eq!(
         s.post_auth(&path, &issuer_key, json!({"reason": "退费"}))
             .await

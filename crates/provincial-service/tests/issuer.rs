@@ -43,13 +43,7 @@ async fn reversing_issues_a_red_receipt_and_a_change() {
             issue_request(&s.citizen_id(0), 10_005),
         )
         .await;
-    let path = |what: &str| {
-        format!(
-            "/v1/issuer/receipts/{}/{}/{what}",
-            issued["key"]["code"].as_str().unwrap(),
-            issued["key"]["number"].as_str().unwrap()
-        )
-    };
+    let path = |what: &str| issuer_action(&issued, what);
     let (status, red) = s
         .post_auth(&path("reverse"), &key, json!({ "reason": "重复收费" }))
         .await;
@@ -110,11 +104,7 @@ async fn exchanging_links_the_paper_receipt() {
             issue_request(&s.citizen_id(0), 300),
         )
         .await;
-    let path = format!(
-        "/v1/issuer/receipts/{}/{}/exchange",
-        issued["key"]["code"].as_str().unwrap(),
-        issued["key"]["number"].as_str().unwrap()
-    );
+    let path = issuer_action(&issued, "exchange");
     let (status, lifecycle) = s
         .post_auth(
             &path,
@@ -139,11 +129,7 @@ async fn an_issuer_cannot_touch_another_issuers_receipt() {
             issue_request(&s.citizen_id(0), 300),
         )
         .await;
-    let path = format!(
-        "/v1/issuer/receipts/{}/{}/reverse",
-        issued["key"]["code"].as_str().unwrap(),
-        issued["key"]["number"].as_str().unwrap()
-    );
+    let path = issuer_action(&issued, "reverse");
     let (status, body) = s.post_auth(&path, &second, json!({ "reason": "x" })).await;
     assert_eq!(
         (status, body["code"].as_str()),

@@ -166,3 +166,12 @@ pub fn issue_request(id_number: &str, amount: i64) -> Value {
         "checker": "吴芳"
     })
 }
+
+/// The issuer endpoint for `action` (reverse, exchange) on an issued receipt.
+pub fn issuer_action(issued: &Value, action: &str) -> String {
+    format!(
+        "/v1/issuer/receipts/{}/{}/{action}",
+        issued["key"]["code"].as_str().unwrap(),
+        issued["key"]["number"].as_str().unwrap()
+    )
+}
