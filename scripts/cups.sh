@@ -1,10 +1,19 @@
 # Sourced by test.sh: a running cupsd on 127.0.0.1:631 with a CUPS-PDF queue named
 # PIAOJIA-PDF, whose jobs land as PDF files (in /root/PDF or the cups-pdf spool).
+cups_running() {
+    # `lpstat -r` exits 0 whether or not the scheduler runs; only its words tell.
+    lpstat -r 2>/dev/null | grep -q 'scheduler is running'
+}
 start_cups() {
-    if ! lpstat -r >/dev/null 2>&1; then
+    if ! cups_running; then
         mkdir -p /run/cups
         setsid /usr/sbin/cupsd -f >/tmp/piaojia-cupsd.log 2>&1 &
-        for _ in $(seq 50); do lpstat -r >/dev/null 2>&1 && break; sleep 0.1; done
+        for _ in $(seq 300); do cups_running && break; sleep 0.1; done
+        if ! cups_running; then
+            echo "cupsd did not start; its log:" >&2
+            cat /tmp/piaojia-cupsd.log >&2
+            return 1
+        fi
     fi
     if ! lpstat -p PIAOJIA-PDF >/dev/null 2>&1; then
         lpadmin -p PIAOJIA-PDF -v cups-pdf:/ -E -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd
@@ -13,4 +22,4 @@ start_cups() {
     cupsaccept PIAOJIA-PDF
     export PIAOJIA_TEST_PRINTER=PIAOJIA-PDF
 }
-start_cups
+start_cups || exit 1
