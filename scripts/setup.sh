@@ -27,3 +27,31 @@ need_rust() {
 # Build essentials; SQLCipher is built from source against the system OpenSSL.
 need_debs build-essential pkg-config libssl-dev libdbus-1-dev ca-certificates curl
 need_rust
+
+# The desktop app: WebKitGTK and friends for Tauri, a CJK-capable X server for tests.
+need_desktop_debs() {
+    need_debs file libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
+        xvfb xauth x11-utils dbus-x11
+}
+
+# Node.js 20.19+ with npm builds the UI (Vite 7). Debian 12's own nodejs is 18.
+need_node() {
+    if ! command -v node >/dev/null 2>&1 ||
+        ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+        echo "Piaojia's UI needs Node.js 20.19 or newer with npm on PATH (found: $(node --version 2>/dev/null || echo none))." >&2
+        exit 1
+    fi
+}
+
+# Installs the UI's npm packages when package-lock.json changed, then builds ui/dist,
+# which the desktop binary embeds.
+build_ui() {
+    need_node
+    (
+        cd ui
+        if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+            npm ci --no-audit --no-fund --loglevel=error
+        fi
+        npm run --silent build >/dev/null
+    )
+}

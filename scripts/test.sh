@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
-# Runs every test of Piaojia: formatting, lints, then all unit, integration and
-# end-to-end tests. Installs and starts what the tests need: a D-Bus session with
-# an unlocked gnome-keyring (the real Secret Service) and the sqlcipher CLI.
+# Runs every test of Piaojia: formatting, lints, the UI's type check and unit tests,
+# then all unit, integration and end-to-end tests, the desktop app's in its real
+# window. Installs and starts what the tests need: a D-Bus session with an unlocked
+# gnome-keyring (the real Secret Service), cupsd with a PDF queue, Xvfb, and
+# tauri-driver with WebKitWebDriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 # poppler-utils, zbar-tools, qpdf: the PDF checks; cups + cups-pdf: a real print queue.
 need_debs dbus dbus-x11 gnome-keyring libsecret-tools sqlcipher poppler-utils zbar-tools qpdf cups printer-driver-cups-pdf
+need_desktop_debs
+need_debs webkit2gtk-driver
+
+# tauri-driver, kept beside the build cache so that a warm run does not rebuild it.
+tools="${PIAOJIA_TOOLS:-/var/tmp/piaojia-tools}"
+if [ ! -x "$tools/bin/tauri-driver" ]; then
+    cargo install --locked --root "$tools" tauri-driver --version 2.1.0
+fi
+export TAURI_DRIVER="$tools/bin/tauri-driver"
+
+build_ui
+(cd ui && npm run --silent check && npm test --silent)
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -17,12 +31,15 @@ source scripts/cups.sh
 log=$(mktemp)
 keyrings=$(mktemp -d)
 trap 'rm -rf "$log" "$keyrings"' EXIT
-# A private D-Bus session with a fresh keyring (in its own XDG_DATA_HOME), unlocked
-# before anything touches it; both end with the tests. The password only guards
-# this throwaway keyring.
-XDG_DATA_HOME="$keyrings" dbus-run-session -- bash -c '
+# A virtual X display, and in it a private D-Bus session with a fresh keyring (in its
+# own XDG_DATA_HOME), unlocked before anything touches it; all end with the tests.
+# The password only guards this throwaway keyring. The desktop tests drive one
+# window at a time.
+XDG_DATA_HOME="$keyrings" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
+    set -e
     echo -n "piaojia-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-    cargo test --workspace --locked
+    cargo test --workspace --locked --exclude piaojia-desktop-e2e
+    cargo test --locked -p piaojia-desktop-e2e -- --test-threads=1
 ' 2>&1 | tee "$log"
 # One closing line for the whole run: cargo prints one per test binary.
 awk '/^test result:/ { p += $4; f += $6; s += $8 } END { printf "all tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"

@@ -1,29 +1,11 @@
-use piaojia_e2e::{binary, plain, Running};
+use piaojia_e2e::{binary, plain, ReferenceService, Running};
 use piaojia_receipt::{ProvinceCode, TrustAnchor, TrustBundle};
 use serde_json::{json, Value};
 use std::process::Command;
 
 fn start() -> (Running, String) {
-    let mut command = Command::new(binary("provincial-service"));
-    command
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--test-hooks",
-            "--demo-receipts",
-            "60",
-        ])
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1");
-    let running = Running::start(command);
-    let line = running.wait_for_line("listening on http://", 60);
-    let base = line
-        .split("listening on ")
-        .nth(1)
-        .unwrap()
-        .trim()
-        .to_string();
-    (running, base)
+    let service = ReferenceService::start(&["--demo-receipts", "60"]);
+    (service.process, service.url)
 }
 
 #[tokio::test]

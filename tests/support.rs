@@ -110,3 +110,54 @@ pub fn plain(text: &str) -> String {
 }
 
 pub use serde_json::Value;
+
+/// The provincial-service binary on a free port of 127.0.0.1, with the facts its
+/// banner prints.
+pub struct ReferenceService {
+    pub process: Running,
+    pub url: String,
+    pub root_key: String,
+    pub citizen_id: String,
+}
+
+impl ReferenceService {
+    /// Starts it with `args` added to `--listen 127.0.0.1:0 --test-hooks`.
+    pub fn start(args: &[&str]) -> ReferenceService {
+        let mut command = Command::new(binary("provincial-service"));
+        command
+            .args(["--listen", "127.0.0.1:0", "--test-hooks"])
+            .args(args)
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1");
+        let process = Running::start(command);
+        let last_word = |needle: &str| {
+            process
+                .wait_for_line(needle, 300)
+                .split_whitespace()
+                .last()
+                .expect("a word")
+                .to_string()
+        };
+        let url = last_word("listening on http://");
+        let root_key = last_word("root key");
+        let citizen_id = last_word("demo citizen:");
+        ReferenceService {
+            process,
+            url,
+            root_key,
+            citizen_id,
+        }
+    }
+
+    /// The SMS code last sent to `id_number`, through the test hook.
+    pub async fn sms_code(&self, id_number: &str) -> Option<String> {
+        let response = reqwest::get(format!("{}/test/sms/{id_number}", self.url))
+            .await
+            .ok()?;
+        if !response.status().is_success() {
+            return None;
+        }
+        let body: Value = response.json().await.ok()?;
+        body["code"].as_str().map(str::to_string)
+    }
+}

@@ -30,5 +30,7 @@ fn main() {
             code
         }
     };
+    // No worker thread may still run when `exit` starts the C libraries' clean-up.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(5));
     std::process::exit(code);
 }

@@ -17,57 +17,64 @@ pub async fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Verify(args) if args.online => verify_online(&args, json).await,
         Command::Restore { file } => restore(&cli.wallet, &file, cli.passphrase, json).await,
+        Command::Rekey => {
+            let wallet = open(&cli.wallet, cli.passphrase).await?;
+            let wallet = rekey(wallet).await?;
+            output::done("the wallet's key was replaced", json);
+            wallet.close().await;
+            Ok(exit::OK)
+        }
         command => {
             let wallet = open(&cli.wallet, cli.passphrase).await?;
-            let code = match command {
-                Command::Login(args) => login(&wallet, &args, json).await?,
-                Command::Sync { account } => sync(&wallet, account, json).await?,
-                Command::Search(args) => search(&wallet, &args, json).await?,
-                Command::Show { receipt } => show(&wallet, &receipt, json).await?,
-                Command::Verify(args) => verify_offline(&wallet, &args, json).await?,
-                Command::Status => {
-                    output::status(&wallet.status().await?, json);
-                    exit::OK
-                }
-                Command::Quarantine => {
-                    output::quarantine(&wallet.quarantine().await?, json);
-                    exit::OK
-                }
-                Command::Backup(args) => backup(&wallet, &args, json).await?,
-                Command::Rekey => {
-                    let wallet = rekey(wallet).await?;
-                    output::done("the wallet's key was replaced", json);
-                    wallet.close().await;
-                    return Ok(exit::OK);
-                }
-                Command::Log { limit } => {
-                    output::activity(&wallet.activity(limit).await?, json);
-                    exit::OK
-                }
-                Command::Stats { account } => {
-                    output::spending(&wallet.spending(account).await?, json);
-                    exit::OK
-                }
-                Command::Claim(command) => claim(&wallet, command, json).await?,
-                Command::Printers => {
-                    output::printers(
-                        &piaojia_render::PrintService::default().printers().await?,
-                        json,
-                    );
-                    exit::OK
-                }
-                Command::Print {
-                    receipts,
-                    printer,
-                    pdf,
-                } => print(&wallet, &receipts, printer, pdf, json).await?,
-                Command::Export(args) => export(&wallet, &args, json).await?,
-                Command::Restore { .. } => unreachable!("handled before opening"),
-            };
+            let result = on_wallet(&wallet, command, json).await;
+            // Closed on every path: connections left open when the process exits
+            // race the crypto library's exit-time clean-up.
             wallet.close().await;
-            Ok(code)
+            result
         }
     }
+}
+
+async fn on_wallet(wallet: &Wallet, command: Command, json: bool) -> Result<i32> {
+    Ok(match command {
+        Command::Login(args) => login(wallet, &args, json).await?,
+        Command::Sync { account } => sync(wallet, account, json).await?,
+        Command::Search(args) => search(wallet, &args, json).await?,
+        Command::Show { receipt } => show(wallet, &receipt, json).await?,
+        Command::Verify(args) => verify_offline(wallet, &args, json).await?,
+        Command::Status => {
+            output::status(&wallet.status().await?, json);
+            exit::OK
+        }
+        Command::Quarantine => {
+            output::quarantine(&wallet.quarantine().await?, json);
+            exit::OK
+        }
+        Command::Backup(args) => backup(wallet, &args, json).await?,
+        Command::Log { limit } => {
+            output::activity(&wallet.activity(limit).await?, json);
+            exit::OK
+        }
+        Command::Stats { account } => {
+            output::spending(&wallet.spending(account).await?, json);
+            exit::OK
+        }
+        Command::Claim(command) => claim(wallet, command, json).await?,
+        Command::Printers => {
+            output::printers(
+                &piaojia_render::PrintService::default().printers().await?,
+                json,
+            );
+            exit::OK
+        }
+        Command::Print {
+            receipts,
+            printer,
+            pdf,
+        } => print(wallet, &receipts, printer, pdf, json).await?,
+        Command::Export(args) => export(wallet, &args, json).await?,
+        Command::Restore { .. } | Command::Rekey => unreachable!("handled before opening"),
+    })
 }
 
 fn passphrase_access() -> Result<KeyAccess> {

@@ -34,6 +34,15 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// The SMS code last sent to this ID number and not yet used. For the test hook
+    /// and the desktop app's built-in demo, which has no phone to send it to.
+    pub async fn pending_sms_code(&self, id_number: &str) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT code FROM sms_codes WHERE id_number = ?")
+            .bind(id_number)
+            .fetch_optional(&self.db)
+            .await
+    }
+
     pub async fn new(config: ServiceConfig, db: SqlitePool) -> Result<AppState, ServiceError> {
         let keys = ServiceKeys::derive(config.seed, &config.province);
         let placeholder = TrustBundle {

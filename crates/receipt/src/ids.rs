@@ -9,6 +9,7 @@ macro_rules! validated_string {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
@@ -92,6 +93,7 @@ validated_string!(
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReceiptKey {
     pub province: ProvinceCode,
     pub code: ReceiptCode,

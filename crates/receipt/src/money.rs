@@ -11,6 +11,7 @@ use std::ops::{Add, Neg, Sub};
 )]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = i64))]
 #[serde(transparent)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Fen(pub i64);
 
 impl Fen {

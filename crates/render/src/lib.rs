@@ -25,6 +25,16 @@ pub enum RenderError {
     Pdf(String),
 }
 
+impl RenderError {
+    /// A stable machine-readable code; the UI matches on it, never on the text.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RenderError::Empty => "render.empty",
+            RenderError::Pdf(_) => "render.pdf",
+        }
+    }
+}
+
 /// The verification elements a QR code carries: `PJ1|province|code|number|check
 /// code|yyyymmdd|total in fen`.
 pub fn qr_payload(r: &Receipt) -> String {

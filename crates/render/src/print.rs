@@ -29,6 +29,7 @@ pub enum PrintError {
 /// A printer's state in the terms a person needs before printing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PrinterState {
     Ready,
     Printing,
@@ -36,6 +37,20 @@ pub enum PrinterState {
     Offline,
     /// Paused or not accepting jobs (e.g. `cupsdisable`).
     Stopped,
+}
+
+impl PrintError {
+    /// A stable machine-readable code; the UI matches on it, never on the text.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PrintError::Unreachable(_) => "print.unreachable",
+            PrintError::NotReady { .. } => "print.not_ready",
+            PrintError::UnknownPrinter(_) => "print.unknown_printer",
+            PrintError::Ipp(_) => "print.ipp",
+            PrintError::JobFailed { .. } => "print.job_failed",
+            PrintError::JobWaiting { .. } => "print.job_waiting",
+        }
+    }
 }
 
 impl std::fmt::Display for PrinterState {
@@ -58,6 +73,7 @@ impl PrinterState {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Printer {
     pub name: String,
     pub state: PrinterState,
@@ -66,6 +82,7 @@ pub struct Printer {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobId(pub i32);
 
 /// A CUPS server, by default the local one (`CUPS_SERVER` or 127.0.0.1:631).

@@ -43,6 +43,7 @@ struct StoredBackupKey {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BackupReport {
     pub path: PathBuf,
     pub receipts: i64,

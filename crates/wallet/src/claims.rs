@@ -9,10 +9,11 @@ use crate::store::now;
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
 use piaojia_receipt::Fen;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a person fills in for a new claim.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClaimDraft {
     pub account_id: i64,
     /// A relying party's code, e.g. RP-EMP-001.
@@ -23,6 +24,7 @@ pub struct ClaimDraft {
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClaimView {
     pub id: i64,
     pub account_id: i64,

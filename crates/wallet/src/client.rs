@@ -83,6 +83,7 @@ pub struct RemoteClaim {
 
 /// A relying party the service knows.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RelyingParty {
     pub code: String,
     pub name: String,
@@ -97,6 +98,7 @@ pub struct ChangePage {
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckResult {
     pub status: String,
     pub issuer_name: Option<String>,

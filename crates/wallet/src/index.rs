@@ -318,6 +318,7 @@ impl SearchIndex {
 
 /// Count and total of one group of receipts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Bucket {
     pub key: String,
     pub count: i64,
@@ -327,6 +328,7 @@ pub struct Bucket {
 /// Spending figures. Totals are net: a red receipt (negative) cancels the one it
 /// reverses.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Spending {
     pub count: i64,
     pub total_fen: i64,

@@ -12,6 +12,7 @@ pub const META_FILE: &str = "wallet.json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum KeyMode {
     /// A random key in the OS keyring.
     Keyring,

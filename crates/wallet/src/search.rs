@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "StatusFilter"))]
 pub enum Status {
     /// Normal, not a red receipt.
     Valid,
@@ -42,6 +43,7 @@ impl Status {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Sort {
     #[default]
     DateDesc,
@@ -51,6 +53,7 @@ pub enum Sort {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Query {
     pub text: String,
     pub from: Option<NaiveDate>,
@@ -69,6 +72,7 @@ pub struct Query {
 
 /// One line of a result list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReceiptSummary {
     pub id: i64,
     pub province: String,
@@ -85,6 +89,7 @@ pub struct ReceiptSummary {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchResult {
     pub items: Vec<ReceiptSummary>,
     /// Receipts matching, over all pages.

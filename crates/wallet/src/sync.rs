@@ -21,12 +21,14 @@ const MAX_STALLED_PAGES: u32 = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SyncPhase {
     Receipts,
     Changes,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncProgress {
     pub phase: SyncPhase,
     /// Receipts handled in this sync.
@@ -36,6 +38,7 @@ pub struct SyncProgress {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     pub new_receipts: u64,
     pub already_held: u64,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// A stored receipt with the wallet's own state about it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReceiptDetail {
     pub id: i64,
     pub receipt: Receipt,
@@ -23,6 +24,7 @@ pub struct ReceiptDetail {
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Quarantined {
     pub id: i64,
     pub province: String,
@@ -34,6 +36,7 @@ pub struct Quarantined {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "WalletStatus"))]
 pub struct Status {
     pub key_mode: KeyMode,
     pub accounts: Vec<crate::wallet::Account>,
@@ -178,6 +181,36 @@ impl Wallet {
             .trust_store(receipt.province.as_str(), &root_key)
             .await?;
         Ok(piaojia_receipt::verify(original, &trust)?)
+    }
+
+    /// 查验 of a stored receipt at its province's service: its live state there
+    /// (冲红, 换开, already claimed), which offline verification cannot know.
+    pub async fn check_online(&self, id: i64) -> Result<crate::client::CheckResult> {
+        let receipt = self.receipt(id).await?.receipt;
+        let service = self
+            .service_for(receipt.province.as_str())
+            .await?
+            .ok_or(WalletError::NotFound("account in this receipt's province"))?;
+        let elements = serde_json::json!({
+            "code": receipt.code.as_str(),
+            "number": receipt.number.as_str(),
+            "check_code": receipt.check_code.as_str(),
+            "total": receipt.total.0,
+            "issued_on": receipt.issued_at.date().to_string(),
+        });
+        self.client(&service)?.check(&elements).await
+    }
+
+    /// Points the accounts at `from` to `to`: the same service, now at another address
+    /// (the desktop app's built-in demo service gets a new port each run).
+    pub async fn move_service(&self, from: &str, to: &str) -> Result<u64> {
+        let moved = sqlx::query("UPDATE accounts SET service_url = ? WHERE service_url = ?")
+            .bind(to)
+            .bind(from)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(moved)
     }
 
     /// Whether the wallet in `dir` is opened with a passphrase.

@@ -33,6 +33,7 @@ pub struct AccountSpec {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Account {
     pub id: i64,
     pub province: String,

@@ -20,10 +20,7 @@ pub async fn sms_code(
     State(state): State<AppState>,
     Path(id_number): Path<String>,
 ) -> ApiResult<Json<SmsPeek>> {
-    let code: Option<String> = sqlx::query_scalar("SELECT code FROM sms_codes WHERE id_number = ?")
-        .bind(&id_number)
-        .fetch_optional(&state.db)
-        .await?;
+    let code = state.pending_sms_code(&id_number).await?;
     code.map(|code| Json(SmsPeek { code }))
         .ok_or_else(|| ApiError::not_found("test.no_code", "no code was sent to this ID number"))
 }

@@ -1,0 +1,57 @@
+//! Commands over reimbursement claims and backups.
+
+use crate::app::App;
+use crate::error::Result;
+use crate::views::BackupOutcome;
+use piaojia_wallet::{BackupReport, ClaimDraft, ClaimView, RelyingParty};
+
+impl App {
+    pub async fn claims(&self) -> Result<Vec<ClaimView>> {
+        Ok(self.wallet().await?.claims().await?)
+    }
+
+    pub async fn relying_parties(&self, account_id: i64) -> Result<Vec<RelyingParty>> {
+        Ok(self.wallet().await?.relying_parties(account_id).await?)
+    }
+
+    /// A draft claim holding `receipt_ids`.
+    pub async fn create_claim(
+        &self,
+        draft: ClaimDraft,
+        receipt_ids: Vec<i64>,
+    ) -> Result<ClaimView> {
+        let wallet = self.wallet().await?;
+        let id = wallet.create_claim(&draft).await?;
+        for receipt in receipt_ids {
+            wallet.add_to_claim(id, receipt).await?;
+        }
+        Ok(wallet.claim(id).await?)
+    }
+
+    pub async fn submit_claim(&self, id: i64) -> Result<ClaimView> {
+        Ok(self.wallet().await?.submit_claim(id).await?)
+    }
+
+    pub async fn withdraw_claim(&self, id: i64) -> Result<ClaimView> {
+        Ok(self.wallet().await?.withdraw_claim(id).await?)
+    }
+
+    /// Writes an encrypted backup into the wallet's backup folder. The first backup
+    /// makes the recovery key, returned this once to be written down.
+    pub async fn backup_now(&self) -> Result<BackupOutcome> {
+        let wallet = self.wallet().await?;
+        let recovery_key = if wallet.has_backup_key().await? {
+            None
+        } else {
+            Some(wallet.setup_backup().await?.expose().to_string())
+        };
+        let report: BackupReport = wallet
+            .backup_into_folder(&wallet.dir().join("backups"), 5)
+            .await?;
+        Ok(BackupOutcome {
+            path: report.path.display().to_string(),
+            receipts: report.receipts,
+            recovery_key,
+        })
+    }
+}

@@ -1,0 +1,67 @@
+//! The built-in reference provincial service, started in-process when no real
+//! service is configured, so that a new user sees receipts at once. The wallet still
+//! reaches it over HTTP on 127.0.0.1 like any other service.
+
+use crate::error::{AppError, Result};
+use provincial_service::{Faults, Province, Service, ServiceConfig};
+use std::path::Path;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// The province the demo serves.
+pub const DEMO_PROVINCE: &str = "330000";
+
+pub struct DemoService {
+    pub url: String,
+    pub root_key: String,
+    /// The demo citizen (a made-up person, shown on the login screen).
+    pub citizen_name: String,
+    pub citizen_id: String,
+    state: provincial_service::AppState,
+}
+
+impl DemoService {
+    /// Starts the service on 127.0.0.1 at a free port. Its data lives in `db_path`
+    /// so that refresh tokens issued in one run still work in the next.
+    pub async fn start(db_path: Option<&Path>, demo_receipts: usize) -> Result<DemoService> {
+        let province = Province::known(DEMO_PROVINCE).expect("the demo province is known");
+        let config = ServiceConfig {
+            province,
+            seed: 20261127,
+            db_path: db_path.map(Path::to_path_buf),
+            demo_receipts,
+            other_receipts: 5,
+            access_token_ttl: Duration::from_secs(900),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            refresh_grace: Duration::from_secs(300),
+            test_hooks: false,
+            verify_per_minute: 120,
+            faults: Faults::default(),
+        };
+        let service = Service::build(config)
+            .await
+            .map_err(|e| AppError::Demo(e.to_string()))?;
+        let citizen = &service.demo.citizens[0];
+        let (citizen_name, citizen_id) = (citizen.name.to_string(), citizen.id_number.clone());
+        let state = service.state.clone();
+        let root_key = state.keys.root_public_base64();
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        tokio::spawn(service.serve(listener, std::future::pending()));
+        Ok(DemoService {
+            url,
+            root_key,
+            citizen_name,
+            citizen_id,
+            state,
+        })
+    }
+
+    /// The SMS code the demo "sent": there is no phone, so the login screen shows it.
+    pub async fn sms_code(&self, id_number: &str) -> Result<Option<String>> {
+        self.state
+            .pending_sms_code(id_number)
+            .await
+            .map_err(|e| AppError::Demo(e.to_string()))
+    }
+}

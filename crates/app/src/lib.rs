@@ -1,0 +1,21 @@
+//! The desktop app without its window: settings, the built-in demo service, the open
+//! wallet, and every command the UI calls, as plain async methods on [`App`]. The
+//! Tauri shell (`src-tauri`) wraps each in one line; tests call them directly.
+
+mod app;
+pub mod bindings;
+mod claims;
+mod demo;
+mod error;
+mod receipts;
+mod settings;
+mod views;
+
+pub use app::{App, AppConfig, KeyringSource};
+pub use demo::DemoService;
+pub use error::{AppError, Result, UiError};
+pub use settings::{Language, ServiceSettings, Settings, TextSize};
+pub use views::{
+    AppStatus, BackupOutcome, DemoInfo, KeyringState, PrintOutcome, ReceiptView, SavedFile,
+    SyncEvent, VerificationView, WalletState,
+};

@@ -1,0 +1,117 @@
+//! Commands over stored receipts: search, the detail with its verification, 查验,
+//! saving PDFs and originals, printing, and the overview figures.
+
+use crate::app::App;
+use crate::error::{AppError, Result};
+use crate::views::{PrintOutcome, ReceiptView, SavedFile, VerificationView};
+use piaojia_render::{PrintService, Printer};
+use piaojia_wallet::{
+    base_name, Activity, CheckResult, Quarantined, Query, SearchResult, Spending, WalletError,
+};
+use std::time::Duration;
+
+/// How long a print job is followed before it is reported as still queued.
+const PRINT_WAIT: Duration = Duration::from_secs(60);
+
+impl App {
+    pub async fn search(&self, query: Query) -> Result<SearchResult> {
+        Ok(self.wallet().await?.search(&query).await?)
+    }
+
+    /// A receipt with its signatures checked again, offline, now.
+    pub async fn receipt(&self, id: i64) -> Result<ReceiptView> {
+        let wallet = self.wallet().await?;
+        let detail = wallet.receipt(id).await?;
+        let (valid, code, message) = match wallet.reverify(id).await {
+            Ok(_) => (true, None, "both signatures verify".to_string()),
+            Err(WalletError::Receipt(e)) => (false, Some(e.code().to_string()), e.to_string()),
+            Err(other) => return Err(other.into()),
+        };
+        let original = wallet.original(id).await?;
+        let verification = VerificationView {
+            valid,
+            code,
+            message,
+            checked_at: chrono::Local::now().naive_local(),
+            bundle_version: detail.bundle_version,
+            issuer_certificate: original.issuer_cert_serial.clone(),
+            document_sha256: detail.document_sha256.clone(),
+        };
+        Ok(ReceiptView {
+            detail,
+            verification,
+        })
+    }
+
+    /// 查验 at the receipt's provincial service.
+    pub async fn verify_online(&self, id: i64) -> Result<CheckResult> {
+        Ok(self.wallet().await?.check_online(id).await?)
+    }
+
+    /// Saves a receipt's PDF in the official layout into the save folder.
+    pub async fn save_pdf(&self, id: i64) -> Result<SavedFile> {
+        let wallet = self.wallet().await?;
+        let receipt = wallet.receipt(id).await?.receipt;
+        let pdf = wallet.receipts_pdf(&[id]).await?;
+        let folder = self.settings().save_folder();
+        std::fs::create_dir_all(&folder)?;
+        let path = folder.join(format!("{}.pdf", base_name(&receipt)));
+        std::fs::write(&path, &pdf)?;
+        Ok(SavedFile {
+            path: path.display().to_string(),
+            bytes: pdf.len() as u64,
+        })
+    }
+
+    /// Saves a receipt's signed original (its exact bytes) into the save folder.
+    pub async fn export_original(&self, id: i64) -> Result<SavedFile> {
+        let folder = self.settings().save_folder();
+        let path = self.wallet().await?.export_original(id, &folder).await?;
+        let bytes = std::fs::metadata(&path)?.len();
+        Ok(SavedFile {
+            path: path.display().to_string(),
+            bytes,
+        })
+    }
+
+    pub async fn printers(&self) -> Result<Vec<Printer>> {
+        Ok(PrintService::default().printers().await?)
+    }
+
+    pub async fn printer(&self, name: String) -> Result<Printer> {
+        Ok(PrintService::default().printer(&name).await?)
+    }
+
+    /// Prints receipts as one job on `printer` (or the one in the settings) and
+    /// follows the job to its end. A printer that is not ready gets no job.
+    pub async fn print(&self, ids: Vec<i64>, printer: Option<String>) -> Result<PrintOutcome> {
+        let printer = printer
+            .or(self.settings().printer)
+            .ok_or_else(|| AppError::Invalid("choose a printer in the settings first".into()))?;
+        let wallet = self.wallet().await?;
+        let pdf = wallet.receipts_pdf(&ids).await?;
+        let service = PrintService::default();
+        let job = service
+            .print_pdf(&printer, &format!("Piaojia {} receipts", ids.len()), &pdf)
+            .await?;
+        service.wait(&printer, job, PRINT_WAIT).await?;
+        wallet.mark_printed(&ids).await?;
+        Ok(PrintOutcome {
+            printer,
+            job: job.0,
+            receipts: ids.len() as u32,
+        })
+    }
+
+    pub async fn quarantine(&self) -> Result<Vec<Quarantined>> {
+        Ok(self.wallet().await?.quarantine().await?)
+    }
+
+    pub async fn spending(&self, account_id: Option<i64>) -> Result<Spending> {
+        Ok(self.wallet().await?.spending(account_id).await?)
+    }
+
+    pub async fn activity(&self, limit: u32) -> Result<Vec<Activity>> {
+        Ok(self.wallet().await?.activity(limit).await?)
+    }
+}

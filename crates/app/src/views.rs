@@ -1,0 +1,108 @@
+//! What commands return to the UI beyond the wallet's own types.
+
+use crate::error::UiError;
+use crate::settings::Settings;
+use chrono::NaiveDateTime;
+use piaojia_wallet::{KeyMode, ReceiptDetail, Status as WalletStatus, SyncProgress};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyringState {
+    /// The OS keyring answers: the key lives there.
+    Available,
+    /// No keyring: the wallet needs a passphrase.
+    Unavailable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WalletState {
+    /// Open and usable.
+    Open,
+    /// There is a wallet, but it waits for its passphrase.
+    Locked,
+    /// No wallet yet: first run.
+    New,
+}
+
+/// The built-in demo service, so that the login screen can say who to log in as.
+/// The citizen is made up.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct DemoInfo {
+    pub province: String,
+    pub url: String,
+    pub citizen_name: String,
+    pub citizen_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct AppStatus {
+    pub keyring: KeyringState,
+    pub wallet: WalletState,
+    pub key_mode: Option<KeyMode>,
+    /// Accounts and counts, when the wallet is open.
+    pub contents: Option<WalletStatus>,
+    pub settings: Settings,
+    pub demo: Option<DemoInfo>,
+    pub syncing: bool,
+}
+
+/// The result of checking a stored receipt again, offline, against the trust bundle.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct VerificationView {
+    pub valid: bool,
+    /// The error code when not valid, e.g. `receipt.issuer_signature`.
+    pub code: Option<String>,
+    pub message: String,
+    pub checked_at: NaiveDateTime,
+    pub bundle_version: i64,
+    pub issuer_certificate: String,
+    pub document_sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct ReceiptView {
+    pub detail: ReceiptDetail,
+    pub verification: VerificationView,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct SavedFile {
+    pub path: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct PrintOutcome {
+    pub printer: String,
+    pub job: i32,
+    pub receipts: u32,
+}
+
+/// What a sync reports while it runs, as events to the UI.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SyncEvent {
+    Progress {
+        account_id: i64,
+        progress: SyncProgress,
+    },
+    Done {
+        new_receipts: u64,
+        quarantined: u64,
+        changes_applied: u64,
+    },
+    Failed {
+        error: UiError,
+    },
+}
+
+/// Not `Clone`: it may carry the recovery key.
+#[derive(Serialize, ts_rs::TS)]
+pub struct BackupOutcome {
+    pub path: String,
+    pub receipts: i64,
+    /// Shown once, on the first backup: the only way to open the backup elsewhere.
+    pub recovery_key: Option<String>,
+}

@@ -1,0 +1,134 @@
+use crate::support::{self, config};
+use piaojia_app::{App, KeyringSource, SyncEvent, WalletState};
+use piaojia_wallet::{MemoryStore, Query, StatusFilter};
+use std::sync::Arc;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_run_login_sync_search_open_and_save() {
+    let t = support::start().await;
+    let app = &t.app;
+    let status = app.status().await.unwrap();
+    assert_eq!(
+        status.wallet,
+        WalletState::Open,
+        "the keyring opens a new wallet"
+    );
+    assert_eq!(status.contents.as_ref().unwrap().receipts, 0);
+
+    support::login(app).await;
+    let mut events = Vec::new();
+    app.sync(&mut |e| events.push(e)).await.unwrap();
+    let progress = events
+        .iter()
+        .filter(|e| matches!(e, SyncEvent::Progress { .. }))
+        .count();
+    assert!(progress > 0, "progress is reported");
+    let Some(SyncEvent::Done { new_receipts, .. }) = events.last() else {
+        panic!("the last event is Done: {events:?}");
+    };
+    assert!(*new_receipts >= 40, "{new_receipts} new receipts");
+
+    // A two-character term, which trigrams alone cannot find.
+    let found = app
+        .search(Query {
+            text: "医院".into(),
+            limit: 20,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert!(found.count > 0 && found.items.len() as i64 == found.count.min(20));
+    let all = app.search(Query::default()).await.unwrap();
+    assert!(found.count <= all.count);
+
+    let id = found.items[0].id;
+    let view = app.receipt(id).await.unwrap();
+    assert!(view.verification.valid, "{:?}", view.verification);
+    assert_eq!(view.verification.code, None);
+    assert_eq!(view.detail.id, id);
+
+    let pdf = app.save_pdf(id).await.unwrap();
+    let bytes = std::fs::read(&pdf.path).unwrap();
+    assert!(bytes.starts_with(b"%PDF") && bytes.len() as u64 == pdf.bytes);
+    assert!(pdf.path.starts_with(t.save_dir().to_str().unwrap()));
+    let original = app.export_original(id).await.unwrap();
+    let signed = std::fs::read(&original.path).unwrap();
+    assert!(piaojia_receipt::SignedOriginal::from_json(&signed).is_ok());
+
+    let online = app.verify_online(id).await.unwrap();
+    assert!(!online.status.is_empty());
+    let spending = app.spending(None).await.unwrap();
+    assert_eq!(spending.count, all.count);
+
+    // A second sync finds nothing new, and reports it.
+    let mut again = Vec::new();
+    app.sync(&mut |e| again.push(e)).await.unwrap();
+    assert!(matches!(
+        again.last(),
+        Some(SyncEvent::Done {
+            new_receipts: 0,
+            ..
+        })
+    ));
+    let unclaimed = app
+        .search(Query {
+            status: Some(StatusFilter::Unclaimed),
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert!(unclaimed.count > 0);
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restart_keeps_the_session_with_the_demo_at_a_new_address() {
+    let dirs = tempfile::TempDir::new().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let first = App::start(config(&dirs, KeyringSource::Given(store.clone())))
+        .await
+        .unwrap();
+    support::login(&first).await;
+    first.sync(&mut |_| {}).await.unwrap();
+    let url_before = first.status().await.unwrap().demo.unwrap().url;
+    first.close().await;
+    drop(first);
+
+    let second = App::start(config(&dirs, KeyringSource::Given(store)))
+        .await
+        .unwrap();
+    let status = second.status().await.unwrap();
+    assert_ne!(status.demo.as_ref().unwrap().url, url_before);
+    let account = &status.contents.as_ref().unwrap().accounts[0];
+    assert_eq!(account.service_url, status.demo.unwrap().url);
+    // The refresh token from the first run still works against the moved service.
+    second.sync(&mut |_| {}).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_keyring_the_wallet_waits_for_a_passphrase() {
+    let dirs = tempfile::TempDir::new().unwrap();
+    let app = App::start(config(&dirs, KeyringSource::Unavailable))
+        .await
+        .unwrap();
+    let status = app.status().await.unwrap();
+    assert_eq!(status.wallet, WalletState::New);
+    assert_eq!(
+        app.search(Query::default()).await.unwrap_err().code(),
+        "app.locked"
+    );
+    let status = app.unlock(Some("correct horse".into())).await.unwrap();
+    assert_eq!(status.wallet, WalletState::Open);
+    assert_eq!(status.key_mode, Some(piaojia_wallet::KeyMode::Passphrase));
+    app.close().await;
+    drop(app);
+
+    let again = App::start(config(&dirs, KeyringSource::Unavailable))
+        .await
+        .unwrap();
+    assert_eq!(again.status().await.unwrap().wallet, WalletState::Locked);
+    let wrong = again.unlock(Some("wrong".into())).await.unwrap_err();
+    assert_eq!(wrong.code(), "wallet.wrong_key");
+    assert_eq!(again.status().await.unwrap().wallet, WalletState::Locked);
+    again.unlock(Some("correct horse".into())).await.unwrap();
+}

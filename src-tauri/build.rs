@@ -1,0 +1,36 @@
+// The app's commands get generated `allow-<command>` permissions; only those the
+// capability in capabilities/ lists can be called from the window.
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "unlock",
+    "request_sms",
+    "login",
+    "logout",
+    "sync_now",
+    "search",
+    "receipt",
+    "verify_online",
+    "save_pdf",
+    "export_original",
+    "printers",
+    "print_receipts",
+    "quarantine",
+    "spending",
+    "activity",
+    "claims",
+    "relying_parties",
+    "create_claim",
+    "submit_claim",
+    "withdraw_claim",
+    "backup_now",
+    "set_settings",
+    "first_list_shown",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build step");
+}

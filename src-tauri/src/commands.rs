@@ -1,0 +1,177 @@
+//! The commands the UI calls: each is one line over `piaojia_app::App`, and errors
+//! reach the UI as `{code, message}`.
+
+use crate::shell::{spawn_sync, Started};
+use piaojia_app::{
+    AppStatus, BackupOutcome, PrintOutcome, ReceiptView, SavedFile, Settings, UiError,
+};
+use piaojia_render::Printer;
+use piaojia_wallet::{
+    Account, Activity, CheckResult, ClaimDraft, ClaimView, Quarantined, Query, RelyingParty,
+    SearchResult, Spending,
+};
+use tauri::State;
+
+type Out<T> = Result<T, UiError>;
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app_status,
+        unlock,
+        request_sms,
+        login,
+        logout,
+        sync_now,
+        search,
+        receipt,
+        verify_online,
+        save_pdf,
+        export_original,
+        printers,
+        print_receipts,
+        quarantine,
+        spending,
+        activity,
+        claims,
+        relying_parties,
+        create_claim,
+        submit_claim,
+        withdraw_claim,
+        backup_now,
+        set_settings,
+        first_list_shown,
+    ]
+}
+
+#[tauri::command]
+async fn app_status(s: State<'_, Started>) -> Out<AppStatus> {
+    Ok(s.app()?.status().await?)
+}
+
+#[tauri::command]
+async fn unlock(s: State<'_, Started>, passphrase: Option<String>) -> Out<AppStatus> {
+    Ok(s.app()?.unlock(passphrase).await?)
+}
+
+#[tauri::command]
+async fn request_sms(s: State<'_, Started>, id_number: String) -> Out<Option<String>> {
+    Ok(s.app()?.request_sms(id_number).await?)
+}
+
+#[tauri::command]
+async fn login(s: State<'_, Started>, id_number: String, sms_code: String) -> Out<Account> {
+    Ok(s.app()?.login(id_number, sms_code).await?)
+}
+
+#[tauri::command]
+async fn logout(s: State<'_, Started>, account_id: i64) -> Out<()> {
+    Ok(s.app()?.logout(account_id).await?)
+}
+
+#[tauri::command]
+fn sync_now(s: State<'_, Started>, handle: tauri::AppHandle) -> Out<()> {
+    spawn_sync(handle, s.app()?);
+    Ok(())
+}
+
+#[tauri::command]
+async fn search(s: State<'_, Started>, query: Query) -> Out<SearchResult> {
+    Ok(s.app()?.search(query).await?)
+}
+
+#[tauri::command]
+async fn receipt(s: State<'_, Started>, id: i64) -> Out<ReceiptView> {
+    Ok(s.app()?.receipt(id).await?)
+}
+
+#[tauri::command]
+async fn verify_online(s: State<'_, Started>, id: i64) -> Out<CheckResult> {
+    Ok(s.app()?.verify_online(id).await?)
+}
+
+#[tauri::command]
+async fn save_pdf(s: State<'_, Started>, id: i64) -> Out<SavedFile> {
+    Ok(s.app()?.save_pdf(id).await?)
+}
+
+#[tauri::command]
+async fn export_original(s: State<'_, Started>, id: i64) -> Out<SavedFile> {
+    Ok(s.app()?.export_original(id).await?)
+}
+
+#[tauri::command]
+async fn printers(s: State<'_, Started>) -> Out<Vec<Printer>> {
+    Ok(s.app()?.printers().await?)
+}
+
+#[tauri::command]
+async fn print_receipts(
+    s: State<'_, Started>,
+    ids: Vec<i64>,
+    printer: Option<String>,
+) -> Out<PrintOutcome> {
+    Ok(s.app()?.print(ids, printer).await?)
+}
+
+#[tauri::command]
+async fn quarantine(s: State<'_, Started>) -> Out<Vec<Quarantined>> {
+    Ok(s.app()?.quarantine().await?)
+}
+
+#[tauri::command]
+async fn spending(s: State<'_, Started>) -> Out<Spending> {
+    Ok(s.app()?.spending(None).await?)
+}
+
+#[tauri::command]
+async fn activity(s: State<'_, Started>, limit: u32) -> Out<Vec<Activity>> {
+    Ok(s.app()?.activity(limit).await?)
+}
+
+#[tauri::command]
+async fn claims(s: State<'_, Started>) -> Out<Vec<ClaimView>> {
+    Ok(s.app()?.claims().await?)
+}
+
+#[tauri::command]
+async fn relying_parties(s: State<'_, Started>, account_id: i64) -> Out<Vec<RelyingParty>> {
+    Ok(s.app()?.relying_parties(account_id).await?)
+}
+
+#[tauri::command]
+async fn create_claim(
+    s: State<'_, Started>,
+    draft: ClaimDraft,
+    receipt_ids: Vec<i64>,
+) -> Out<ClaimView> {
+    Ok(s.app()?.create_claim(draft, receipt_ids).await?)
+}
+
+#[tauri::command]
+async fn submit_claim(s: State<'_, Started>, id: i64) -> Out<ClaimView> {
+    Ok(s.app()?.submit_claim(id).await?)
+}
+
+#[tauri::command]
+async fn withdraw_claim(s: State<'_, Started>, id: i64) -> Out<ClaimView> {
+    Ok(s.app()?.withdraw_claim(id).await?)
+}
+
+#[tauri::command]
+async fn backup_now(s: State<'_, Started>) -> Out<BackupOutcome> {
+    Ok(s.app()?.backup_now().await?)
+}
+
+#[tauri::command]
+fn set_settings(s: State<'_, Started>, settings: Settings) -> Out<Settings> {
+    Ok(s.app()?.set_settings(settings)?)
+}
+
+/// The UI drew its first list. With PIAOJIA_TIMING set, says so on stdout, for the
+/// start-up benchmark that times the process from outside.
+#[tauri::command]
+fn first_list_shown() {
+    if std::env::var_os("PIAOJIA_TIMING").is_some() {
+        println!("piaojia-timing first-list-shown");
+    }
+}

@@ -1,0 +1,200 @@
+//! The desktop app in its real window (tauri-driver + WebKitWebDriver under Xvfb),
+//! against the reference service over HTTP on 127.0.0.1.
+
+use piaojia_desktop_e2e::{app_binary, read_attr, read_text, Desktop, ReferenceService};
+use serde_json::json;
+
+/// A first run on the built-in demo service, as `scripts/run.sh` starts it: the
+/// login screen shows the demo citizen and the code, and the receipts appear. The
+/// screenshots for the README are taken here, on clean demo data.
+#[tokio::test(flavor = "multi_thread")]
+async fn first_run_on_the_built_in_demo_shows_receipts() {
+    let app = Desktop::launch(
+        &app_binary(),
+        json!({}),
+        &[("PIAOJIA_DEMO_RECEIPTS", "300")],
+    )
+    .await;
+    app.wait_for("[data-testid=demo-hint]").await;
+    app.screenshot("1-first-run").await;
+    app.click("[data-testid=send-code]").await;
+    let code = app
+        .wait_until(
+            "the demo code is shown",
+            async |c| read_attr(c, "[data-testid=demo-code]", "data-code").await,
+            |code| code.len() == 6,
+        )
+        .await;
+    app.type_into("input[name=sms_code]", &code).await;
+    app.click("[data-testid=login]").await;
+    let count = app
+        .wait_until(
+            "receipts are listed",
+            async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+            |n| n.parse::<u32>().is_ok_and(|n| n >= 300),
+        )
+        .await;
+    assert!(count.parse::<u32>().unwrap() >= 300);
+    app.wait_for("[data-receipt-id]").await;
+    app.screenshot("2-receipts").await;
+
+    app.click("[data-receipt-id]").await;
+    app.wait_for("[data-testid=verification][data-valid=true]")
+        .await;
+    app.screenshot("3-receipt-detail").await;
+
+    app.click("[data-nav=overview]").await;
+    app.wait_for("[data-testid=overview-total]").await;
+    app.screenshot("4-overview").await;
+    app.click("[data-nav=settings]").await;
+    app.wait_for("[data-testid=language]").await;
+    app.screenshot("5-settings").await;
+    app.close().await;
+}
+
+/// The whole path on a service that is slow and tampers with some receipts: log in
+/// with the SMS code, watch the sync's progress, search for a two-character term,
+/// open a receipt and see it verified, save its PDF, and find the tampered ones
+/// shown as rejected with their reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
+    let service = ReferenceService::start(&[
+        "--demo-receipts",
+        "400",
+        "--fault-latency-ms",
+        "400",
+        "--fault-tamper",
+        "60",
+    ]);
+    let settings = json!({
+        "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
+        "language": "zh-CN",
+    });
+    let app = Desktop::launch(&app_binary(), settings, &[]).await;
+
+    app.type_into("input[name=id_number]", &service.citizen_id)
+        .await;
+    app.click("[data-testid=send-code]").await;
+    let mut code = None;
+    for _ in 0..100 {
+        code = service.sms_code(&service.citizen_id).await;
+        if code.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let code = code.expect("the service sent a code");
+    app.type_into("input[name=sms_code]", &code).await;
+    app.click("[data-testid=login]").await;
+
+    // Progress is shown while the (slowed) sync runs, then goes away.
+    app.wait_until(
+        "sync progress is shown with a total",
+        async |c| read_text(c, "[data-testid=sync-progress]").await,
+        |text| text.contains('/') && !text.contains("0/0"),
+    )
+    .await;
+    app.screenshot("6-sync-progress").await;
+    app.wait_until(
+        "the sync finishes",
+        async |c| Some(read_text(c, "[data-testid=sync-progress]").await.is_none()),
+        |gone| *gone,
+    )
+    .await;
+    let all: u32 = app
+        .wait_until(
+            "receipts are listed",
+            async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+            |n| n.parse::<u32>().is_ok_and(|n| n > 0),
+        )
+        .await
+        .parse()
+        .unwrap();
+
+    // A two-character term; the result's count and timing update.
+    app.commit_text("[data-testid=search]", "医院").await;
+    let found: u32 = app
+        .wait_until(
+            "the search result is counted",
+            async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+            |n| n.parse::<u32>().is_ok_and(|n| n > 0 && n < all),
+        )
+        .await
+        .parse()
+        .unwrap();
+    assert!(
+        found < all,
+        "the demo has schools too: not every receipt is a hospital's"
+    );
+    app.wait_until(
+        "the first row shows its issuer",
+        async |c| read_text(c, "[data-receipt-id] .issuer").await,
+        |issuer| !issuer.is_empty(),
+    )
+    .await;
+
+    app.click("[data-receipt-id]").await;
+    let badge = app.wait_for("[data-testid=verification]").await;
+    assert_eq!(
+        badge.attr("data-valid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let number = read_text(&app.client, ".paper .ids").await.unwrap();
+
+    app.click("[data-testid=save-pdf]").await;
+    let note = app
+        .wait_until(
+            "the PDF is saved",
+            async |c| read_text(c, "[data-testid=action-note]").await,
+            |t| t.contains(".pdf"),
+        )
+        .await;
+    let saved: Vec<_> = std::fs::read_dir(app.save_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert!(note.contains(&saved[0].display().to_string()));
+    let pdf = std::fs::read(&saved[0]).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = std::process::Command::new("pdftotext")
+        .arg(&saved[0])
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let receipt_number = number
+        .split(['：', ':'])
+        .nth(2)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        !receipt_number.is_empty() && text.contains(&receipt_number),
+        "the PDF names receipt {receipt_number:?}"
+    );
+
+    // The tampered receipts: listed apart, each with its reason.
+    app.click("[data-nav=rejected]").await;
+    let reason = app
+        .wait_until(
+            "rejected receipts are listed",
+            async |c| {
+                read_attr(
+                    c,
+                    "[data-testid=rejected-table] tr[data-reason-code]",
+                    "data-reason-code",
+                )
+                .await
+            },
+            |code| !code.is_empty(),
+        )
+        .await;
+    assert!(reason.starts_with("receipt."), "{reason}");
+    let row = read_text(&app.client, "[data-testid=rejected-table] tbody tr")
+        .await
+        .unwrap();
+    assert!(row.contains(&reason));
+    app.screenshot("7-rejected").await;
+    app.close().await;
+}

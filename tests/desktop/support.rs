@@ -1,0 +1,212 @@
+//! Driving the desktop app in its real window: tauri-driver (which starts
+//! WebKitWebDriver) on free ports, one WebDriver session on the app binary, and
+//! helpers that wait for what the UI shows.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use piaojia_e2e::{binary, Running};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+pub use piaojia_e2e::ReferenceService;
+
+/// How long the UI gets to show something before a test fails.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// The app in its window, with its own wallet, settings and save folder.
+pub struct Desktop {
+    pub client: Client,
+    pub dirs: TempDir,
+    driver: Running,
+}
+
+impl Desktop {
+    /// Launches `app` (a built piaojia-desktop) through a new tauri-driver. `settings`
+    /// is written as the app's settings file first; `env` is added to the app's.
+    pub async fn launch(app: &Path, settings: serde_json::Value, env: &[(&str, &str)]) -> Desktop {
+        let dirs = TempDir::new().expect("temp dir");
+        let config = dirs.path().join("config");
+        std::fs::create_dir_all(&config).unwrap();
+        let mut settings = settings;
+        settings["save_dir"] = dirs.path().join("saved").display().to_string().into();
+        std::fs::write(config.join("settings.json"), settings.to_string()).unwrap();
+
+        let (port, native) = (free_port(), free_port());
+        let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let mut command = Command::new(driver_bin);
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("PIAOJIA_WALLET", dirs.path().join("wallet"))
+            .env("PIAOJIA_CONFIG_DIR", &config)
+            .env("HOME", dirs.path());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let driver = Running::start(command);
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen: {}",
+                driver.all_output()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app.display().to_string() }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("no WebDriver session: {e}; {}", driver.all_output()));
+        Desktop {
+            client,
+            dirs,
+            driver,
+        }
+    }
+
+    pub fn save_dir(&self) -> PathBuf {
+        self.dirs.path().join("saved")
+    }
+
+    /// Waits for an element matching `css` to exist.
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(element) => element,
+            Err(e) => panic!("{css} never appeared: {e}\n{}", self.driver.all_output()),
+        }
+    }
+
+    /// Waits until `check` holds for the text or attribute read by `read`.
+    pub async fn wait_until<T: std::fmt::Debug>(
+        &self,
+        what: &str,
+        mut read: impl AsyncFnMut(&Client) -> Option<T>,
+        check: impl Fn(&T) -> bool,
+    ) -> T {
+        let deadline = Instant::now() + PATIENCE;
+        let mut last = None;
+        while Instant::now() < deadline {
+            if let Some(value) = read(&self.client).await {
+                if check(&value) {
+                    return value;
+                }
+                last = Some(value);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{what}: never true; last seen {last:?}");
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        read_attr(&self.client, css, name).await
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let field = self.wait_for(css).await;
+        field.clear().await.unwrap();
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    /// Puts `text` into a field as an input method commits it: one `input` event
+    /// with the whole text. WebKitWebDriver's key events cannot type CJK characters.
+    pub async fn commit_text(&self, css: &str, text: &str) {
+        self.wait_for(css).await;
+        self.client
+            .execute(
+                "const field = document.querySelector(arguments[0]);
+                 field.focus();
+                 field.value = arguments[1];
+                 field.dispatchEvent(new InputEvent('input', { bubbles: true, data: arguments[1], inputType: 'insertText' }));",
+                vec![css.into(), text.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("commit text into {css}: {e}"));
+    }
+
+    /// A screenshot of the window, kept in the target folder and, with
+    /// PIAOJIA_UPDATE_SCREENSHOTS set, in docs/screenshots for the README.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+        let keep = std::env::temp_dir().join("piaojia-screenshots");
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::write(keep.join(format!("{name}.png")), &png).unwrap();
+        if std::env::var_os("PIAOJIA_UPDATE_SCREENSHOTS").is_some() {
+            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+            std::fs::create_dir_all(&docs).unwrap();
+            std::fs::write(docs.join(format!("{name}.png")), &png).unwrap();
+        }
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+        drop(self.driver);
+    }
+}
+
+pub async fn read_attr(client: &Client, css: &str, name: &str) -> Option<String> {
+    client
+        .find(Locator::Css(css))
+        .await
+        .ok()?
+        .attr(name)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// The text content of the first element matching `css` (WebKitWebDriver's element
+/// text comes back empty for CJK text).
+pub async fn read_text(client: &Client, css: &str) -> Option<String> {
+    let value = client
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+            vec![css.into()],
+        )
+        .await
+        .ok()?;
+    value.as_str().map(str::to_string)
+}
+
+/// The desktop app binary next to this test's binary.
+pub fn app_binary() -> PathBuf {
+    binary("piaojia-desktop")
+}

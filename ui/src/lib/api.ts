@@ -1,0 +1,63 @@
+// Typed calls into the Rust commands (src-tauri). Every command rejects with a
+// UiError {code, message}; callers decide by the code.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { Account } from "../bindings/Account";
+import type { Activity } from "../bindings/Activity";
+import type { AppStatus } from "../bindings/AppStatus";
+import type { BackupOutcome } from "../bindings/BackupOutcome";
+import type { CheckResult } from "../bindings/CheckResult";
+import type { ClaimDraft } from "../bindings/ClaimDraft";
+import type { ClaimView } from "../bindings/ClaimView";
+import type { PrintOutcome } from "../bindings/PrintOutcome";
+import type { Printer } from "../bindings/Printer";
+import type { Quarantined } from "../bindings/Quarantined";
+import type { Query } from "../bindings/Query";
+import type { ReceiptView } from "../bindings/ReceiptView";
+import type { RelyingParty } from "../bindings/RelyingParty";
+import type { SavedFile } from "../bindings/SavedFile";
+import type { SearchResult } from "../bindings/SearchResult";
+import type { Settings } from "../bindings/Settings";
+import type { Spending } from "../bindings/Spending";
+import type { SyncEvent } from "../bindings/SyncEvent";
+import type { UiError } from "../bindings/UiError";
+
+export const api = {
+  status: () => invoke<AppStatus>("app_status"),
+  unlock: (passphrase: string | null) => invoke<AppStatus>("unlock", { passphrase }),
+  requestSms: (idNumber: string) => invoke<string | null>("request_sms", { idNumber }),
+  login: (idNumber: string, smsCode: string) => invoke<Account>("login", { idNumber, smsCode }),
+  logout: (accountId: number) => invoke<void>("logout", { accountId }),
+  syncNow: () => invoke<void>("sync_now"),
+  search: (query: Query) => invoke<SearchResult>("search", { query }),
+  receipt: (id: number) => invoke<ReceiptView>("receipt", { id }),
+  verifyOnline: (id: number) => invoke<CheckResult>("verify_online", { id }),
+  savePdf: (id: number) => invoke<SavedFile>("save_pdf", { id }),
+  exportOriginal: (id: number) => invoke<SavedFile>("export_original", { id }),
+  printers: () => invoke<Printer[]>("printers"),
+  print: (ids: number[], printer: string | null) => invoke<PrintOutcome>("print_receipts", { ids, printer }),
+  quarantine: () => invoke<Quarantined[]>("quarantine"),
+  spending: () => invoke<Spending>("spending"),
+  activity: (limit: number) => invoke<Activity[]>("activity", { limit }),
+  claims: () => invoke<ClaimView[]>("claims"),
+  relyingParties: (accountId: number) => invoke<RelyingParty[]>("relying_parties", { accountId }),
+  createClaim: (draft: ClaimDraft, receiptIds: number[]) => invoke<ClaimView>("create_claim", { draft, receiptIds }),
+  submitClaim: (id: number) => invoke<ClaimView>("submit_claim", { id }),
+  withdrawClaim: (id: number) => invoke<ClaimView>("withdraw_claim", { id }),
+  backupNow: () => invoke<BackupOutcome>("backup_now"),
+  setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
+  firstListShown: () => invoke<void>("first_list_shown"),
+};
+
+export function onSync(handler: (event: SyncEvent) => void): Promise<UnlistenFn> {
+  return listen<SyncEvent>("sync", (e) => handler(e.payload));
+}
+
+/** The UiError inside whatever a command rejected with. */
+export function asUiError(error: unknown): UiError {
+  if (error && typeof error === "object" && "code" in error && "message" in error) {
+    return error as UiError;
+  }
+  return { code: "ui.unexpected", message: String(error) };
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { emptyForm, hasFilters, toQuery } from "./filters";
+
+describe("toQuery", () => {
+  it("passes text through untouched, operators and quotes included", () => {
+    const form = { ...emptyForm(), text: '医院 OR "x" NEAR(' };
+    expect(toQuery(form, 0, 100).text).toBe('医院 OR "x" NEAR(');
+  });
+  it("turns yuan into fen and leaves out what does not parse", () => {
+    const form = { ...emptyForm(), minYuan: "12.5", maxYuan: "abc", from: "2024-01-01", to: "2024-13" };
+    const q = toQuery(form, 200, 100);
+    expect(q.min_fen).toBe(1250);
+    expect(q.max_fen).toBeNull();
+    expect(q.from).toBe("2024-01-01");
+    expect(q.to).toBeNull();
+    expect(q.offset).toBe(200);
+    expect(q.limit).toBe(100);
+  });
+  it("maps empty selects to no filter", () => {
+    const q = toQuery(emptyForm(), 0, 50);
+    expect(q.category).toBeNull();
+    expect(q.status).toBeNull();
+    expect(q.sort).toBe("date_desc");
+  });
+});
+
+describe("hasFilters", () => {
+  it("ignores text and sort", () => {
+    expect(hasFilters({ ...emptyForm(), text: "x", sort: "amount_asc" })).toBe(false);
+    expect(hasFilters({ ...emptyForm(), status: "claimed" })).toBe(true);
+  });
+});
