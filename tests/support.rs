@@ -9,8 +9,12 @@ use std::sync::{Arc, Mutex};
 /// The path of a binary built by this workspace (same profile as the test).
 pub fn binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    // target/<profile>/deps/e2e-xxxx -> target/<profile>/<name>
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    // A test runs as target/<profile>/deps/e2e-xxxx, a bin as target/<profile>/x;
+    // both find target/<profile>/<name>.
+    let mut dir = exe.parent().expect("target dir");
+    if dir.ends_with("deps") {
+        dir = dir.parent().expect("target dir");
+    }
     let path = dir.join(name);
     assert!(
         path.exists(),

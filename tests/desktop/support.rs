@@ -164,6 +164,17 @@ impl Desktop {
     /// A screenshot of the window, kept in the target folder and, with
     /// PIAOJIA_UPDATE_SCREENSHOTS set, in docs/screenshots for the README.
     pub async fn screenshot(&self, name: &str) {
+        // Fonts loaded and two frames painted, or the picture shows the screen before.
+        self.client
+            .execute_async(
+                "const done = arguments[0];
+                 document.fonts.ready.then(() =>
+                     requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+                vec![],
+            )
+            .await
+            .expect("the page paints");
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.client.screenshot().await.expect("screenshot");
         assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
         let keep = std::env::temp_dir().join("piaojia-screenshots");

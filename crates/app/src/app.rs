@@ -128,7 +128,15 @@ impl App {
         };
         let wallet = Wallet::open(&self.config.wallet_dir, access).await?;
         self.follow_demo(&wallet).await?;
-        *self.wallet.write().await = Some(Arc::new(wallet));
+        let wallet = Arc::new(wallet);
+        // The first list comes from the store; searching needs the index.
+        let warming = wallet.clone();
+        tokio::spawn(async move {
+            if let Err(error) = warming.warm_index().await {
+                tracing::warn!(code = error.code(), "the search index did not load");
+            }
+        });
+        *self.wallet.write().await = Some(wallet);
         self.status().await
     }
 

@@ -132,3 +132,41 @@ async fn without_a_keyring_the_wallet_waits_for_a_passphrase() {
     assert_eq!(again.status().await.unwrap().wallet, WalletState::Locked);
     again.unlock(Some("correct horse".into())).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_claim_from_selected_receipts_is_submitted_and_holds_them() {
+    let (t, account) = support::synced().await;
+    let app = &t.app;
+    let parties = app.relying_parties(account).await.unwrap();
+    let employer = parties
+        .iter()
+        .find(|p| p.kind == "employer")
+        .expect("an employer");
+    let picked = app
+        .search(Query {
+            status: Some(StatusFilter::Valid),
+            limit: 2,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    let ids: Vec<i64> = picked.items.iter().map(|r| r.id).collect();
+    let draft = piaojia_wallet::ClaimDraft {
+        account_id: account,
+        relying_party: employer.code.clone(),
+        purpose: "差旅医疗".into(),
+        payee_account: "6222020200001234567".into(),
+        amount_requested: piaojia_receipt::Fen(picked.items.iter().map(|r| r.total).sum()),
+    };
+    let claim = app.create_claim(draft, ids.clone()).await.unwrap();
+    assert_eq!(claim.state, "draft");
+    assert_eq!(claim.receipt_ids.len(), 2);
+    let submitted = app.submit_claim(claim.id).await.unwrap();
+    assert_eq!(submitted.state, "submitted");
+    assert!(submitted.remote_id.is_some());
+    let held = app.receipt(ids[0]).await.unwrap();
+    assert_eq!(held.detail.claim_id, Some(claim.id));
+    assert_eq!(app.claims().await.unwrap().len(), 1);
+    let withdrawn = app.withdraw_claim(claim.id).await.unwrap();
+    assert_eq!(withdrawn.state, "withdrawn");
+}

@@ -42,10 +42,8 @@ async fn errors_carry_codes_the_ui_can_act_on() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn search_text_is_text() {
-    let t = support::start().await;
+    let (t, _) = support::synced().await;
     let app = &t.app;
-    support::login(app).await;
-    app.sync(&mut |_| {}).await.unwrap();
     for text in [
         "\"",
         "医院 OR 1=1",
@@ -68,10 +66,8 @@ async fn search_text_is_text() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dead_service_is_a_clear_error_and_keeps_the_receipts() {
-    let t = support::start().await;
+    let (t, _) = support::synced().await;
     let app = &t.app;
-    support::login(app).await;
-    app.sync(&mut |_| {}).await.unwrap();
     let held = app.search(Query::default()).await.unwrap().count;
     let wallet = app.wallet().await.unwrap();
     let url = app.status().await.unwrap().demo.unwrap().url;

@@ -42,3 +42,12 @@ pub async fn login(app: &App) -> i64 {
         .expect("the demo shows its SMS code");
     app.login(demo.citizen_id, code).await.unwrap().id
 }
+
+/// An app logged in as the demo citizen with every demo receipt synced; returns the
+/// account id too.
+pub async fn synced() -> (TestApp, i64) {
+    let t = start().await;
+    let account = login(&t.app).await;
+    t.app.sync(&mut |_| {}).await.unwrap();
+    (t, account)
+}

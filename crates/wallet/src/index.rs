@@ -110,6 +110,11 @@ impl Bits {
 }
 
 impl SearchIndex {
+    /// The highest receipt id loaded; 0 before the first load.
+    pub fn loaded_max_id(&self) -> i64 {
+        self.loaded_max_id
+    }
+
     /// Loads what the store has and this index lacks.
     pub async fn refresh(&mut self, pool: &SqlitePool) -> Result<()> {
         let (max_id, state_version): (i64, i64) = sqlx::query_as(

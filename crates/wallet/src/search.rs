@@ -103,8 +103,44 @@ fn fts_phrase(word: &str) -> String {
     format!("\"{}\"", word.replace('"', "\"\""))
 }
 
+impl Query {
+    /// No text and no filter: the whole wallet by date, the list a person sees first.
+    fn is_plain_by_date(&self) -> bool {
+        self.text.trim().is_empty()
+            && self.from.is_none()
+            && self.to.is_none()
+            && self.min_fen.is_none()
+            && self.max_fen.is_none()
+            && self.category.is_none()
+            && self.issuer_code.is_none()
+            && self.status.is_none()
+            && self.account_id.is_none()
+            && matches!(self.sort, Sort::DateDesc | Sort::DateAsc)
+    }
+
+    fn page_size(&self) -> u32 {
+        if self.limit == 0 {
+            50
+        } else {
+            self.limit.min(1000)
+        }
+    }
+}
+
+const SUMMARY_COLUMNS: &str =
+    "id, province, code, number, issued_at, category, issuer_name, payer_name, total, lifecycle, is_red, claim_id";
+
 impl Wallet {
+    /// Loads the in-memory search index now (about 2 s at 100k receipts), so that the
+    /// first search typed does not wait for it.
+    pub async fn warm_index(&self) -> Result<()> {
+        self.index.lock().await.refresh(&self.pool).await
+    }
+
     pub async fn search(&self, query: &Query) -> Result<SearchResult> {
+        if query.is_plain_by_date() && !self.index_ready() {
+            return self.plain_page(query).await;
+        }
         let mut words = Vec::new();
         for word in query.text.split_whitespace().take(8) {
             let term_ids = self.matching_terms(word).await?;
@@ -140,20 +176,15 @@ impl Wallet {
             Sort::AmountDesc => Order::AmountDesc,
             Sort::AmountAsc => Order::AmountAsc,
         };
-        let limit = if query.limit == 0 {
-            50
-        } else {
-            query.limit.min(1000)
-        } as usize;
+        let limit = query.page_size() as usize;
         let hits = {
             let mut index = self.index.lock().await;
             index.refresh(&self.pool).await?;
             index.search(&filter, order, query.offset as usize, limit)
         };
-        let mut items: Vec<ReceiptSummary> = sqlx::query_as(
-            "SELECT id, province, code, number, issued_at, category, issuer_name, payer_name, total, lifecycle, is_red, claim_id
-             FROM receipts WHERE id IN (SELECT value FROM json_each(?))",
-        )
+        let mut items: Vec<ReceiptSummary> = sqlx::query_as(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM receipts WHERE id IN (SELECT value FROM json_each(?))"
+        ))
         .bind(serde_json::to_string(&hits.page).expect("serialises"))
         .fetch_all(&self.pool)
         .await?;
@@ -168,6 +199,39 @@ impl Wallet {
             items,
             count: hits.count,
             sum_fen: hits.sum_fen,
+        })
+    }
+
+    /// Whether the index is loaded and free; while it loads, a plain list comes
+    /// from the store's date index instead of waiting.
+    fn index_ready(&self) -> bool {
+        self.index
+            .try_lock()
+            .is_ok_and(|index| index.loaded_max_id() > 0)
+    }
+
+    /// A page of the whole wallet by date, straight from the store.
+    async fn plain_page(&self, query: &Query) -> Result<SearchResult> {
+        let direction = if query.sort == Sort::DateAsc {
+            "ASC"
+        } else {
+            "DESC"
+        };
+        let items = sqlx::query_as(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM receipts ORDER BY issued_at {direction}, id {direction} LIMIT ? OFFSET ?"
+        ))
+        .bind(query.page_size())
+        .bind(query.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let (count, sum_fen): (i64, i64) =
+            sqlx::query_as("SELECT count(*), coalesce(sum(total), 0) FROM receipts")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(SearchResult {
+            items,
+            count,
+            sum_fen,
         })
     }
 

@@ -279,3 +279,33 @@ async fn filters_sorting_paging_and_totals() {
     assert_eq!(page2.items, all.items[10..20].to_vec());
     assert_eq!(page2.count, all.count);
 }
+
+#[tokio::test]
+async fn the_first_plain_list_comes_before_the_index_and_agrees_with_it() {
+    let (_dir, w) = synced(150).await;
+    let queries: Vec<Query> = [Sort::DateDesc, Sort::DateAsc]
+        .into_iter()
+        .flat_map(|sort| {
+            [0, 45, 140].map(|offset| Query {
+                sort,
+                offset,
+                limit: 40,
+                ..Query::default()
+            })
+        })
+        .collect();
+    let mut cold = Vec::new();
+    for q in &queries {
+        cold.push(w.search(q).await.unwrap());
+    }
+    w.warm_index().await.unwrap();
+    for (q, before) in queries.iter().zip(cold) {
+        let after = w.search(q).await.unwrap();
+        assert_eq!(
+            before.items, after.items,
+            "{:?} offset {}",
+            q.sort, q.offset
+        );
+        assert_eq!((before.count, before.sum_fen), (after.count, after.sum_fen));
+    }
+}
