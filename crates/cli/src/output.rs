@@ -243,6 +243,7 @@ pub fn status(s: &Status, json: bool) {
     let mode = match s.key_mode {
         piaojia_wallet::KeyMode::Keyring => "OS keyring",
         piaojia_wallet::KeyMode::Passphrase => "passphrase",
+        piaojia_wallet::KeyMode::InMemory => "memory only (nothing on disk)",
     };
     println!("key: {mode}");
     println!(

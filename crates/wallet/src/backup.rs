@@ -276,6 +276,7 @@ impl Wallet {
 
     /// Writes a backup to `path` (atomically: a temporary file renamed at the end).
     pub async fn backup_to(&self, path: &Path) -> Result<BackupReport> {
+        self.on_disk()?;
         let (kdf, key) = self.backup_key().await?;
         let nonce: [u8; 19] = rand::random();
         let header = serde_json::to_vec(&Header {
@@ -805,6 +806,7 @@ impl Wallet {
 
     /// Writes a backup into a folder with a dated name and keeps only the newest `keep`.
     pub async fn backup_into_folder(&self, folder: &Path, keep: u32) -> Result<BackupReport> {
+        self.on_disk()?;
         std::fs::create_dir_all(folder)?;
         let name = format!(
             "{AUTO_PREFIX}{}{AUTO_SUFFIX}",

@@ -52,6 +52,26 @@ pub async fn open(path: &Path, key: &DbKey, create: bool) -> Result<SqlitePool> 
     Ok(pool)
 }
 
+/// A database in this process's memory only: one connection that is never closed
+/// (closing it would drop the data), temporary tables and indices in memory too, so
+/// that nothing reaches a file.
+pub async fn open_in_memory() -> Result<SqlitePool> {
+    let options: SqliteConnectOptions = "sqlite::memory:".parse()?;
+    let options = options
+        .pragma("temp_store", "MEMORY")
+        .foreign_keys(true)
+        .disable_statement_logging();
+    let pool = SqlitePoolOptions::new()
+        .min_connections(1)
+        .max_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("./migrations").run(&pool).await?;
+    Ok(pool)
+}
+
 /// Re-encrypts the closed database under `new` in one transaction: with a rollback
 /// journal, so that a crash leaves either the old key or the new one working.
 pub async fn rekey(path: &Path, old: &DbKey, new: &DbKey) -> Result<()> {

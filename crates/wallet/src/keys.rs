@@ -18,6 +18,8 @@ pub enum KeyMode {
     Keyring,
     /// A key derived from the user's passphrase.
     Passphrase,
+    /// No key and no file: the wallet lives in memory and ends with it (the kiosk).
+    InMemory,
 }
 
 /// Argon2id parameters, kept so that a wallet opens the same way for years.
@@ -170,6 +172,10 @@ pub fn existing(meta: &WalletMeta, unlock: &Unlock) -> Result<DbKey> {
         (KeyMode::Passphrase, Unlock::Keyring(_)) => Err(WalletError::PassphraseRequired),
         (KeyMode::Keyring, Unlock::Passphrase(_)) => Err(WalletError::Invalid(
             "this wallet's key is in the OS keyring, not derived from a passphrase".into(),
+        )),
+        // Never written to wallet.json; a file that says so was not written by us.
+        (KeyMode::InMemory, _) => Err(WalletError::Invalid(
+            "wallet.json names an in-memory wallet, which has no file".into(),
         )),
     }
 }

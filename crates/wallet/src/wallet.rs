@@ -116,6 +116,37 @@ impl Wallet {
         })
     }
 
+    /// A wallet in memory only, for a kiosk session: no database file, no keyring
+    /// entry, tokens kept in memory; all of it is gone when the wallet is dropped.
+    pub async fn open_in_memory() -> Result<Wallet> {
+        let pool = db::open_in_memory().await?;
+        Ok(Wallet {
+            dir: PathBuf::new(),
+            pool,
+            meta: WalletMeta {
+                format: "piaojia.wallet/1".into(),
+                wallet_id: hex::encode(rand::random::<[u8; 12]>()),
+                key_mode: KeyMode::InMemory,
+                kdf: None,
+                pending_kdf: None,
+            },
+            tokens: Arc::new(MemoryStore::default()),
+            sessions: Mutex::new(HashMap::new()),
+            retry: RetryPolicy::default(),
+            index: tokio::sync::Mutex::new(crate::index::SearchIndex::default()),
+        })
+    }
+
+    /// Refuses what would write a wallet's contents to a file when it lives in memory.
+    pub(crate) fn on_disk(&self) -> Result<&Path> {
+        if self.meta.key_mode == KeyMode::InMemory {
+            return Err(WalletError::Invalid(
+                "an in-memory wallet writes nothing to disk".into(),
+            ));
+        }
+        Ok(&self.dir)
+    }
+
     pub fn with_retry(mut self, retry: RetryPolicy) -> Wallet {
         self.retry = retry;
         self

@@ -13,6 +13,8 @@ mod claims;
 mod encryption;
 /// A faulty or lying service: nothing invalid stored, every valid receipt stored.
 mod faults;
+/// The kiosk's wallet in memory: works, writes nothing, ends with its session.
+mod in_memory;
 /// Keys: the OS keyring, passphrases, wrong keys, a missing keyring entry.
 mod keys;
 /// Two provinces in one wallet.
