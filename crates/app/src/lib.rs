@@ -7,6 +7,7 @@ pub mod bindings;
 mod claims;
 mod demo;
 mod error;
+pub mod kiosk;
 mod receipts;
 mod settings;
 mod views;

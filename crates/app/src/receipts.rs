@@ -6,7 +6,8 @@ use crate::error::{AppError, Result};
 use crate::views::{PrintOutcome, ReceiptView, SavedFile, VerificationView};
 use piaojia_render::{PrintService, Printer};
 use piaojia_wallet::{
-    base_name, Activity, CheckResult, Quarantined, Query, SearchResult, Spending, WalletError,
+    base_name, Activity, CheckResult, Quarantined, Query, SearchResult, Spending, Wallet,
+    WalletError,
 };
 use std::time::Duration;
 
@@ -88,19 +89,7 @@ impl App {
         let printer = printer
             .or(self.settings().printer)
             .ok_or_else(|| AppError::Invalid("choose a printer in the settings first".into()))?;
-        let wallet = self.wallet().await?;
-        let pdf = wallet.receipts_pdf(&ids).await?;
-        let service = PrintService::default();
-        let job = service
-            .print_pdf(&printer, &format!("Piaojia {} receipts", ids.len()), &pdf)
-            .await?;
-        service.wait(&printer, job, PRINT_WAIT).await?;
-        wallet.mark_printed(&ids).await?;
-        Ok(PrintOutcome {
-            printer,
-            job: job.0,
-            receipts: ids.len() as u32,
-        })
+        print_receipts(&*self.wallet().await?, printer, &ids).await
     }
 
     pub async fn quarantine(&self) -> Result<Vec<Quarantined>> {
@@ -114,4 +103,25 @@ impl App {
     pub async fn activity(&self, limit: u32) -> Result<Vec<Activity>> {
         Ok(self.wallet().await?.activity(limit).await?)
     }
+}
+
+/// Prints receipts as one job and follows it to its end; marks them printed. A
+/// printer that is not ready gets no job, so a retry cannot print twice.
+pub(crate) async fn print_receipts(
+    wallet: &Wallet,
+    printer: String,
+    ids: &[i64],
+) -> Result<PrintOutcome> {
+    let pdf = wallet.receipts_pdf(ids).await?;
+    let service = PrintService::default();
+    let job = service
+        .print_pdf(&printer, &format!("Piaojia {} receipts", ids.len()), &pdf)
+        .await?;
+    service.wait(&printer, job, PRINT_WAIT).await?;
+    wallet.mark_printed(ids).await?;
+    Ok(PrintOutcome {
+        printer,
+        job: job.0,
+        receipts: ids.len() as u32,
+    })
 }

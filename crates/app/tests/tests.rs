@@ -8,5 +8,7 @@ mod bindings;
 mod commands;
 /// Errors reach the UI as stable codes, and bad input loses nothing.
 mod errors;
+/// Kiosk rules: the config and its PIN hash, sessions in memory, the operator log.
+mod kiosk;
 /// Shared set-up.
 mod support;

@@ -1,0 +1,198 @@
+use piaojia_app::kiosk::{
+    hash_operator_pin, KioskConfig, KioskSession, OperatorLog, SessionCounts, SessionEnd,
+};
+use piaojia_wallet::Query;
+use provincial_service::{spawn, ServiceConfig};
+
+fn write_config(dir: &std::path::Path, extra: serde_json::Value) -> std::path::PathBuf {
+    let mut config = serde_json::json!({
+        "service": { "province": "330000", "url": "http://127.0.0.1:8640", "root_key": "x" },
+        "printer": "PIAOJIA-PDF",
+        "operator_pin_hash": hash_operator_pin("246810").unwrap(),
+        "operator_log": dir.join("operator.log"),
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        config[k] = v.clone();
+    }
+    let path = dir.join("kiosk.json");
+    std::fs::write(&path, config.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn the_config_holds_a_pin_hash_that_only_the_pin_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = KioskConfig::load(&write_config(dir.path(), serde_json::json!({}))).unwrap();
+    assert_eq!((config.idle_seconds, config.warn_seconds), (60, 15));
+    assert!(config.operator_pin_matches("246810"));
+    assert!(!config.operator_pin_matches("246811"));
+    assert!(!config.operator_pin_matches(""));
+    let text = std::fs::read_to_string(dir.path().join("kiosk.json")).unwrap();
+    assert!(!text.contains("246810"), "the PIN itself is never stored");
+    assert!(hash_operator_pin("12345").is_err());
+    assert!(hash_operator_pin("12345a").is_err());
+
+    let bad = write_config(dir.path(), serde_json::json!({ "warn_seconds": 90 }));
+    assert_eq!(KioskConfig::load(&bad).unwrap_err().code(), "app.settings");
+    let bad = write_config(
+        dir.path(),
+        serde_json::json!({ "operator_pin_hash": "246810" }),
+    );
+    assert_eq!(KioskConfig::load(&bad).unwrap_err().code(), "app.settings");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_ends_without_a_trace_and_the_log_holds_counts_only() {
+    let (addr, state) = spawn(ServiceConfig {
+        test_hooks: true,
+        demo_receipts: 30,
+        other_receipts: 5,
+        ..ServiceConfig::demo()
+    })
+    .await
+    .unwrap();
+    let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let log = OperatorLog::new(dir.path().join("operator.log"));
+
+    let mut session = KioskSession::start().await.unwrap();
+    let url = format!("http://{addr}");
+    session
+        .wallet
+        .request_sms(&url, &citizen.id_number)
+        .await
+        .unwrap();
+    let code = state
+        .pending_sms_code(&citizen.id_number)
+        .await
+        .unwrap()
+        .unwrap();
+    let spec = piaojia_wallet::AccountSpec {
+        province: piaojia_receipt::ProvinceCode::new("330000").unwrap(),
+        service_url: url.clone(),
+        root_key: state.keys.root_public_base64(),
+        id_number: citizen.id_number.clone(),
+    };
+    let account = session.wallet.login(&spec, &code).await.unwrap();
+    session.wallet.sync(account.id, &mut |_| {}).await.unwrap();
+    let held = session.wallet.search(&Query::default()).await.unwrap();
+    assert!(held.count >= 30);
+    let number = held.items[0].number.clone();
+    session.counts = SessionCounts {
+        receipts_printed: 2,
+        printer_errors: 1,
+    };
+    session.end(SessionEnd::IdleTimeout, &log).await.unwrap();
+
+    let next = KioskSession::start().await.unwrap();
+    assert_eq!(
+        next.wallet.search(&Query::default()).await.unwrap().count,
+        0
+    );
+    next.end(SessionEnd::Logout, &log).await.unwrap();
+
+    let text = std::fs::read_to_string(dir.path().join("operator.log")).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["session_end"], "idle_timeout");
+    assert_eq!(lines[0]["receipts_printed"], 2);
+    assert_eq!(lines[0]["printer_errors"], 1);
+    for line in &lines {
+        let keys: Vec<&str> = line
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            ["at", "printer_errors", "receipts_printed", "session_end"]
+        );
+    }
+    for personal in [citizen.name, citizen.id_number.as_str(), number.as_str()] {
+        assert!(
+            !text.contains(personal),
+            "the operator log holds no {personal}"
+        );
+    }
+}
+
+/// Printing on the kiosk's queue (the real cupsd of the test command): a job that
+/// lands; a stopped printer gets a plain error and no job; the retry prints once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopped_printer_gets_no_job_and_the_retry_prints_once() {
+    let printer = std::env::var("PIAOJIA_TEST_PRINTER")
+        .expect("the test command starts cupsd with a queue and names it");
+    let (addr, state) = spawn(ServiceConfig {
+        test_hooks: true,
+        demo_receipts: 10,
+        other_receipts: 5,
+        ..ServiceConfig::demo()
+    })
+    .await
+    .unwrap();
+    let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        serde_json::json!({
+            "service": {
+                "province": "330000",
+                "url": format!("http://{addr}"),
+                "root_key": state.keys.root_public_base64(),
+            },
+            "printer": printer,
+        }),
+    );
+    let kiosk = piaojia_app::kiosk::Kiosk::new(KioskConfig::load(&path).unwrap());
+    kiosk.request_sms(&citizen.id_number).await.unwrap();
+    let code = state
+        .pending_sms_code(&citizen.id_number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(kiosk.login(&citizen.id_number, &code).await.unwrap() >= 10);
+    let receipts = kiosk.receipts().await.unwrap();
+    let newest = receipts.iter().map(|r| r.issued_at).max().unwrap();
+    assert_eq!(receipts[0].issued_at, newest, "today's (the newest) first");
+    let ids = [receipts[0].id];
+
+    let jobs = || {
+        let out = std::process::Command::new("lpstat")
+            .args(["-W", "all", "-o", &printer])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    };
+    let cups = |verb: &str| {
+        assert!(std::process::Command::new(verb)
+            .arg(&printer)
+            .status()
+            .unwrap()
+            .success());
+    };
+    cups("cupsdisable");
+    let before = jobs();
+    let stopped = kiosk.print(&ids).await.unwrap_err();
+    cups("cupsenable");
+    assert_eq!(stopped.code(), "print.not_ready", "{stopped}");
+    assert!(stopped.to_string().contains("stopped"), "{stopped}");
+    assert_eq!(jobs(), before, "no job was queued for a stopped printer");
+    assert!(kiosk.printer().await.unwrap().state.accepts_jobs());
+    let printed = kiosk.print(&ids).await.unwrap();
+    assert_eq!(printed.receipts, 1);
+    assert_eq!(jobs(), before + 1, "the retry printed exactly once");
+    kiosk.end(SessionEnd::Logout).await.unwrap();
+
+    let log = std::fs::read_to_string(dir.path().join("operator.log")).unwrap();
+    let line: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    assert_eq!(line["receipts_printed"], 1);
+    assert_eq!(line["printer_errors"], 1);
+    assert!(
+        kiosk.receipts().await.is_err(),
+        "nothing is left after the session"
+    );
+}
