@@ -10,7 +10,9 @@ source scripts/setup.sh
 # poppler-utils, zbar-tools, qpdf: the PDF checks; cups + cups-pdf: a real print queue.
 need_debs dbus dbus-x11 gnome-keyring libsecret-tools sqlcipher poppler-utils zbar-tools qpdf cups printer-driver-cups-pdf
 need_desktop_debs
-need_debs webkit2gtk-driver
+# webkit2gtk-driver: WebKitWebDriver; openbox: a window manager, without which the
+# kiosk window cannot be fullscreen in Xvfb.
+need_debs webkit2gtk-driver openbox
 
 # tauri-driver, kept beside the build cache so that a warm run does not rebuild it.
 tools="${PIAOJIA_TOOLS:-/var/tmp/piaojia-tools}"
@@ -38,6 +40,7 @@ trap 'rm -rf "$log" "$keyrings"' EXIT
 XDG_DATA_HOME="$keyrings" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
     set -e
     echo -n "piaojia-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    openbox >/dev/null 2>&1 &
     cargo test --workspace --locked --exclude piaojia-desktop-e2e
     cargo test --locked -p piaojia-desktop-e2e -- --test-threads=1
 ' 2>&1 | tee "$log"

@@ -25,6 +25,14 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "set_settings",
     "first_list_shown",
+    "kiosk_info",
+    "kiosk_request_sms",
+    "kiosk_login",
+    "kiosk_receipts",
+    "kiosk_printer",
+    "kiosk_print",
+    "kiosk_end",
+    "kiosk_exit",
 ];
 
 fn main() {

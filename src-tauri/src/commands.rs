@@ -40,6 +40,14 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         backup_now,
         set_settings,
         first_list_shown,
+        crate::kiosk::kiosk_info,
+        crate::kiosk::kiosk_request_sms,
+        crate::kiosk::kiosk_login,
+        crate::kiosk::kiosk_receipts,
+        crate::kiosk::kiosk_printer,
+        crate::kiosk::kiosk_print,
+        crate::kiosk::kiosk_end,
+        crate::kiosk::kiosk_exit,
     ]
 }
 

@@ -1,6 +1,7 @@
 //! Starting the app: its state, the window, background sync.
 
 use crate::commands;
+use piaojia_app::kiosk::{Kiosk, KioskConfig};
 use piaojia_app::{App, AppConfig, SyncEvent, UiError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,30 +19,72 @@ impl Started {
     }
 }
 
+/// `--kiosk CONFIG` (or PIAOJIA_KIOSK_CONFIG): the kiosk's config file.
+fn kiosk_config_path() -> Option<std::path::PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--kiosk" {
+            return args.next().map(Into::into);
+        }
+    }
+    std::env::var_os("PIAOJIA_KIOSK_CONFIG").map(Into::into)
+}
+
 pub fn run() {
+    let kiosk = kiosk_config_path().map(|path| match KioskConfig::load(&path) {
+        Ok(config) => Kiosk::new(config),
+        Err(error) => {
+            eprintln!("piaojia-desktop: {error}");
+            std::process::exit(2);
+        }
+    });
     tauri::Builder::default()
         .invoke_handler(commands::handler())
-        .setup(|tauri_app| {
-            let started = tauri::async_runtime::block_on(App::start(AppConfig::from_env()))
-                .map(Arc::new)
-                .map_err(UiError::from);
-            if let Ok(app) = &started {
-                spawn_periodic_sync(tauri_app.handle().clone(), app.clone());
-            }
-            tauri_app.manage(Started(started));
-            WebviewWindowBuilder::new(tauri_app, "main", WebviewUrl::App("index.html".into()))
-                .title("票夹 Piaojia")
-                .inner_size(1200.0, 800.0)
-                .min_inner_size(800.0, 560.0)
+        .setup(move |tauri_app| {
+            let url = WebviewUrl::App("index.html".into());
+            let window = WebviewWindowBuilder::new(tauri_app, "main", url);
+            let Some(kiosk) = kiosk else {
+                let started = tauri::async_runtime::block_on(App::start(AppConfig::from_env()))
+                    .map(Arc::new)
+                    .map_err(UiError::from);
+                if let Ok(app) = &started {
+                    spawn_periodic_sync(tauri_app.handle().clone(), app.clone());
+                }
+                tauri_app.manage(Started(started));
+                window
+                    .title("票夹 Piaojia")
+                    .inner_size(1200.0, 800.0)
+                    .min_inner_size(800.0, 560.0)
+                    .build()?;
+                return Ok(());
+            };
+            crate::kiosk::manage(tauri_app, kiosk);
+            // It covers the screen and nothing but the app may load in it. Not
+            // incognito: WebKit's ephemeral context refuses WebDriver automation, so
+            // the tested kiosk clears the webview's data at start and after each
+            // session instead (the UI keeps nothing in web storage anyway).
+            let window = window
+                .title("票夹 自助打印")
+                .fullscreen(true)
+                .decorations(false)
+                .always_on_top(true)
+                .initialization_script("window.__PIAOJIA_KIOSK__ = true;")
+                .on_navigation(|url| {
+                    url.scheme() == "tauri" || url.host_str() == Some("tauri.localhost")
+                })
                 .build()?;
+            // A restart after a crash begins clean as well.
+            crate::kiosk::clear_webview(&window);
             Ok(())
         })
         .build(tauri::generate_context!())
         .expect("the app could not be built")
         .run(|handle, event| {
             if let tauri::RunEvent::Exit = event {
-                if let Ok(app) = handle.state::<Started>().app() {
-                    tauri::async_runtime::block_on(app.close());
+                if let Some(started) = handle.try_state::<Started>() {
+                    if let Ok(app) = started.app() {
+                        tauri::async_runtime::block_on(app.close());
+                    }
                 }
             }
         });

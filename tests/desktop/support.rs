@@ -32,6 +32,16 @@ impl Desktop {
     /// Launches `app` (a built piaojia-desktop) through a new tauri-driver. `settings`
     /// is written as the app's settings file first; `env` is added to the app's.
     pub async fn launch(app: &Path, settings: serde_json::Value, env: &[(&str, &str)]) -> Desktop {
+        Desktop::launch_with_args(app, settings, env, &[]).await
+    }
+
+    /// As [`Desktop::launch`], with command-line arguments for the app.
+    pub async fn launch_with_args(
+        app: &Path,
+        settings: serde_json::Value,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Desktop {
         let dirs = TempDir::new().expect("temp dir");
         let config = dirs.path().join("config");
         std::fs::create_dir_all(&config).unwrap();
@@ -70,7 +80,7 @@ impl Desktop {
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": app.display().to_string() }),
+            serde_json::json!({ "application": app.display().to_string(), "args": args }),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let client = ClientBuilder::new(connector)
@@ -83,6 +93,10 @@ impl Desktop {
             dirs,
             driver,
         }
+    }
+
+    pub fn home(&self) -> &Path {
+        self.dirs.path()
     }
 
     pub fn save_dir(&self) -> PathBuf {

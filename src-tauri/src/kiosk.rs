@@ -1,0 +1,106 @@
+//! Kiosk mode's commands: one line each over `piaojia_app::kiosk::Kiosk`, plus the
+//! webview reset at the end of a session and the operator's exit.
+
+use piaojia_app::kiosk::{Kiosk, SessionEnd};
+use piaojia_app::{PrintOutcome, UiError};
+use piaojia_render::Printer;
+use piaojia_wallet::ReceiptSummary;
+use serde::Serialize;
+use std::sync::Arc;
+use tauri::{Manager, State};
+
+type Out<T> = Result<T, UiError>;
+
+pub struct KioskState(pub Arc<Kiosk>);
+
+/// What the kiosk screen needs to know of its config.
+#[derive(Serialize)]
+pub struct KioskInfo {
+    idle_seconds: u32,
+    warn_seconds: u32,
+    printer: String,
+}
+
+#[tauri::command]
+pub fn kiosk_info(k: State<'_, KioskState>) -> KioskInfo {
+    KioskInfo {
+        idle_seconds: k.0.config.idle_seconds,
+        warn_seconds: k.0.config.warn_seconds,
+        printer: k.0.config.printer.clone(),
+    }
+}
+
+#[tauri::command]
+pub async fn kiosk_request_sms(k: State<'_, KioskState>, id_number: String) -> Out<()> {
+    Ok(k.0.request_sms(&id_number).await?)
+}
+
+#[tauri::command]
+pub async fn kiosk_login(
+    k: State<'_, KioskState>,
+    id_number: String,
+    sms_code: String,
+) -> Out<u64> {
+    Ok(k.0.login(&id_number, &sms_code).await?)
+}
+
+#[tauri::command]
+pub async fn kiosk_receipts(k: State<'_, KioskState>) -> Out<Vec<ReceiptSummary>> {
+    Ok(k.0.receipts().await?)
+}
+
+#[tauri::command]
+pub async fn kiosk_printer(k: State<'_, KioskState>) -> Out<Printer> {
+    Ok(k.0.printer().await?)
+}
+
+#[tauri::command]
+pub async fn kiosk_print(k: State<'_, KioskState>, ids: Vec<i64>) -> Out<PrintOutcome> {
+    Ok(k.0.print(&ids).await?)
+}
+
+/// Ends the session and wipes what the webview holds; the page reloads itself.
+#[tauri::command]
+pub async fn kiosk_end(
+    k: State<'_, KioskState>,
+    window: tauri::WebviewWindow,
+    idle: bool,
+) -> Out<()> {
+    let how = if idle {
+        SessionEnd::IdleTimeout
+    } else {
+        SessionEnd::Logout
+    };
+    k.0.end(how).await?;
+    clear_webview(&window);
+    Ok(())
+}
+
+/// Leaves kiosk mode when the operator's PIN matches.
+#[tauri::command]
+pub async fn kiosk_exit(
+    k: State<'_, KioskState>,
+    handle: tauri::AppHandle,
+    pin: String,
+) -> Out<()> {
+    if !k.0.config.operator_pin_matches(&pin) {
+        return Err(UiError {
+            code: "kiosk.wrong_pin".into(),
+            message: "wrong operator PIN".into(),
+        });
+    }
+    k.0.end(SessionEnd::Logout).await?;
+    handle.exit(0);
+    Ok(())
+}
+
+pub fn clear_webview(window: &tauri::WebviewWindow) {
+    if let Err(error) = window.clear_all_browsing_data() {
+        tracing::warn!(%error, "the webview's data could not be cleared");
+    }
+}
+
+/// The kiosk's state, managed in place of the desktop app's.
+pub fn manage(app: &tauri::App, kiosk: Kiosk) {
+    app.manage(KioskState(Arc::new(kiosk)));
+}

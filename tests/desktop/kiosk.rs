@@ -1,0 +1,160 @@
+//! Kiosk mode in its real window (fullscreen, incognito) against the reference
+//! service and the CUPS-PDF queue of the test command: a whole patient session, and
+//! no trace of the patient on disk afterwards.
+
+use piaojia_desktop_e2e::{app_binary, read_attr, read_text, Desktop, ReferenceService};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// Where CUPS-PDF puts finished jobs, by the job's user.
+const PDF_OUTPUT: [&str; 3] = [
+    "/root/PDF",
+    "/var/spool/cups-pdf/ANONYMOUS",
+    "/var/spool/cups-pdf/piaojia",
+];
+
+fn printed_files() -> Vec<PathBuf> {
+    PDF_OUTPUT
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
+        .map(|e| e.unwrap().path())
+        .collect()
+}
+
+/// Files under `dir` (changed since `since`) that contain any of `needles`.
+fn files_holding(dir: &Path, since: SystemTime, needles: &[&str], found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            files_holding(&path, since, needles, found);
+        } else if meta.is_file() && meta.modified().is_ok_and(|m| m >= since) {
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            if needles
+                .iter()
+                .any(|n| bytes.windows(n.len()).any(|w| w == n.as_bytes()))
+            {
+                found.push(path);
+            }
+        }
+    }
+}
+
+async fn press(app: &Desktop, text: &str) {
+    for c in text.chars() {
+        app.click(&format!("[data-key='{c}']")).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
+    let printer = std::env::var("PIAOJIA_TEST_PRINTER")
+        .expect("the test command starts cupsd with a queue and names it");
+    let started = SystemTime::now() - Duration::from_secs(1);
+    let service = ReferenceService::start(&["--demo-receipts", "12"]);
+    let dirs = tempfile::TempDir::new().unwrap();
+    let config = dirs.path().join("kiosk.json");
+    let config_json = serde_json::json!({
+        "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
+        "printer": printer,
+        "operator_pin_hash": piaojia_app::kiosk::hash_operator_pin("246810").unwrap(),
+        "operator_log": dirs.path().join("operator.log"),
+    });
+    std::fs::write(&config, config_json.to_string()).unwrap();
+    let config_arg = config.display().to_string();
+    let app = Desktop::launch_with_args(
+        &app_binary(),
+        serde_json::json!({}),
+        &[],
+        &["--kiosk", &config_arg],
+    )
+    .await;
+
+    app.wait_for("[data-testid=kiosk][data-step=id]").await;
+    app.screenshot("8-kiosk-identify").await;
+    press(&app, &service.citizen_id).await;
+    app.click("[data-testid=kiosk-send]").await;
+    app.wait_for("[data-testid=kiosk][data-step=code]").await;
+    let mut code = None;
+    for _ in 0..100 {
+        code = service.sms_code(&service.citizen_id).await;
+        if code.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    press(&app, &code.expect("a code was sent")).await;
+    app.click("[data-testid=kiosk-login]").await;
+    app.wait_for("[data-testid=kiosk][data-step=list]").await;
+    app.wait_until(
+        "the printer's state is shown in words",
+        async |c| read_attr(c, "[data-testid=kiosk-printer]", "data-state").await,
+        |state| state == "ready",
+    )
+    .await;
+    let first = app.wait_for("input[data-receipt-id]").await;
+    let number_id = first.attr("data-receipt-id").await.unwrap().unwrap();
+    if first.prop("checked").await.unwrap().as_deref() != Some("true") {
+        first.click().await.unwrap();
+    }
+    app.client
+        .execute("document.querySelector('.kiosk').scrollTop = 0", vec![])
+        .await
+        .unwrap();
+    app.screenshot("9-kiosk-receipts").await;
+
+    let before = printed_files();
+    app.click("[data-testid=kiosk-print]").await;
+    let note = app
+        .wait_until(
+            "the print is confirmed",
+            async |c| read_text(c, "[data-testid=kiosk-message]").await,
+            |t| t.contains("已打印"),
+        )
+        .await;
+    assert!(note.contains("已打印"));
+    let mut new_files = Vec::new();
+    for _ in 0..100 {
+        new_files = printed_files()
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .collect();
+        if !new_files.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(!new_files.is_empty(), "CUPS-PDF wrote the printed receipt");
+    assert!(!number_id.is_empty());
+
+    // Leaving: the page reloads to the first screen with nothing of the patient.
+    app.click("[data-testid=kiosk-end]").await;
+    app.wait_for("[data-testid=kiosk][data-step=id]").await;
+    let page = read_text(&app.client, "body").await.unwrap();
+    assert!(!page.contains(&service.citizen_id) && !page.contains("王䶮"));
+    let stored = app
+        .client
+        .execute("return localStorage.length + sessionStorage.length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(stored, serde_json::json!(0));
+
+    // No file the app could have written holds the patient's name or ID number: its
+    // home (where WebKit would keep storage and caches) and all of /tmp, which holds
+    // that home, everything changed since the test began.
+    let mut found = Vec::new();
+    let needles = ["王䶮", service.citizen_id.as_str()];
+    files_holding(app.home(), started, &needles, &mut found);
+    files_holding(Path::new("/tmp"), started, &needles, &mut found);
+    assert!(found.is_empty(), "personal data left in {found:?}");
+    app.close().await;
+    let log = std::fs::read_to_string(dirs.path().join("operator.log")).unwrap();
+    assert!(log.contains("\"receipts_printed\":1"), "{log}");
+    assert!(!needles.iter().any(|n| log.contains(n)));
+}
