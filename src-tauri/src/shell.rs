@@ -30,7 +30,31 @@ fn kiosk_config_path() -> Option<std::path::PathBuf> {
     std::env::var_os("PIAOJIA_KIOSK_CONFIG").map(Into::into)
 }
 
+/// `--hash-pin`: reads an operator PIN on standard input and prints the hash for the
+/// kiosk config, so that the PIN itself is never written down.
+fn hash_pin_and_exit() -> ! {
+    let mut pin = String::new();
+    let code = match std::io::stdin()
+        .read_line(&mut pin)
+        .map_err(|e| e.to_string())
+        .and_then(|_| piaojia_app::kiosk::hash_operator_pin(pin.trim()).map_err(|e| e.to_string()))
+    {
+        Ok(hash) => {
+            println!("{hash}");
+            0
+        }
+        Err(error) => {
+            eprintln!("piaojia-desktop: {error}");
+            2
+        }
+    };
+    std::process::exit(code)
+}
+
 pub fn run() {
+    if std::env::args().any(|a| a == "--hash-pin") {
+        hash_pin_and_exit();
+    }
     let kiosk = kiosk_config_path().map(|path| match KioskConfig::load(&path) {
         Ok(config) => Kiosk::new(config),
         Err(error) => {

@@ -158,3 +158,79 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
     assert!(log.contains("\"receipts_printed\":1"), "{log}");
     assert!(!needles.iter().any(|n| log.contains(n)));
 }
+
+/// An idle session ends by itself and leaves a clean first screen with empty web
+/// storage; a kiosk killed with SIGKILL mid-session leaves no personal data on disk.
+#[tokio::test(flavor = "multi_thread")]
+async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
+    let printer = std::env::var("PIAOJIA_TEST_PRINTER")
+        .expect("the test command starts cupsd with a queue and names it");
+    let started = SystemTime::now() - Duration::from_secs(1);
+    let service = ReferenceService::start(&["--demo-receipts", "8"]);
+    let dirs = tempfile::TempDir::new().unwrap();
+    let config = dirs.path().join("kiosk.json");
+    let config_json = serde_json::json!({
+        "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
+        "printer": printer,
+        "idle_seconds": 4,
+        "warn_seconds": 3,
+        "operator_pin_hash": piaojia_app::kiosk::hash_operator_pin("246810").unwrap(),
+        "operator_log": dirs.path().join("operator.log"),
+    });
+    std::fs::write(&config, config_json.to_string()).unwrap();
+    let config_arg = config.display().to_string();
+    let app = Desktop::launch_with_args(
+        &app_binary(),
+        serde_json::json!({}),
+        &[],
+        &["--kiosk", &config_arg],
+    )
+    .await;
+    let log_in = async || {
+        app.wait_for("[data-testid=kiosk][data-step=id]").await;
+        press(&app, &service.citizen_id).await;
+        app.click("[data-testid=kiosk-send]").await;
+        app.wait_for("[data-testid=kiosk][data-step=code]").await;
+        let mut code = None;
+        for _ in 0..100 {
+            code = service.sms_code(&service.citizen_id).await;
+            if code.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        press(&app, &code.expect("a code was sent")).await;
+        app.click("[data-testid=kiosk-login]").await;
+        app.wait_for("[data-testid=kiosk][data-step=list]").await;
+    };
+
+    log_in().await;
+    app.wait_for("[data-testid=kiosk-countdown]").await;
+    app.screenshot("10-kiosk-countdown").await;
+    app.wait_for("[data-testid=kiosk][data-step=id]").await;
+    let page = read_text(&app.client, "body").await.unwrap();
+    assert!(!page.contains(&service.citizen_id) && !page.contains("王䶮"));
+    let stored = app
+        .client
+        .execute("return localStorage.length + sessionStorage.length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(stored, serde_json::json!(0));
+    let log = std::fs::read_to_string(dirs.path().join("operator.log")).unwrap();
+    assert!(log.contains("idle_timeout"), "{log}");
+
+    // A second patient, then the kiosk dies hard in the middle of the session.
+    log_in().await;
+    let killed = std::process::Command::new("pkill")
+        .args(["-KILL", "-x", "piaojia-desktop"])
+        .status()
+        .unwrap();
+    assert!(killed.success(), "the kiosk process was found and killed");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut found = Vec::new();
+    let needles = ["王䶮", service.citizen_id.as_str()];
+    files_holding(app.home(), started, &needles, &mut found);
+    files_holding(Path::new("/tmp"), started, &needles, &mut found);
+    assert!(found.is_empty(), "personal data left in {found:?}");
+    app.close().await;
+}
