@@ -109,6 +109,46 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
         .unwrap();
     app.screenshot("9-kiosk-receipts").await;
 
+    // A stopped printer: a plain message, and no job waits in the queue.
+    let cups = |verb: &str| {
+        let ok = std::process::Command::new(verb)
+            .arg(&printer)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "{verb}");
+    };
+    let queued = || {
+        let out = std::process::Command::new("lpstat")
+            .args(["-W", "all", "-o", &printer])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    };
+    let jobs_before = queued();
+    cups("cupsdisable");
+    app.click("[data-testid=kiosk-print]").await;
+    let refused = app
+        .wait_until(
+            "the stopped printer is reported",
+            async |c| read_attr(c, "[data-testid=kiosk-printer]", "data-state").await,
+            |state| state == "stopped",
+        )
+        .await;
+    assert_eq!(refused, "stopped");
+    let words = read_text(&app.client, "[data-testid=kiosk-printer]")
+        .await
+        .unwrap();
+    assert!(words.contains("已暂停"), "{words}");
+    app.wait_for("[data-testid=kiosk-message][role=alert]")
+        .await;
+    cups("cupsenable");
+    assert_eq!(
+        queued(),
+        jobs_before,
+        "no job was queued for the stopped printer"
+    );
+
+    // Printing again after the fix prints exactly once.
     let before = printed_files();
     app.click("[data-testid=kiosk-print]").await;
     let note = app
@@ -131,6 +171,7 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(!new_files.is_empty(), "CUPS-PDF wrote the printed receipt");
+    assert_eq!(queued(), jobs_before + 1, "one job for the retry, not two");
     assert!(!number_id.is_empty());
 
     // Leaving: the page reloads to the first screen with nothing of the patient.
@@ -156,6 +197,7 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
     app.close().await;
     let log = std::fs::read_to_string(dirs.path().join("operator.log")).unwrap();
     assert!(log.contains("\"receipts_printed\":1"), "{log}");
+    assert!(log.contains("\"printer_errors\":1"), "{log}");
     assert!(!needles.iter().any(|n| log.contains(n)));
 }
 
@@ -218,6 +260,14 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
     assert_eq!(stored, serde_json::json!(0));
     let log = std::fs::read_to_string(dirs.path().join("operator.log")).unwrap();
     assert!(log.contains("idle_timeout"), "{log}");
+
+    // The operator's PIN: a wrong one is refused and the kiosk stays.
+    app.click("button.operator").await;
+    press(&app, "111111").await;
+    app.click("[data-testid=kiosk-exit]").await;
+    app.wait_for("[data-testid=kiosk-message][role=alert]")
+        .await;
+    app.click("[data-testid=kiosk-back]").await;
 
     // A second patient, then the kiosk dies hard in the middle of the session.
     log_in().await;
