@@ -49,8 +49,9 @@ build_ui() {
     need_node
     (
         cd ui
-        if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+        if ! cmp -s package-lock.json node_modules/.piaojia-installed-lock 2>/dev/null; then
             npm ci --no-audit --no-fund --loglevel=error
+            cp package-lock.json node_modules/.piaojia-installed-lock
         fi
         npm run --silent build >/dev/null
     )
