@@ -260,7 +260,7 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
     let config_json = serde_json::json!({
         "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
         "printer": printer,
-        "idle_seconds": 4,
+        "idle_seconds": 8,
         "warn_seconds": 3,
         "operator_pin_hash": piaojia_app::kiosk::hash_operator_pin("246810").unwrap(),
         "operator_log": dirs.path().join("operator.log"),
