@@ -153,6 +153,42 @@ impl ReferenceService {
         }
     }
 
+    /// Waits up to 10 s for an SMS code to `id_number` (sent by whatever asked).
+    pub async fn wait_for_sms_code(&self, id_number: &str) -> String {
+        for _ in 0..100 {
+            if let Some(code) = self.sms_code(id_number).await {
+                return code;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no SMS code was sent to the demo citizen");
+    }
+
+    /// Logs the demo citizen in over HTTP and returns an access token.
+    pub async fn access_token(&self) -> String {
+        let http = reqwest::Client::new();
+        let id = &self.citizen_id;
+        http.post(format!("{}/v1/auth/sms", self.url))
+            .json(&serde_json::json!({ "id_number": id }))
+            .send()
+            .await
+            .expect("the service answers");
+        let code = self.wait_for_sms_code(id).await;
+        let pair: Value = http
+            .post(format!("{}/v1/auth/login", self.url))
+            .json(&serde_json::json!({ "id_number": id, "sms_code": code }))
+            .send()
+            .await
+            .expect("the service answers")
+            .json()
+            .await
+            .expect("a token pair");
+        pair["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_string()
+    }
+
     /// The SMS code last sent to `id_number`, through the test hook.
     pub async fn sms_code(&self, id_number: &str) -> Option<String> {
         let response = reqwest::get(format!("{}/test/sms/{id_number}", self.url))

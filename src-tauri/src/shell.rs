@@ -133,8 +133,8 @@ fn spawn_periodic_sync(handle: tauri::AppHandle, app: Arc<App>) {
             let ready = app
                 .status()
                 .await
-                .is_ok_and(|s| s.contents.is_some_and(|c| !c.accounts.is_empty()));
-            if ready && !app.status().await.is_ok_and(|s| s.syncing) {
+                .is_ok_and(|s| !s.syncing && s.contents.is_some_and(|c| !c.accounts.is_empty()));
+            if ready {
                 spawn_sync(handle.clone(), app.clone());
             }
             tokio::time::sleep(SYNC_EVERY).await;

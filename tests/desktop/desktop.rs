@@ -75,15 +75,7 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
     app.type_into("input[name=id_number]", &service.citizen_id)
         .await;
     app.click("[data-testid=send-code]").await;
-    let mut code = None;
-    for _ in 0..100 {
-        code = service.sms_code(&service.citizen_id).await;
-        if code.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let code = code.expect("the service sent a code");
+    let code = service.wait_for_sms_code(&service.citizen_id).await;
     app.type_into("input[name=sms_code]", &code).await;
     app.click("[data-testid=login]").await;
 

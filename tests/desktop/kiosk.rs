@@ -48,26 +48,9 @@ fn files_holding(dir: &Path, since: SystemTime, needles: &[&str], found: &mut Ve
 
 /// The numbers of the demo citizen's receipts, asked of the service directly.
 async fn receipt_numbers(service: &ReferenceService) -> Vec<String> {
-    let http = reqwest::Client::new();
-    let id = &service.citizen_id;
-    http.post(format!("{}/v1/auth/sms", service.url))
-        .json(&serde_json::json!({ "id_number": id }))
-        .send()
-        .await
-        .unwrap();
-    let code = service.sms_code(id).await.expect("a code");
-    let pair: serde_json::Value = http
-        .post(format!("{}/v1/auth/login", service.url))
-        .json(&serde_json::json!({ "id_number": id, "sms_code": code }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let page: serde_json::Value = http
+    let page: serde_json::Value = reqwest::Client::new()
         .get(format!("{}/v1/receipts?limit=100", service.url))
-        .bearer_auth(pair["access_token"].as_str().unwrap())
+        .bearer_auth(service.access_token().await)
         .send()
         .await
         .unwrap()
@@ -89,6 +72,47 @@ async fn receipt_numbers(service: &ReferenceService) -> Vec<String> {
         .collect()
 }
 
+/// The app in kiosk mode on `service`, its config (with `extra` fields) and operator
+/// log in `dirs`.
+async fn launch_kiosk(
+    service: &ReferenceService,
+    dirs: &tempfile::TempDir,
+    extra: serde_json::Value,
+) -> Desktop {
+    let printer = std::env::var("PIAOJIA_TEST_PRINTER")
+        .expect("the test command starts cupsd with a queue and names it");
+    let mut config = serde_json::json!({
+        "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
+        "printer": printer,
+        "operator_pin_hash": piaojia_app::kiosk::hash_operator_pin("246810").unwrap(),
+        "operator_log": dirs.path().join("operator.log"),
+    });
+    for (key, value) in extra.as_object().unwrap() {
+        config[key] = value.clone();
+    }
+    let path = dirs.path().join("kiosk.json");
+    std::fs::write(&path, config.to_string()).unwrap();
+    let path = path.display().to_string();
+    Desktop::launch_with_args(
+        &app_binary(),
+        serde_json::json!({}),
+        &[],
+        &["--kiosk", &path],
+    )
+    .await
+}
+
+/// The demo citizen identifies on the keypad with the code the service sent.
+async fn identify(app: &Desktop, service: &ReferenceService) {
+    app.wait_for("[data-testid=kiosk][data-step=id]").await;
+    press(app, &service.citizen_id).await;
+    app.click("[data-testid=kiosk-send]").await;
+    app.wait_for("[data-testid=kiosk][data-step=code]").await;
+    press(app, &service.wait_for_sms_code(&service.citizen_id).await).await;
+    app.click("[data-testid=kiosk-login]").await;
+    app.wait_for("[data-testid=kiosk][data-step=list]").await;
+}
+
 async fn press(app: &Desktop, text: &str) {
     for c in text.chars() {
         app.click(&format!("[data-key='{c}']")).await;
@@ -102,39 +126,11 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
     let started = SystemTime::now() - Duration::from_secs(1);
     let service = ReferenceService::start(&["--demo-receipts", "12"]);
     let dirs = tempfile::TempDir::new().unwrap();
-    let config = dirs.path().join("kiosk.json");
-    let config_json = serde_json::json!({
-        "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
-        "printer": printer,
-        "operator_pin_hash": piaojia_app::kiosk::hash_operator_pin("246810").unwrap(),
-        "operator_log": dirs.path().join("operator.log"),
-    });
-    std::fs::write(&config, config_json.to_string()).unwrap();
-    let config_arg = config.display().to_string();
-    let app = Desktop::launch_with_args(
-        &app_binary(),
-        serde_json::json!({}),
-        &[],
-        &["--kiosk", &config_arg],
-    )
-    .await;
+    let app = launch_kiosk(&service, &dirs, serde_json::json!({})).await;
 
     app.wait_for("[data-testid=kiosk][data-step=id]").await;
     app.screenshot("8-kiosk-identify").await;
-    press(&app, &service.citizen_id).await;
-    app.click("[data-testid=kiosk-send]").await;
-    app.wait_for("[data-testid=kiosk][data-step=code]").await;
-    let mut code = None;
-    for _ in 0..100 {
-        code = service.sms_code(&service.citizen_id).await;
-        if code.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    press(&app, &code.expect("a code was sent")).await;
-    app.click("[data-testid=kiosk-login]").await;
-    app.wait_for("[data-testid=kiosk][data-step=list]").await;
+    identify(&app, &service).await;
     app.wait_until(
         "the printer's state is shown in words",
         async |c| read_attr(c, "[data-testid=kiosk-printer]", "data-state").await,
@@ -251,48 +247,17 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
 /// storage; a kiosk killed with SIGKILL mid-session leaves no personal data on disk.
 #[tokio::test(flavor = "multi_thread")]
 async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
-    let printer = std::env::var("PIAOJIA_TEST_PRINTER")
-        .expect("the test command starts cupsd with a queue and names it");
     let started = SystemTime::now() - Duration::from_secs(1);
     let service = ReferenceService::start(&["--demo-receipts", "8"]);
     let dirs = tempfile::TempDir::new().unwrap();
-    let config = dirs.path().join("kiosk.json");
-    let config_json = serde_json::json!({
-        "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
-        "printer": printer,
-        "idle_seconds": 8,
-        "warn_seconds": 3,
-        "operator_pin_hash": piaojia_app::kiosk::hash_operator_pin("246810").unwrap(),
-        "operator_log": dirs.path().join("operator.log"),
-    });
-    std::fs::write(&config, config_json.to_string()).unwrap();
-    let config_arg = config.display().to_string();
-    let app = Desktop::launch_with_args(
-        &app_binary(),
-        serde_json::json!({}),
-        &[],
-        &["--kiosk", &config_arg],
+    let app = launch_kiosk(
+        &service,
+        &dirs,
+        serde_json::json!({ "idle_seconds": 8, "warn_seconds": 3 }),
     )
     .await;
-    let log_in = async || {
-        app.wait_for("[data-testid=kiosk][data-step=id]").await;
-        press(&app, &service.citizen_id).await;
-        app.click("[data-testid=kiosk-send]").await;
-        app.wait_for("[data-testid=kiosk][data-step=code]").await;
-        let mut code = None;
-        for _ in 0..100 {
-            code = service.sms_code(&service.citizen_id).await;
-            if code.is_some() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        press(&app, &code.expect("a code was sent")).await;
-        app.click("[data-testid=kiosk-login]").await;
-        app.wait_for("[data-testid=kiosk][data-step=list]").await;
-    };
 
-    log_in().await;
+    identify(&app, &service).await;
     app.wait_for("[data-testid=kiosk-countdown]").await;
     app.screenshot("10-kiosk-countdown").await;
     app.wait_for("[data-testid=kiosk][data-step=id]").await;
@@ -316,7 +281,7 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
     app.click("[data-testid=kiosk-back]").await;
 
     // A second patient, then the kiosk dies hard in the middle of the session.
-    log_in().await;
+    identify(&app, &service).await;
     let killed = std::process::Command::new("pkill")
         .args(["-KILL", "-x", "piaojia-desktop"])
         .status()

@@ -23,19 +23,28 @@ impl App {
     pub async fn receipt(&self, id: i64) -> Result<ReceiptView> {
         let wallet = self.wallet().await?;
         let detail = wallet.receipt(id).await?;
-        let (valid, code, message) = match wallet.reverify(id).await {
-            Ok(_) => (true, None, "both signatures verify".to_string()),
-            Err(WalletError::Receipt(e)) => (false, Some(e.code().to_string()), e.to_string()),
+        let (valid, code, message, original) = match wallet.reverify(id).await {
+            Ok(verified) => (
+                true,
+                None,
+                "both signatures verify".to_string(),
+                verified.original,
+            ),
+            Err(WalletError::Receipt(e)) => (
+                false,
+                Some(e.code().to_string()),
+                e.to_string(),
+                wallet.original(id).await?,
+            ),
             Err(other) => return Err(other.into()),
         };
-        let original = wallet.original(id).await?;
         let verification = VerificationView {
             valid,
             code,
             message,
             checked_at: chrono::Local::now().naive_local(),
             bundle_version: detail.bundle_version,
-            issuer_certificate: original.issuer_cert_serial.clone(),
+            issuer_certificate: original.issuer_cert_serial,
             document_sha256: detail.document_sha256.clone(),
         };
         Ok(ReceiptView {

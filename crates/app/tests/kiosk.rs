@@ -4,6 +4,18 @@ use piaojia_app::kiosk::{
 use piaojia_wallet::Query;
 use provincial_service::{spawn, ServiceConfig};
 
+/// The reference service in-process, with `receipts` for the demo citizen.
+async fn peer(receipts: usize) -> (std::net::SocketAddr, provincial_service::AppState) {
+    spawn(ServiceConfig {
+        test_hooks: true,
+        demo_receipts: receipts,
+        other_receipts: 5,
+        ..ServiceConfig::demo()
+    })
+    .await
+    .unwrap()
+}
+
 fn write_config(dir: &std::path::Path, extra: serde_json::Value) -> std::path::PathBuf {
     let mut config = serde_json::json!({
         "service": { "province": "330000", "url": "http://127.0.0.1:8640", "root_key": "x" },
@@ -43,14 +55,7 @@ fn the_config_holds_a_pin_hash_that_only_the_pin_opens() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_session_ends_without_a_trace_and_the_log_holds_counts_only() {
-    let (addr, state) = spawn(ServiceConfig {
-        test_hooks: true,
-        demo_receipts: 30,
-        other_receipts: 5,
-        ..ServiceConfig::demo()
-    })
-    .await
-    .unwrap();
+    let (addr, state) = peer(30).await;
     let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
     let dir = tempfile::tempdir().unwrap();
     let log = OperatorLog::new(dir.path().join("operator.log"));
@@ -126,14 +131,7 @@ async fn a_session_ends_without_a_trace_and_the_log_holds_counts_only() {
 async fn a_stopped_printer_gets_no_job_and_the_retry_prints_once() {
     let printer = std::env::var("PIAOJIA_TEST_PRINTER")
         .expect("the test command starts cupsd with a queue and names it");
-    let (addr, state) = spawn(ServiceConfig {
-        test_hooks: true,
-        demo_receipts: 10,
-        other_receipts: 5,
-        ..ServiceConfig::demo()
-    })
-    .await
-    .unwrap();
+    let (addr, state) = peer(10).await;
     let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
     let dir = tempfile::tempdir().unwrap();
     let path = write_config(
