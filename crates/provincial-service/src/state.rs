@@ -23,7 +23,27 @@ pub struct Inner {
     pub db: SqlitePool,
     pub bundle: RwLock<Arc<TrustBundle>>,
     /// 查验 requests per client address in the current minute.
-    pub verify_window: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    pub verify_window: AddressWindow,
+    /// Hand-off code redemptions per client address in the current minute.
+    pub handoff_window: AddressWindow,
+}
+
+/// Counts requests per client address in fixed one-minute windows.
+#[derive(Default)]
+pub struct AddressWindow(Mutex<HashMap<IpAddr, (Instant, u32)>>);
+
+impl AddressWindow {
+    /// Counts one more request from `ip`; false once the minute holds more than `limit`.
+    pub fn admit(&self, ip: IpAddr, limit: u32) -> bool {
+        let mut windows = self.0.lock().expect("rate lock");
+        let now = Instant::now();
+        let entry = windows.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= std::time::Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= limit
+    }
 }
 
 impl std::ops::Deref for AppState {
@@ -59,7 +79,8 @@ impl AppState {
             keys,
             db,
             bundle: RwLock::new(Arc::new(placeholder)),
-            verify_window: Mutex::new(HashMap::new()),
+            verify_window: AddressWindow::default(),
+            handoff_window: AddressWindow::default(),
         }));
         Ok(state)
     }

@@ -10,6 +10,8 @@ mod check;
 mod claims;
 /// Fault injection switches.
 mod faults;
+/// Hand-off codes: a logged-in citizen's one-time code for a kiosk.
+mod handoff;
 /// Each citizen reads only their own receipts and changes.
 mod isolation;
 /// Issuing, reversing (冲红) and exchanging (换开) while wallets are connected.

@@ -220,7 +220,7 @@ pub async fn refresh(
     Ok(Json(pair))
 }
 
-async fn issue_pair(
+pub(super) async fn issue_pair(
     state: &AppState,
     conn: &mut sqlx::SqliteConnection,
     citizen_id: i64,
@@ -255,7 +255,7 @@ async fn issue_pair(
     })
 }
 
-fn random_token(prefix: &str) -> String {
+pub(super) fn random_token(prefix: &str) -> String {
     let bytes: [u8; 32] = rand::thread_rng().gen();
     format!("{prefix}{}", hex::encode(bytes))
 }

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
 use utoipa::ToSchema;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -94,16 +93,11 @@ pub async fn check(
     }))
 }
 
-/// A fixed one-minute window per client address.
 fn admit(state: &AppState, peer: SocketAddr) -> ApiResult<()> {
-    let mut windows = state.verify_window.lock().expect("rate lock");
-    let now = Instant::now();
-    let entry = windows.entry(peer.ip()).or_insert((now, 0));
-    if now.duration_since(entry.0) >= Duration::from_secs(60) {
-        *entry = (now, 0);
-    }
-    entry.1 += 1;
-    if entry.1 > state.config.verify_per_minute {
+    if !state
+        .verify_window
+        .admit(peer.ip(), state.config.verify_per_minute)
+    {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "check.rate_limited",

@@ -6,6 +6,7 @@ pub mod check;
 pub mod claims;
 pub mod error;
 pub mod extract;
+pub mod handoff;
 pub mod issuer;
 pub mod receipts;
 pub mod test_hooks;
@@ -59,6 +60,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::send_sms))
         .routes(routes!(auth::login))
         .routes(routes!(auth::refresh))
+        .routes(routes!(handoff::create))
+        .routes(routes!(handoff::redeem))
         .routes(routes!(receipts::list))
         .routes(routes!(receipts::fetch))
         .routes(routes!(receipts::changes))
