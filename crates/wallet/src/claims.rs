@@ -243,7 +243,7 @@ impl Wallet {
         Ok(sent)
     }
 
-    async fn account_client(&self, account_id: i64) -> Result<(ServiceClient, String)> {
+    pub(crate) async fn account_client(&self, account_id: i64) -> Result<(ServiceClient, String)> {
         let (url, province): (String, String) =
             sqlx::query_as("SELECT service_url, province FROM accounts WHERE id = ?")
                 .bind(account_id)

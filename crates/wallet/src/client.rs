@@ -38,6 +38,31 @@ pub struct TokenPair {
     pub name: String,
 }
 
+/// A one-time hand-off code, to show to the citizen (digits and QR) and to nobody
+/// else: whoever types it within its lifetime is logged in as them.
+#[derive(Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HandoffCode {
+    pub code: String,
+    /// Seconds it stays valid.
+    pub expires_in: i64,
+}
+
+impl std::fmt::Debug for HandoffCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HandoffCode")
+            .field("code", &"<redacted>")
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct HandoffSession {
+    pub id_number: String,
+    pub tokens: TokenPair,
+}
+
 /// One receipt as served; the original is parsed on its own so that one bad item
 /// does not spoil its page.
 #[derive(Deserialize)]
@@ -176,6 +201,30 @@ impl ServiceClient {
         self.call(reqwest::Method::POST, "/v1/auth/refresh", None, Some(body))
             .await
             .map_err(auth_error)
+    }
+
+    /// A one-time code that logs this citizen in on a kiosk.
+    pub async fn handoff_code(&self, token: &SecretString) -> Result<HandoffCode> {
+        self.call(
+            reqwest::Method::POST,
+            "/v1/auth/handoff",
+            Some(token),
+            Some(serde_json::json!({})),
+        )
+        .await
+    }
+
+    /// Trades a hand-off code for a token pair of this client's own.
+    pub async fn redeem_handoff(&self, code: &str) -> Result<HandoffSession> {
+        let body = serde_json::json!({ "code": code });
+        self.call(
+            reqwest::Method::POST,
+            "/v1/auth/handoff/redeem",
+            None,
+            Some(body),
+        )
+        .await
+        .map_err(auth_error)
     }
 
     pub async fn trust_bundle(&self) -> Result<TrustBundle> {

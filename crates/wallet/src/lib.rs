@@ -9,6 +9,7 @@ mod client;
 mod db;
 mod error;
 mod export;
+mod handoff;
 mod index;
 mod keys;
 mod keystore;
@@ -24,7 +25,7 @@ mod wallet;
 pub use activity::Activity;
 pub use backup::{AutoBackup, BackupReport};
 pub use claims::{ClaimDraft, ClaimView};
-pub use client::{CheckResult, RelyingParty, RetryPolicy, ServiceClient};
+pub use client::{CheckResult, HandoffCode, RelyingParty, RetryPolicy, ServiceClient};
 pub use db::DB_FILE;
 pub use error::{Result, WalletError};
 pub use export::{

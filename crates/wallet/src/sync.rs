@@ -211,7 +211,7 @@ impl Wallet {
         Ok(access)
     }
 
-    fn forget_session(&self, account_id: i64) {
+    pub(crate) fn forget_session(&self, account_id: i64) {
         self.sessions.lock().expect("sessions").remove(&account_id);
     }
 

@@ -198,6 +198,16 @@ impl Wallet {
             .client(&spec.service_url)?
             .login(&spec.id_number, sms_code)
             .await?;
+        self.keep_account(spec, pair).await
+    }
+
+    /// Records the account a login was for (created on first login) and keeps its
+    /// tokens.
+    pub(crate) async fn keep_account(
+        &self,
+        spec: &AccountSpec,
+        pair: crate::client::TokenPair,
+    ) -> Result<Account> {
         let account_id: i64 = sqlx::query_scalar(
             "INSERT INTO accounts (province, service_url, root_key, id_number, display_name) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (province, id_number) DO UPDATE SET service_url = excluded.service_url,

@@ -1,5 +1,5 @@
 use crate::support::*;
-use piaojia_wallet::{KeyMode, Query, Wallet};
+use piaojia_wallet::{mask_id, KeyMode, Query, Wallet};
 
 #[tokio::test]
 async fn an_in_memory_wallet_syncs_and_searches_and_ends_with_its_session() {
@@ -42,4 +42,58 @@ async fn an_in_memory_wallet_syncs_and_searches_and_ends_with_its_session() {
     let next = Wallet::open_in_memory().await.unwrap();
     assert_eq!(next.search(&Query::default()).await.unwrap().count, 0);
     assert!(next.accounts().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_kiosk_wallet_logs_in_with_the_code_the_citizens_own_wallet_shows() {
+    let peer = peer(config(40)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (own, own_account) = logged_in(&peer, dir.path(), 0).await;
+    let own_report = sync(&own, own_account).await;
+    let shown = own.handoff_code(own_account).await.unwrap();
+    assert_eq!(shown.code.len(), 12);
+    assert!(
+        !format!("{shown:?}").contains(&shown.code),
+        "Debug hides the code"
+    );
+
+    let kiosk = Wallet::open_in_memory().await.unwrap();
+    let spec = peer.spec(0);
+    let account = kiosk
+        .login_with_handoff(
+            &spec.province,
+            &spec.service_url,
+            &spec.root_key,
+            &shown.code,
+        )
+        .await
+        .unwrap();
+    assert_eq!(account.id_masked, mask_id(&peer.id_number(0)));
+    let report = sync(&kiosk, account.id).await;
+    assert_eq!(report.new_receipts, own_report.new_receipts);
+
+    // Once only; and the citizen's own wallet is still logged in.
+    let again = Wallet::open_in_memory().await.unwrap();
+    let refused = again
+        .login_with_handoff(
+            &spec.province,
+            &spec.service_url,
+            &spec.root_key,
+            &shown.code,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "auth.failed");
+    assert!(again.accounts().await.unwrap().is_empty());
+    assert!(own.handoff_code(own_account).await.is_ok());
+    let wrong_root = kiosk
+        .login_with_handoff(
+            &spec.province,
+            &spec.service_url,
+            "not a key",
+            "000000000000",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(wrong_root.code(), "trust.invalid");
 }
