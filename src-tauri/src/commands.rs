@@ -3,7 +3,7 @@
 
 use crate::shell::{spawn_sync, Started};
 use piaojia_app::{
-    AppStatus, BackupOutcome, PrintOutcome, ReceiptView, SavedFile, Settings, UiError,
+    AppStatus, BackupOutcome, HandoffView, PrintOutcome, ReceiptView, SavedFile, Settings, UiError,
 };
 use piaojia_render::Printer;
 use piaojia_wallet::{
@@ -21,6 +21,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         request_sms,
         login,
         logout,
+        handoff_code,
         sync_now,
         search,
         receipt,
@@ -43,6 +44,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::kiosk::kiosk_info,
         crate::kiosk::kiosk_request_sms,
         crate::kiosk::kiosk_login,
+        crate::kiosk::kiosk_login_handoff,
         crate::kiosk::kiosk_receipts,
         crate::kiosk::kiosk_printer,
         crate::kiosk::kiosk_print,
@@ -74,6 +76,11 @@ async fn login(s: State<'_, Started>, id_number: String, sms_code: String) -> Ou
 #[tauri::command]
 async fn logout(s: State<'_, Started>, account_id: i64) -> Out<()> {
     Ok(s.app()?.logout(account_id).await?)
+}
+
+#[tauri::command]
+async fn handoff_code(s: State<'_, Started>, account_id: i64) -> Out<HandoffView> {
+    Ok(s.app()?.handoff_code(account_id).await?)
 }
 
 #[tauri::command]

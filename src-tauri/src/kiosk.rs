@@ -45,6 +45,11 @@ pub async fn kiosk_login(
 }
 
 #[tauri::command]
+pub async fn kiosk_login_handoff(k: State<'_, KioskState>, code: String) -> Out<u64> {
+    Ok(k.0.login_with_handoff(&code).await?)
+}
+
+#[tauri::command]
 pub async fn kiosk_receipts(k: State<'_, KioskState>) -> Out<Vec<ReceiptSummary>> {
     Ok(k.0.receipts().await?)
 }
@@ -83,13 +88,7 @@ pub async fn kiosk_exit(
     handle: tauri::AppHandle,
     pin: String,
 ) -> Out<()> {
-    if !k.0.config.operator_pin_matches(&pin) {
-        return Err(UiError {
-            code: "kiosk.wrong_pin".into(),
-            message: "wrong operator PIN".into(),
-        });
-    }
-    k.0.end(SessionEnd::Logout).await?;
+    k.0.operator_exit(&pin).await?;
     handle.exit(0);
     Ok(())
 }

@@ -22,6 +22,26 @@ fn printed_files() -> Vec<PathBuf> {
         .collect()
 }
 
+/// The pages of a PDF that CUPS-PDF may still be writing.
+async fn pages_of(pdf: &Path) -> u32 {
+    for _ in 0..50 {
+        let out = std::process::Command::new("pdfinfo")
+            .arg(pdf)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        if let Some(pages) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|n| n.trim().parse().ok())
+        {
+            return pages;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{} is not a readable PDF", pdf.display());
+}
+
 /// Files under `dir` (changed since `since`) that contain any of `needles`.
 fn files_holding(dir: &Path, since: SystemTime, needles: &[&str], found: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -210,6 +230,7 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(!new_files.is_empty(), "CUPS-PDF wrote the printed receipt");
+    let sheets = pages_of(&new_files[0]).await;
     assert_eq!(queued(), jobs_before + 1, "one job for the retry, not two");
     assert!(!number_id.is_empty());
 
@@ -238,7 +259,10 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
     assert!(found.is_empty(), "personal data left in {found:?}");
     app.close().await;
     let log = std::fs::read_to_string(dirs.path().join("operator.log")).unwrap();
-    assert!(log.contains("\"receipts_printed\":1"), "{log}");
+    assert!(
+        log.contains(&format!("\"pages_printed\":{sheets}")),
+        "the log counts the {sheets} sheets printed: {log}"
+    );
     assert!(log.contains("\"printer_errors\":1"), "{log}");
     assert!(!needles.iter().any(|n| log.contains(n)));
 }

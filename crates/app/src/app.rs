@@ -3,7 +3,7 @@
 use crate::demo::{DemoService, DEMO_PROVINCE};
 use crate::error::{AppError, Result};
 use crate::settings::{home, Settings};
-use crate::views::{AppStatus, DemoInfo, KeyringState, SyncEvent, WalletState};
+use crate::views::{AppStatus, DemoInfo, HandoffView, KeyringState, SyncEvent, WalletState};
 use piaojia_wallet::{
     Account, AccountSpec, KeyAccess, OsKeyring, SecretStore, SecretString, Wallet, KEYRING_SERVICE,
 };
@@ -237,6 +237,16 @@ impl App {
             id_number: id_number.trim().to_string(),
         };
         Ok(self.wallet().await?.login(&spec, sms_code.trim()).await?)
+    }
+
+    /// A one-time code that logs this account in on a hospital kiosk.
+    pub async fn handoff_code(&self, account_id: i64) -> Result<HandoffView> {
+        let shown = self.wallet().await?.handoff_code(account_id).await?;
+        Ok(HandoffView {
+            qr_svg: piaojia_render::qr_svg(&shown.code),
+            code: shown.code,
+            expires_in: shown.expires_in,
+        })
     }
 
     pub async fn logout(&self, account_id: i64) -> Result<()> {

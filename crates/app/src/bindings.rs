@@ -28,6 +28,7 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         CheckResult,
         SavedFile,
         PrintOutcome,
+        HandoffView,
         Printer,
         SyncEvent,
         Quarantined,

@@ -25,6 +25,10 @@ pub enum AppError {
     Demo(String),
     #[error("a sync is already running")]
     SyncRunning,
+    #[error("wrong operator PIN")]
+    WrongPin,
+    #[error("too many wrong PINs: try again in {seconds} s")]
+    PinLocked { seconds: u64 },
     #[error("a file could not be written: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -42,6 +46,8 @@ impl AppError {
             AppError::Settings { .. } => "app.settings",
             AppError::Demo(_) => "app.demo",
             AppError::SyncRunning => "app.sync_running",
+            AppError::WrongPin => "kiosk.wrong_pin",
+            AppError::PinLocked { .. } => "kiosk.pin_locked",
             AppError::Io(_) => "app.io",
         }
     }

@@ -1,6 +1,7 @@
 //! Kiosk mode's rules that need no window: its config file (service, printer, idle
-//! timeout, the operator PIN as an Argon2id hash), sessions on an in-memory wallet
-//! that end without a trace, and the operator log, which holds counts only.
+//! timeout, the operator PIN as an Argon2id hash, locked after wrong tries), sessions
+//! on an in-memory wallet that end without a trace, and the operator log, which holds
+//! counts only.
 
 use crate::error::{AppError, Result};
 use crate::settings::ServiceSettings;
@@ -12,7 +13,13 @@ use piaojia_wallet::{AccountSpec, Query, ReceiptSummary, Wallet};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
+
+/// Wrong operator PINs in a row before the PIN pad locks.
+pub const PIN_TRIES: u32 = 5;
+/// How long it stays locked.
+pub const PIN_LOCKOUT: Duration = Duration::from_secs(300);
 
 fn default_idle_seconds() -> u32 {
     60
@@ -84,10 +91,40 @@ pub fn hash_operator_pin(pin: &str) -> Result<String> {
         .map_err(|e| AppError::Invalid(e.to_string()))
 }
 
+/// Counts wrong operator PINs and locks the pad for [`PIN_LOCKOUT`] after
+/// [`PIN_TRIES`] in a row, so that the PIN cannot be guessed at the screen.
+#[derive(Debug, Default)]
+pub struct PinGuard {
+    wrong_in_a_row: u32,
+    locked_until: Option<Instant>,
+}
+
+impl PinGuard {
+    /// Checks `pin` with `matches` unless the pad is locked at `now`.
+    pub fn check(&mut self, now: Instant, matches: impl FnOnce() -> bool) -> Result<()> {
+        if let Some(until) = self.locked_until.filter(|until| *until > now) {
+            return Err(AppError::PinLocked {
+                seconds: (until - now).as_secs().max(1),
+            });
+        }
+        self.locked_until = None;
+        if matches() {
+            self.wrong_in_a_row = 0;
+            return Ok(());
+        }
+        self.wrong_in_a_row += 1;
+        if self.wrong_in_a_row >= PIN_TRIES {
+            self.wrong_in_a_row = 0;
+            self.locked_until = Some(now + PIN_LOCKOUT);
+        }
+        Err(AppError::WrongPin)
+    }
+}
+
 /// What a kiosk session did, in counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SessionCounts {
-    pub receipts_printed: u32,
+    pub pages_printed: u32,
     pub printer_errors: u32,
 }
 
@@ -113,6 +150,12 @@ impl KioskSession {
         })
     }
 
+    /// Pulls the logged-in patient's receipts into the session; returns how many.
+    async fn pull(&self, account_id: i64) -> Result<u64> {
+        let report = self.wallet.sync(account_id, &mut |_| {}).await?;
+        Ok(report.new_receipts)
+    }
+
     /// Ends the session: the wallet (receipts, tokens) is closed and dropped, and the
     /// operator log gets the counts.
     pub async fn end(self, how: SessionEnd, log: &OperatorLog) -> Result<()> {
@@ -127,7 +170,7 @@ impl KioskSession {
 struct LogLine {
     at: String,
     session_end: SessionEnd,
-    receipts_printed: u32,
+    pages_printed: u32,
     printer_errors: u32,
 }
 
@@ -145,7 +188,7 @@ impl OperatorLog {
         let line = LogLine {
             at: chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
             session_end: how,
-            receipts_printed: counts.receipts_printed,
+            pages_printed: counts.pages_printed,
             printer_errors: counts.printer_errors,
         };
         let mut file = std::fs::OpenOptions::new()
@@ -162,6 +205,7 @@ pub struct Kiosk {
     pub config: KioskConfig,
     log: OperatorLog,
     session: Mutex<Option<KioskSession>>,
+    pin_guard: std::sync::Mutex<PinGuard>,
 }
 
 impl Kiosk {
@@ -171,23 +215,60 @@ impl Kiosk {
             config,
             log,
             session: Mutex::new(None),
+            pin_guard: std::sync::Mutex::new(PinGuard::default()),
         }
+    }
+
+    /// Ends any session and lets the operator out when the PIN is theirs; wrong PINs
+    /// lock the pad for a while after a few tries.
+    pub async fn operator_exit(&self, pin: &str) -> Result<()> {
+        self.pin_guard
+            .lock()
+            .expect("PIN guard")
+            .check(Instant::now(), || self.config.operator_pin_matches(pin))?;
+        self.end(SessionEnd::Logout).await
     }
 
     /// Starts a fresh session for a patient and asks the service for their SMS code.
     /// A session left open is ended first, as a logout.
     pub async fn request_sms(&self, id_number: &str) -> Result<()> {
         let mut slot = self.session.lock().await;
-        if let Some(old) = slot.take() {
-            old.end(SessionEnd::Logout, &self.log).await?;
-        }
-        let session = KioskSession::start().await?;
+        let session = self.fresh_session(&mut slot).await?;
         session
             .wallet
             .request_sms(&self.config.service.url, id_number.trim())
             .await?;
-        *slot = Some(session);
         Ok(())
+    }
+
+    /// Ends the session left open, as a logout, and starts a new one in its place.
+    async fn fresh_session<'s>(
+        &self,
+        slot: &'s mut Option<KioskSession>,
+    ) -> Result<&'s KioskSession> {
+        if let Some(old) = slot.take() {
+            old.end(SessionEnd::Logout, &self.log).await?;
+        }
+        Ok(slot.insert(KioskSession::start().await?))
+    }
+
+    fn province(&self) -> Result<piaojia_receipt::ProvinceCode> {
+        piaojia_receipt::ProvinceCode::new(self.config.service.province.clone())
+            .map_err(|e| AppError::Invalid(e.to_string()))
+    }
+
+    /// Logs a patient in with the one-time code their own wallet shows (in place of
+    /// ID number and SMS code) in a fresh session, and pulls their receipts; returns
+    /// how many there are.
+    pub async fn login_with_handoff(&self, code: &str) -> Result<u64> {
+        let mut slot = self.session.lock().await;
+        let session = self.fresh_session(&mut slot).await?;
+        let service = &self.config.service;
+        let account = session
+            .wallet
+            .login_with_handoff(&self.province()?, &service.url, &service.root_key, code)
+            .await?;
+        session.pull(account.id).await
     }
 
     /// Logs the patient in and pulls their receipts into the session's wallet;
@@ -196,15 +277,13 @@ impl Kiosk {
         let slot = self.session.lock().await;
         let session = slot.as_ref().ok_or(AppError::Locked)?;
         let spec = AccountSpec {
-            province: piaojia_receipt::ProvinceCode::new(self.config.service.province.clone())
-                .map_err(|e| AppError::Invalid(e.to_string()))?,
+            province: self.province()?,
             service_url: self.config.service.url.clone(),
             root_key: self.config.service.root_key.clone(),
             id_number: id_number.trim().to_string(),
         };
         let account = session.wallet.login(&spec, sms_code.trim()).await?;
-        let report = session.wallet.sync(account.id, &mut |_| {}).await?;
-        Ok(report.new_receipts)
+        session.pull(account.id).await
     }
 
     /// The patient's receipts, newest (today's) first.
@@ -233,7 +312,7 @@ impl Kiosk {
             crate::receipts::print_receipts(&session.wallet, self.config.printer.clone(), ids)
                 .await;
         match &outcome {
-            Ok(done) => session.counts.receipts_printed += done.receipts,
+            Ok(done) => session.counts.pages_printed += done.pages,
             Err(_) => session.counts.printer_errors += 1,
         }
         outcome
@@ -245,5 +324,39 @@ impl Kiosk {
             Some(session) => session.end(how, &self.log).await,
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrong_pins_lock_the_pad_for_a_while_and_the_right_one_resets_the_count() {
+        let mut guard = PinGuard::default();
+        let start = Instant::now();
+        for _ in 0..PIN_TRIES - 1 {
+            assert!(matches!(
+                guard.check(start, || false),
+                Err(AppError::WrongPin)
+            ));
+        }
+        // The right PIN before the limit clears the count.
+        assert!(guard.check(start, || true).is_ok());
+        for _ in 0..PIN_TRIES {
+            assert!(matches!(
+                guard.check(start, || false),
+                Err(AppError::WrongPin)
+            ));
+        }
+        // Locked: even the right PIN is not looked at.
+        let later = start + Duration::from_secs(60);
+        let locked = guard
+            .check(later, || panic!("a locked pad checks no PIN"))
+            .unwrap_err();
+        assert_eq!(locked.code(), "kiosk.pin_locked");
+        assert!(locked.to_string().contains("240 s"), "{locked}");
+        let after = start + PIN_LOCKOUT + Duration::from_secs(1);
+        assert!(guard.check(after, || true).is_ok());
     }
 }

@@ -17,6 +17,6 @@ pub use demo::DemoService;
 pub use error::{AppError, Result, UiError};
 pub use settings::{Language, ServiceSettings, Settings, TextSize};
 pub use views::{
-    AppStatus, BackupOutcome, DemoInfo, KeyringState, PrintOutcome, ReceiptView, SavedFile,
-    SyncEvent, VerificationView, WalletState,
+    AppStatus, BackupOutcome, DemoInfo, HandoffView, KeyringState, PrintOutcome, ReceiptView,
+    SavedFile, SyncEvent, VerificationView, WalletState,
 };

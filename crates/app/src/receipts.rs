@@ -62,7 +62,7 @@ impl App {
     pub async fn save_pdf(&self, id: i64) -> Result<SavedFile> {
         let wallet = self.wallet().await?;
         let receipt = wallet.receipt(id).await?.receipt;
-        let pdf = wallet.receipts_pdf(&[id]).await?;
+        let pdf = wallet.receipts_pdf(&[id]).await?.bytes;
         let folder = self.settings().save_folder();
         std::fs::create_dir_all(&folder)?;
         let path = folder.join(format!("{}.pdf", base_name(&receipt)));
@@ -124,7 +124,11 @@ pub(crate) async fn print_receipts(
     let pdf = wallet.receipts_pdf(ids).await?;
     let service = PrintService::default();
     let job = service
-        .print_pdf(&printer, &format!("Piaojia {} receipts", ids.len()), &pdf)
+        .print_pdf(
+            &printer,
+            &format!("Piaojia {} receipts", ids.len()),
+            &pdf.bytes,
+        )
         .await?;
     service.wait(&printer, job, PRINT_WAIT).await?;
     wallet.mark_printed(ids).await?;
@@ -132,5 +136,6 @@ pub(crate) async fn print_receipts(
         printer,
         job: job.0,
         receipts: ids.len() as u32,
+        pages: pdf.pages as u32,
     })
 }

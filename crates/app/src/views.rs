@@ -67,6 +67,17 @@ pub struct ReceiptView {
     pub verification: VerificationView,
 }
 
+/// A one-time code to log in on a hospital kiosk, as digits and as a QR code.
+#[derive(Clone, Serialize, ts_rs::TS)]
+pub struct HandoffView {
+    /// 12 digits; the screen shows them in groups of four.
+    pub code: String,
+    pub expires_in: i64,
+    /// The code's QR code as an SVG document (it carries the digits only, so that a
+    /// kiosk's scanner types them like the keypad would).
+    pub qr_svg: String,
+}
+
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct SavedFile {
     pub path: String,
@@ -78,6 +89,8 @@ pub struct PrintOutcome {
     pub printer: String,
     pub job: i32,
     pub receipts: u32,
+    /// Sheets: a receipt with a long 清单 takes more than one.
+    pub pages: u32,
 }
 
 /// What a sync reports while it runs, as events to the UI.

@@ -1,5 +1,6 @@
 use piaojia_app::kiosk::{
-    hash_operator_pin, KioskConfig, KioskSession, OperatorLog, SessionCounts, SessionEnd,
+    hash_operator_pin, Kiosk, KioskConfig, KioskSession, OperatorLog, SessionCounts, SessionEnd,
+    PIN_TRIES,
 };
 use piaojia_wallet::Query;
 use provincial_service::{spawn, ServiceConfig};
@@ -29,6 +30,27 @@ fn write_config(dir: &std::path::Path, extra: serde_json::Value) -> std::path::P
     let path = dir.join("kiosk.json");
     std::fs::write(&path, config.to_string()).unwrap();
     path
+}
+
+/// A kiosk on the service at `addr`, printing to `printer`, logging into `dir`.
+fn kiosk_on(
+    addr: std::net::SocketAddr,
+    state: &provincial_service::AppState,
+    dir: &std::path::Path,
+    printer: &str,
+) -> Kiosk {
+    let path = write_config(
+        dir,
+        serde_json::json!({
+            "service": {
+                "province": "330000",
+                "url": format!("http://{addr}"),
+                "root_key": state.keys.root_public_base64(),
+            },
+            "printer": printer,
+        }),
+    );
+    Kiosk::new(KioskConfig::load(&path).unwrap())
 }
 
 #[test]
@@ -84,7 +106,7 @@ async fn a_session_ends_without_a_trace_and_the_log_holds_counts_only() {
     assert!(held.count >= 30);
     let number = held.items[0].number.clone();
     session.counts = SessionCounts {
-        receipts_printed: 2,
+        pages_printed: 2,
         printer_errors: 1,
     };
     session.end(SessionEnd::IdleTimeout, &log).await.unwrap();
@@ -103,7 +125,7 @@ async fn a_session_ends_without_a_trace_and_the_log_holds_counts_only() {
         .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["session_end"], "idle_timeout");
-    assert_eq!(lines[0]["receipts_printed"], 2);
+    assert_eq!(lines[0]["pages_printed"], 2);
     assert_eq!(lines[0]["printer_errors"], 1);
     for line in &lines {
         let keys: Vec<&str> = line
@@ -114,7 +136,7 @@ async fn a_session_ends_without_a_trace_and_the_log_holds_counts_only() {
             .collect();
         assert_eq!(
             keys,
-            ["at", "printer_errors", "receipts_printed", "session_end"]
+            ["at", "pages_printed", "printer_errors", "session_end"]
         );
     }
     for personal in [citizen.name, citizen.id_number.as_str(), number.as_str()] {
@@ -134,18 +156,7 @@ async fn a_stopped_printer_gets_no_job_and_the_retry_prints_once() {
     let (addr, state) = peer(10).await;
     let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
     let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        serde_json::json!({
-            "service": {
-                "province": "330000",
-                "url": format!("http://{addr}"),
-                "root_key": state.keys.root_public_base64(),
-            },
-            "printer": printer,
-        }),
-    );
-    let kiosk = piaojia_app::kiosk::Kiosk::new(KioskConfig::load(&path).unwrap());
+    let kiosk = kiosk_on(addr, &state, dir.path(), &printer);
     kiosk.request_sms(&citizen.id_number).await.unwrap();
     let code = state
         .pending_sms_code(&citizen.id_number)
@@ -182,15 +193,73 @@ async fn a_stopped_printer_gets_no_job_and_the_retry_prints_once() {
     assert!(kiosk.printer().await.unwrap().state.accepts_jobs());
     let printed = kiosk.print(&ids).await.unwrap();
     assert_eq!(printed.receipts, 1);
+    assert!(printed.pages >= 1);
     assert_eq!(jobs(), before + 1, "the retry printed exactly once");
     kiosk.end(SessionEnd::Logout).await.unwrap();
 
     let log = std::fs::read_to_string(dir.path().join("operator.log")).unwrap();
     let line: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
-    assert_eq!(line["receipts_printed"], 1);
+    assert_eq!(line["pages_printed"], printed.pages);
     assert_eq!(line["printer_errors"], 1);
     assert!(
         kiosk.receipts().await.is_err(),
         "nothing is left after the session"
     );
+}
+
+/// The alternative to the SMS code: the patient's own wallet shows a one-time code,
+/// typed on the kiosk's keypad. It works once, and a new session starts empty.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_patient_logs_in_with_the_code_their_own_wallet_shows() {
+    let (addr, state) = peer(12).await;
+    let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = kiosk_on(addr, &state, dir.path(), "PIAOJIA-PDF");
+
+    let own = piaojia_wallet::Wallet::open_in_memory().await.unwrap();
+    let url = format!("http://{addr}");
+    own.request_sms(&url, &citizen.id_number).await.unwrap();
+    let sms = state
+        .pending_sms_code(&citizen.id_number)
+        .await
+        .unwrap()
+        .unwrap();
+    let spec = piaojia_wallet::AccountSpec {
+        province: piaojia_receipt::ProvinceCode::new("330000").unwrap(),
+        service_url: url,
+        root_key: state.keys.root_public_base64(),
+        id_number: citizen.id_number.clone(),
+    };
+    let account = own.login(&spec, &sms).await.unwrap();
+    let shown = own.handoff_code(account.id).await.unwrap().code;
+
+    let typed = format!("{} {} {}", &shown[..4], &shown[4..8], &shown[8..]);
+    assert!(kiosk.login_with_handoff(&typed).await.unwrap() >= 12);
+    assert!(kiosk.receipts().await.unwrap().len() >= 12);
+
+    let again = kiosk.login_with_handoff(&shown).await.unwrap_err();
+    assert_eq!(again.code(), "auth.failed");
+    assert!(
+        kiosk.receipts().await.unwrap().is_empty(),
+        "the failed try began a new, empty session"
+    );
+    kiosk.end(SessionEnd::Logout).await.unwrap();
+    let log = std::fs::read_to_string(dir.path().join("operator.log")).unwrap();
+    assert_eq!(log.lines().count(), 2, "two sessions: {log}");
+    assert!(!log.contains(&citizen.id_number) && !log.contains(&shown));
+}
+
+/// Wrong operator PINs lock the pad: after the limit even the right PIN waits.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_operator_pin_locks_after_wrong_tries() {
+    let (addr, state) = peer(1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = kiosk_on(addr, &state, dir.path(), "PIAOJIA-PDF");
+    assert!(kiosk.operator_exit("246810").await.is_ok());
+    for _ in 0..PIN_TRIES {
+        let wrong = kiosk.operator_exit("135790").await.unwrap_err();
+        assert_eq!(wrong.code(), "kiosk.wrong_pin");
+    }
+    let locked = kiosk.operator_exit("246810").await.unwrap_err();
+    assert_eq!(locked.code(), "kiosk.pin_locked");
 }

@@ -425,7 +425,7 @@ async fn print(
     for name in names {
         ids.push(resolve(wallet, name).await?);
     }
-    let document = wallet.receipts_pdf(&ids).await?;
+    let document = wallet.receipts_pdf(&ids).await?.bytes;
     match (printer, pdf) {
         (_, Some(path)) => {
             std::fs::write(&path, &document)

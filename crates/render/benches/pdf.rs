@@ -72,7 +72,7 @@ async fn main() {
     let mut batch_size = 0;
     for _ in 0..5 {
         let started = Instant::now();
-        let pdf = receipts_pdf(&views[..100]).unwrap();
+        let pdf = receipts_pdf(&views[..100]).unwrap().bytes;
         batch_times.push(started.elapsed());
         batch_size = pdf.len();
     }

@@ -35,6 +35,11 @@ impl RenderError {
     }
 }
 
+/// A QR code for the screen, as an SVG document.
+pub fn qr_svg(payload: &str) -> String {
+    qr::svg(payload)
+}
+
 /// The verification elements a QR code carries: `PJ1|province|code|number|check
 /// code|yyyymmdd|total in fen`.
 pub fn qr_payload(r: &Receipt) -> String {
@@ -49,8 +54,14 @@ pub fn qr_payload(r: &Receipt) -> String {
     )
 }
 
+/// A rendered PDF and how many pages (sheets, printed one-sided) it has.
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
 /// One PDF holding every receipt, the font embedded once.
-pub fn receipts_pdf(views: &[PrintView]) -> Result<Vec<u8>, RenderError> {
+pub fn receipts_pdf(views: &[PrintView]) -> Result<Pdf, RenderError> {
     if views.is_empty() {
         return Err(RenderError::Empty);
     }
@@ -74,11 +85,12 @@ pub fn receipts_pdf(views: &[PrintView]) -> Result<Vec<u8>, RenderError> {
 fn document(
     title: &str,
     pages: impl FnOnce(&font::Font, &PdfFontHandle) -> Vec<printpdf::PdfPage>,
-) -> Result<Vec<u8>, RenderError> {
+) -> Result<Pdf, RenderError> {
     let font = font::font();
     let mut doc = PdfDocument::new(title);
     let handle = PdfFontHandle::External(doc.add_font(&font.parsed));
     let pages = pages(font, &handle);
+    let count = pages.len();
     let mut warnings = Vec::new();
     let options = PdfSaveOptions {
         subset_fonts: true,
@@ -88,12 +100,15 @@ fn document(
     if bytes.is_empty() {
         return Err(RenderError::Pdf(format!("{warnings:?}")));
     }
-    Ok(bytes)
+    Ok(Pdf {
+        bytes,
+        pages: count,
+    })
 }
 
 /// One receipt as a PDF.
 pub fn receipt_pdf(view: &PrintView) -> Result<Vec<u8>, RenderError> {
-    receipts_pdf(std::slice::from_ref(view))
+    receipts_pdf(std::slice::from_ref(view)).map(|pdf| pdf.bytes)
 }
 
 /// A claim's summary as a PDF.
@@ -102,4 +117,5 @@ pub fn claim_summary_pdf(summary: &ClaimSummary) -> Result<Vec<u8>, RenderError>
         &format!("报销申请汇总 {}", summary.claim_id),
         |font, handle| summary::pages(font, handle, summary),
     )
+    .map(|pdf| pdf.bytes)
 }

@@ -1,17 +1,20 @@
-//! The QR code with the verification elements, drawn as vector squares.
+//! QR codes: the verification elements on a printed receipt, drawn as vector
+//! squares, and the same squares as SVG for the screen.
 
 use crate::canvas::{Canvas, BLACK};
 use qrcode::{Color, EcLevel, QrCode};
 
-/// Draws `payload` as a QR code of `size` millimetres at (`x`, `y`) from the top-left.
-pub fn draw(c: &mut Canvas, x: f32, y: f32, size: f32, payload: &str) {
+/// Modules of white around the code, as the standard asks.
+const QUIET_ZONE: usize = 4;
+
+/// The dark modules of `payload`'s code as horizontal runs `(row, column, length)`,
+/// and the code's width in modules.
+fn dark_runs(payload: &str) -> (usize, Vec<(usize, usize, usize)>) {
     let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
         .expect("the payload fits a QR code");
     let width = code.width();
-    // A quiet zone of four modules around the code.
-    let module = size / (width + 8) as f32;
     let colors = code.to_colors();
-    let mut rects = Vec::new();
+    let mut runs = Vec::new();
     for row in 0..width {
         let mut col = 0;
         while col < width {
@@ -20,16 +23,44 @@ pub fn draw(c: &mut Canvas, x: f32, y: f32, size: f32, payload: &str) {
                 while col < width && colors[row * width + col] == Color::Dark {
                     col += 1;
                 }
-                rects.push((
-                    x + (start + 4) as f32 * module,
-                    y + (row + 4) as f32 * module,
-                    (col - start) as f32 * module,
-                    module,
-                ));
+                runs.push((row, start, col - start));
             } else {
                 col += 1;
             }
         }
     }
+    (width, runs)
+}
+
+/// Draws `payload` as a QR code of `size` millimetres at (`x`, `y`) from the top-left.
+pub fn draw(c: &mut Canvas, x: f32, y: f32, size: f32, payload: &str) {
+    let (width, runs) = dark_runs(payload);
+    let module = size / (width + 2 * QUIET_ZONE) as f32;
+    let rects: Vec<_> = runs
+        .iter()
+        .map(|&(row, col, len)| {
+            (
+                x + (col + QUIET_ZONE) as f32 * module,
+                y + (row + QUIET_ZONE) as f32 * module,
+                len as f32 * module,
+                module,
+            )
+        })
+        .collect();
     c.fill_rects(&rects, BLACK);
+}
+
+/// `payload` as a QR code in an SVG document, one unit a module, quiet zone included.
+pub fn svg(payload: &str) -> String {
+    let (width, runs) = dark_runs(payload);
+    let side = width + 2 * QUIET_ZONE;
+    let path: String = runs
+        .iter()
+        .map(|&(row, col, len)| {
+            format!("M{} {}h{len}v1h-{len}z", col + QUIET_ZONE, row + QUIET_ZONE)
+        })
+        .collect();
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" shape-rendering="crispEdges"><rect width="{side}" height="{side}" fill="#fff"/><path d="{path}" fill="#000"/></svg>"##
+    )
 }

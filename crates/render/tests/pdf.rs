@@ -128,6 +128,7 @@ async fn an_inpatient_receipt_with_a_long_list_continues_on_more_pages() {
         assert!(text.contains(&d.name), "{} missing", d.name);
     }
     let pages = text.matches('\u{c}').count();
+    assert_eq!(receipts_pdf(&[view(&r, &mark)]).unwrap().pages, pages);
     assert!(
         pages >= 3,
         "{pages} pages for {} list lines",
@@ -199,7 +200,7 @@ async fn the_layout_holds_with_long_names_many_items_rare_characters_and_extreme
 async fn a_batch_embeds_the_font_once() {
     let receipts = demo_receipts(40).await;
     let views: Vec<_> = receipts.iter().take(20).map(|(r, m)| view(r, m)).collect();
-    let pdf = receipts_pdf(&views).unwrap();
+    let pdf = receipts_pdf(&views).unwrap().bytes;
     let fonts = tool("pdffonts", &[], &pdf);
     assert_eq!(
         fonts.lines().filter(|l| l.contains("NotoSans")).count(),

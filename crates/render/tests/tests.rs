@@ -4,5 +4,7 @@
 mod pdf;
 /// A real cupsd with a CUPS-PDF queue (started by the test command).
 mod printing;
+/// The QR code for the screen (SVG) decodes to its payload.
+mod qr;
 /// Representative receipts from the reference service's demo data.
 mod samples;

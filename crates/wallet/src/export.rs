@@ -169,7 +169,7 @@ impl Wallet {
     }
 
     /// The PDF of stored receipts (one page set each, fonts embedded once).
-    pub async fn receipts_pdf(&self, ids: &[i64]) -> Result<Vec<u8>> {
+    pub async fn receipts_pdf(&self, ids: &[i64]) -> Result<piaojia_render::Pdf> {
         let mut parts = Vec::new();
         for id in ids {
             parts.push(self.print_view_parts(*id).await?);
@@ -237,7 +237,7 @@ impl Wallet {
                 base = format!("{}_{n}", base_name(&detail.receipt));
                 n += 1;
             }
-            let pdf = self.receipts_pdf(&[*id]).await?;
+            let pdf = self.receipts_pdf(&[*id]).await?.bytes;
             let pdf_name = format!("receipts/{base}.pdf");
             let original_name = format!("originals/{base}.original.json");
             zip.start_file(&pdf_name, options).map_err(zip_error)?;

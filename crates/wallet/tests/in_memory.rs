@@ -26,6 +26,7 @@ async fn an_in_memory_wallet_syncs_and_searches_and_ends_with_its_session() {
         .receipts_pdf(&[id])
         .await
         .unwrap()
+        .bytes
         .starts_with(b"%PDF"));
 
     // Nothing of it may be written out.
