@@ -1,7 +1,7 @@
 //! The desktop app in its real window (tauri-driver + WebKitWebDriver under Xvfb),
 //! against the reference service over HTTP on 127.0.0.1.
 
-use piaojia_desktop_e2e::{app_binary, read_attr, read_text, Desktop, ReferenceService};
+use piaojia_desktop_e2e::{app_binary, qr_in, read_attr, read_text, Desktop, ReferenceService};
 use serde_json::json;
 
 /// A first run on the built-in demo service, as `scripts/run.sh` starts it: the
@@ -188,5 +188,40 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
         .unwrap();
     assert!(row.contains(&reason));
     app.screenshot("7-rejected").await;
+
+    // A one-time code for a hospital kiosk: digits and a QR code that says the same,
+    // and the service takes it once for this citizen.
+    app.click("[data-nav=settings]").await;
+    app.click("[data-testid=handoff-button]").await;
+    let shown = app
+        .wait_until(
+            "the hand-off code is shown",
+            async |c| read_text(c, "[data-testid=handoff-code]").await,
+            |text| text.len() == 14,
+        )
+        .await;
+    let digits: String = shown.split_whitespace().collect();
+    assert!(
+        digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()),
+        "{shown}"
+    );
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=handoff]').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let screen = app.screenshot("11-handoff-code").await;
+    assert_eq!(qr_in(&screen), digits, "the QR code says the digits shown");
+    let redeem = |code: String| {
+        reqwest::Client::new()
+            .post(format!("{}/v1/auth/handoff/redeem", service.url))
+            .json(&json!({ "code": code }))
+            .send()
+    };
+    let session: serde_json::Value = redeem(digits.clone()).await.unwrap().json().await.unwrap();
+    assert_eq!(session["id_number"], service.citizen_id.as_str());
+    assert_eq!(redeem(digits).await.unwrap().status(), 401, "once only");
     app.close().await;
 }

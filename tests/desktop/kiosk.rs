@@ -133,6 +133,38 @@ async fn identify(app: &Desktop, service: &ReferenceService) {
     app.wait_for("[data-testid=kiosk][data-step=list]").await;
 }
 
+/// The demo citizen identifies with the one-time code their own wallet got from the
+/// service: half of it on the on-screen keypad, the rest as key presses and Enter,
+/// as a QR scanner that types what it reads would send them.
+async fn identify_with_handoff(app: &Desktop, service: &ReferenceService) {
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/v1/auth/handoff", service.url))
+        .bearer_auth(service.access_token().await)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = answer["code"].as_str().unwrap().to_string();
+    app.wait_for("[data-testid=kiosk][data-step=id]").await;
+    app.click("[data-testid=kiosk-use-handoff]").await;
+    app.wait_for("[data-testid=kiosk][data-step=handoff]").await;
+    press(app, &code[..6]).await;
+    app.screenshot("12-kiosk-handoff").await;
+    let mut keys: Vec<String> = code[6..].chars().map(String::from).collect();
+    keys.push("Enter".into());
+    app.client
+        .execute(
+            "for (const key of arguments[0]) window.dispatchEvent(new KeyboardEvent('keydown', { key }));",
+            vec![serde_json::json!(keys)],
+        )
+        .await
+        .unwrap();
+    app.wait_for("[data-testid=kiosk][data-step=list]").await;
+}
+
 async fn press(app: &Desktop, text: &str) {
     for c in text.chars() {
         app.click(&format!("[data-key='{c}']")).await;
@@ -257,6 +289,24 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
     files_holding(app.home(), started, &needles, &mut found);
     files_holding(Path::new("/tmp"), started, &needles, &mut found);
     assert!(found.is_empty(), "personal data left in {found:?}");
+
+    // The operator's PIN leaves kiosk mode: the app ends.
+    app.click("button.operator").await;
+    press(&app, "246810").await;
+    app.click("[data-testid=kiosk-exit]").await;
+    let mut running = true;
+    for _ in 0..100 {
+        running = std::process::Command::new("pgrep")
+            .args(["-x", "piaojia-desktop"])
+            .status()
+            .unwrap()
+            .success();
+        if !running {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!running, "the operator's PIN ended the app");
     app.close().await;
     let log = std::fs::read_to_string(dirs.path().join("operator.log")).unwrap();
     assert!(
@@ -304,8 +354,10 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
         .await;
     app.click("[data-testid=kiosk-back]").await;
 
-    // A second patient, then the kiosk dies hard in the middle of the session.
-    identify(&app, &service).await;
+    // A second patient, with the code from their own wallet; then the kiosk dies
+    // hard in the middle of the session.
+    identify_with_handoff(&app, &service).await;
+    app.wait_for("[data-receipt-id]").await;
     let killed = std::process::Command::new("pkill")
         .args(["-KILL", "-x", "piaojia-desktop"])
         .status()

@@ -177,7 +177,7 @@ impl Desktop {
 
     /// A screenshot of the window, kept in the target folder and, with
     /// PIAOJIA_UPDATE_SCREENSHOTS set, in docs/screenshots for the README.
-    pub async fn screenshot(&self, name: &str) {
+    pub async fn screenshot(&self, name: &str) -> Vec<u8> {
         // Fonts loaded and two frames painted, or the picture shows the screen before.
         self.client
             .execute_async(
@@ -199,12 +199,27 @@ impl Desktop {
             std::fs::create_dir_all(&docs).unwrap();
             std::fs::write(docs.join(format!("{name}.png")), &png).unwrap();
         }
+        png
     }
 
     pub async fn close(self) {
         let _ = self.client.close().await;
         drop(self.driver);
     }
+}
+
+/// What the QR code in a screenshot says, read by zbarimg (empty when there is none).
+/// WebKitWebDriver's element screenshots come out black, so it reads the window's.
+pub fn qr_in(png: &[u8]) -> String {
+    let dir = tempfile::TempDir::new().unwrap();
+    let image = dir.path().join("screen.png");
+    std::fs::write(&image, png).unwrap();
+    let output = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&image)
+        .output()
+        .expect("zbarimg is installed by the test command");
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
 }
 
 pub async fn read_attr(client: &Client, css: &str, name: &str) -> Option<String> {

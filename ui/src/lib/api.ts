@@ -10,6 +10,7 @@ import type { BackupOutcome } from "../bindings/BackupOutcome";
 import type { CheckResult } from "../bindings/CheckResult";
 import type { ClaimDraft } from "../bindings/ClaimDraft";
 import type { ClaimView } from "../bindings/ClaimView";
+import type { HandoffView } from "../bindings/HandoffView";
 import type { PrintOutcome } from "../bindings/PrintOutcome";
 import type { Printer } from "../bindings/Printer";
 import type { Quarantined } from "../bindings/Quarantined";
@@ -29,6 +30,7 @@ export const api = {
   requestSms: (idNumber: string) => invoke<string | null>("request_sms", { idNumber }),
   login: (idNumber: string, smsCode: string) => invoke<Account>("login", { idNumber, smsCode }),
   logout: (accountId: number) => invoke<void>("logout", { accountId }),
+  handoffCode: (accountId: number) => invoke<HandoffView>("handoff_code", { accountId }),
   syncNow: () => invoke<void>("sync_now"),
   search: (query: Query) => invoke<SearchResult>("search", { query }),
   receipt: (id: number) => invoke<ReceiptView>("receipt", { id }),

@@ -175,6 +175,9 @@ const zh = {
   km_in_memory: "仅在内存中（不写入磁盘）",
   accounts: "账户",
   logout: "退出登录",
+  handoff_button: "在自助机上登录",
+  handoff_hint: "在医院自助机上选择“用手机上的票夹登录码”，输入下面的数字或扫描二维码。还有 {s} 秒有效，只能用一次；请勿告诉他人。",
+  handoff_qr: "登录码二维码",
   error: "出错了：{message}",
   close: "关闭",
 } as const;
@@ -353,6 +356,9 @@ const en: Record<Key, string> = {
   km_in_memory: "Memory only (nothing on disk)",
   accounts: "Accounts",
   logout: "Log out",
+  handoff_button: "Log in on a kiosk",
+  handoff_hint: "On the hospital kiosk, choose the Piaojia login code, then type these digits or scan the QR code. Valid for {s} more seconds, once; show it to nobody else.",
+  handoff_qr: "Login code as a QR code",
   error: "Something went wrong: {message}",
   close: "Close",
 };
