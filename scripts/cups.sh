@@ -15,6 +15,9 @@ start_cups() {
             return 1
         fi
     fi
+    # As a kiosk's print server must be set up (README): no copy of a printed
+    # document stays in /var/spool/cups once the job is done.
+    cupsctl PreserveJobFiles=No
     if ! lpstat -p PIAOJIA-PDF >/dev/null 2>&1; then
         lpadmin -p PIAOJIA-PDF -v cups-pdf:/ -E -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd
     fi

@@ -289,6 +289,20 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
     files_holding(app.home(), started, &needles, &mut found);
     files_holding(Path::new("/tmp"), started, &needles, &mut found);
     assert!(found.is_empty(), "personal data left in {found:?}");
+    // The printed document is not kept in the print server's spool either (CUPS
+    // keeps job files unless set up not to; the test command sets it up as the
+    // README asks).
+    let kept: Vec<PathBuf> = std::fs::read_dir("/var/spool/cups")
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('d'))
+        .filter(|e| e.metadata().unwrap().modified().unwrap() >= started)
+        .map(|e| e.path())
+        .collect();
+    assert!(
+        kept.is_empty(),
+        "print documents kept in the spool: {kept:?}"
+    );
 
     // The operator's PIN leaves kiosk mode: the app ends.
     app.click("button.operator").await;
