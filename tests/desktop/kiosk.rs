@@ -386,5 +386,23 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
     files_holding(app.home(), started, &needles, &mut found);
     files_holding(Path::new("/tmp"), started, &needles, &mut found);
     assert!(found.is_empty(), "personal data left in {found:?}");
+
+    // Restarted after the crash, it shows a clean first screen with empty storage.
+    let config = dirs.path().join("kiosk.json").display().to_string();
+    let app = app
+        .relaunch(&app_binary(), &[], &["--kiosk", &config])
+        .await;
+    app.wait_for("[data-testid=kiosk][data-step=id]").await;
+    let page = read_text(&app.client, "body").await.unwrap();
+    assert!(!page.contains(&service.citizen_id) && !page.contains("王䶮"));
+    let stored = app
+        .client
+        .execute(
+            "return localStorage.length + sessionStorage.length + document.cookie.length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored, serde_json::json!(0));
     app.close().await;
 }

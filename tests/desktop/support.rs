@@ -48,7 +48,19 @@ impl Desktop {
         let mut settings = settings;
         settings["save_dir"] = dirs.path().join("saved").display().to_string().into();
         std::fs::write(config.join("settings.json"), settings.to_string()).unwrap();
+        Desktop::start_in(dirs, app, env, args).await
+    }
 
+    /// Starts the app again in the same home (its wallet, settings and whatever its
+    /// webview left there), as after a crash; the old driver session is dropped.
+    pub async fn relaunch(self, app: &Path, env: &[(&str, &str)], args: &[&str]) -> Desktop {
+        let _ = self.client.close().await;
+        drop(self.driver);
+        Desktop::start_in(self.dirs, app, env, args).await
+    }
+
+    async fn start_in(dirs: TempDir, app: &Path, env: &[(&str, &str)], args: &[&str]) -> Desktop {
+        let config = dirs.path().join("config");
         let (port, native) = (free_port(), free_port());
         let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
         let mut command = Command::new(driver_bin);
