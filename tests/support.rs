@@ -189,6 +189,22 @@ impl ReferenceService {
             .to_string()
     }
 
+    /// A one-time hand-off code for the demo citizen, as their own wallet would get
+    /// it to show.
+    pub async fn handoff_code(&self) -> String {
+        let answer: Value = reqwest::Client::new()
+            .post(format!("{}/v1/auth/handoff", self.url))
+            .bearer_auth(self.access_token().await)
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .expect("the service answers")
+            .json()
+            .await
+            .expect("a hand-off code");
+        answer["code"].as_str().expect("a code").to_string()
+    }
+
     /// The SMS code last sent to `id_number`, through the test hook.
     pub async fn sms_code(&self, id_number: &str) -> Option<String> {
         let response = reqwest::get(format!("{}/test/sms/{id_number}", self.url))

@@ -137,17 +137,7 @@ async fn identify(app: &Desktop, service: &ReferenceService) {
 /// service: half of it on the on-screen keypad, the rest as key presses and Enter,
 /// as a QR scanner that types what it reads would send them.
 async fn identify_with_handoff(app: &Desktop, service: &ReferenceService) {
-    let answer: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/v1/auth/handoff", service.url))
-        .bearer_auth(service.access_token().await)
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let code = answer["code"].as_str().unwrap().to_string();
+    let code = service.handoff_code().await;
     app.wait_for("[data-testid=kiosk][data-step=id]").await;
     app.click("[data-testid=kiosk-use-handoff]").await;
     app.wait_for("[data-testid=kiosk][data-step=handoff]").await;

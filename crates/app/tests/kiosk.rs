@@ -32,6 +32,25 @@ fn write_config(dir: &std::path::Path, extra: serde_json::Value) -> std::path::P
     path
 }
 
+/// Logs `wallet` in as `id_number` on the service at `addr` with the SMS code it sent.
+async fn sms_login(
+    wallet: &piaojia_wallet::Wallet,
+    addr: std::net::SocketAddr,
+    state: &provincial_service::AppState,
+    id_number: &str,
+) -> piaojia_wallet::Account {
+    let url = format!("http://{addr}");
+    wallet.request_sms(&url, id_number).await.unwrap();
+    let code = state.pending_sms_code(id_number).await.unwrap().unwrap();
+    let spec = piaojia_wallet::AccountSpec {
+        province: piaojia_receipt::ProvinceCode::new("330000").unwrap(),
+        service_url: url,
+        root_key: state.keys.root_public_base64(),
+        id_number: id_number.to_string(),
+    };
+    wallet.login(&spec, &code).await.unwrap()
+}
+
 /// A kiosk on the service at `addr`, printing to `printer`, logging into `dir`.
 fn kiosk_on(
     addr: std::net::SocketAddr,
@@ -83,24 +102,7 @@ async fn a_session_ends_without_a_trace_and_the_log_holds_counts_only() {
     let log = OperatorLog::new(dir.path().join("operator.log"));
 
     let mut session = KioskSession::start().await.unwrap();
-    let url = format!("http://{addr}");
-    session
-        .wallet
-        .request_sms(&url, &citizen.id_number)
-        .await
-        .unwrap();
-    let code = state
-        .pending_sms_code(&citizen.id_number)
-        .await
-        .unwrap()
-        .unwrap();
-    let spec = piaojia_wallet::AccountSpec {
-        province: piaojia_receipt::ProvinceCode::new("330000").unwrap(),
-        service_url: url.clone(),
-        root_key: state.keys.root_public_base64(),
-        id_number: citizen.id_number.clone(),
-    };
-    let account = session.wallet.login(&spec, &code).await.unwrap();
+    let account = sms_login(&session.wallet, addr, &state, &citizen.id_number).await;
     session.wallet.sync(account.id, &mut |_| {}).await.unwrap();
     let held = session.wallet.search(&Query::default()).await.unwrap();
     assert!(held.count >= 30);
@@ -217,20 +219,7 @@ async fn a_patient_logs_in_with_the_code_their_own_wallet_shows() {
     let kiosk = kiosk_on(addr, &state, dir.path(), "PIAOJIA-PDF");
 
     let own = piaojia_wallet::Wallet::open_in_memory().await.unwrap();
-    let url = format!("http://{addr}");
-    own.request_sms(&url, &citizen.id_number).await.unwrap();
-    let sms = state
-        .pending_sms_code(&citizen.id_number)
-        .await
-        .unwrap()
-        .unwrap();
-    let spec = piaojia_wallet::AccountSpec {
-        province: piaojia_receipt::ProvinceCode::new("330000").unwrap(),
-        service_url: url,
-        root_key: state.keys.root_public_base64(),
-        id_number: citizen.id_number.clone(),
-    };
-    let account = own.login(&spec, &sms).await.unwrap();
+    let account = sms_login(&own, addr, &state, &citizen.id_number).await;
     let shown = own.handoff_code(account.id).await.unwrap().code;
 
     let typed = format!("{} {} {}", &shown[..4], &shown[4..8], &shown[8..]);
