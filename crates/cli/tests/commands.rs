@@ -95,7 +95,7 @@ async fn verify_takes_a_file_and_names_what_is_wrong() {
     let peer = peer(30).await;
     let (dir, wallet) = temp_wallet();
     login(&peer, &wallet).await;
-    run(args(piaojia(&wallet), &["sync"])).await;
+    sync(&wallet).await;
     let list = json(
         &run(args(
             piaojia(&wallet),
@@ -302,7 +302,7 @@ async fn claim_new_add_submit_status_withdraw() {
     let peer = peer(60).await;
     let (_dir, wallet) = temp_wallet();
     login(&peer, &wallet).await;
-    run(args(piaojia(&wallet), &["sync"])).await;
+    sync(&wallet).await;
     let parties = json(
         &run(args(
             piaojia(&wallet),

@@ -66,7 +66,7 @@ async fn export_a_year_with_an_issuer_name_that_tries_to_escape() {
         .unwrap();
     let (dir, wallet) = temp_wallet();
     login(&peer, &wallet).await;
-    assert!(run(cmd(&wallet, &["sync"])).await.status.success());
+    sync(&wallet).await;
     let year = chrono::Local::now().format("%Y").to_string();
     let zip_path = dir.path().join("year.zip");
     let out = run(cmd(
@@ -178,7 +178,7 @@ async fn the_signed_original_exports_byte_for_byte_and_verifies() {
     let peer = peer(20).await;
     let (dir, wallet) = temp_wallet();
     login(&peer, &wallet).await;
-    run(cmd(&wallet, &["sync"])).await;
+    sync(&wallet).await;
     let first = json(&run(cmd(&wallet, &["--json", "search", "--limit", "1"])).await);
     let name = format!(
         "{}-{}",
@@ -228,7 +228,7 @@ async fn print_to_a_pdf_file_and_to_the_real_queue() {
     let peer = peer(20).await;
     let (dir, wallet) = temp_wallet();
     login(&peer, &wallet).await;
-    run(cmd(&wallet, &["sync"])).await;
+    sync(&wallet).await;
     let list = json(&run(cmd(&wallet, &["--json", "search", "--limit", "3"])).await);
     let ids: Vec<String> = list["items"]
         .as_array()
@@ -286,7 +286,7 @@ async fn verify_from_a_qr_payload_and_from_a_picture_of_a_print() {
     let peer = peer(20).await;
     let (dir, wallet) = temp_wallet();
     login(&peer, &wallet).await;
-    run(cmd(&wallet, &["sync"])).await;
+    sync(&wallet).await;
     let list = json(&run(cmd(&wallet, &["--json", "search", "--limit", "1"])).await);
     let id = list["items"][0]["id"].to_string();
     let pdf = dir.path().join("one.pdf");
@@ -360,7 +360,7 @@ async fn a_claim_package_holds_a_summary_pdf_and_the_originals() {
     let peer = peer(30).await;
     let (dir, wallet) = temp_wallet();
     login(&peer, &wallet).await;
-    run(cmd(&wallet, &["sync"])).await;
+    sync(&wallet).await;
     let valid = json(
         &run(cmd(
             &wallet,

@@ -120,6 +120,19 @@ pub async fn login(peer: &Peer, wallet: &Path) -> Output {
     output
 }
 
+/// Syncs the wallet with the `piaojia` binary; a failed sync fails the test with
+/// what the command said.
+pub async fn sync(wallet: &Path) {
+    let mut command = piaojia(wallet);
+    command.arg("sync");
+    let output = run(command).await;
+    assert!(
+        output.status.success(),
+        "sync failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 pub fn temp_wallet() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let wallet = dir.path().join("wallet");

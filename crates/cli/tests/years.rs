@@ -14,7 +14,7 @@ async fn backup_then_restore_in_a_fresh_home_with_a_fresh_keyring() {
     let peer = peer(150).await;
     let (dir, wallet) = temp_wallet();
     login(&peer, &wallet).await;
-    assert!(run(cmd(&wallet, &["sync"])).await.status.success());
+    sync(&wallet).await;
     let before = json(&run(cmd(&wallet, &["--json", "search", "--limit", "1000"])).await);
     let backup_file = dir.path().join("wallet.pjb");
     let out = run(cmd(
@@ -116,7 +116,7 @@ async fn kill_9_during_rekey_leaves_a_wallet_that_opens() {
     let peer = peer(10_000).await;
     let (_dir, wallet) = temp_wallet();
     login(&peer, &wallet).await;
-    assert!(run(cmd(&wallet, &["sync"])).await.status.success());
+    sync(&wallet).await;
     let count = json(&run(cmd(&wallet, &["--json", "status"])).await)["receipts"]
         .as_i64()
         .unwrap();

@@ -28,11 +28,11 @@ pub struct Service {
 impl Service {
     /// Opens the store, fills it with demo data when empty, and signs the bundle.
     pub async fn build(config: ServiceConfig) -> Result<Service, ServiceError> {
-        let db = store::connect(config.db_path.as_deref()).await?;
+        let store = store::connect(config.db_path.as_deref()).await?;
         let empty: i64 = sqlx::query_scalar("SELECT count(*) FROM citizens")
-            .fetch_one(&db)
+            .fetch_one(&store.pool)
             .await?;
-        let state = AppState::new(config, db).await?;
+        let state = AppState::new(config, store).await?;
         let demo = if empty == 0 {
             demo::generate(&state.db, &state.config, &state.keys).await?
         } else {

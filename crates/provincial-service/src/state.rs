@@ -21,6 +21,8 @@ pub struct Inner {
     pub config: ServiceConfig,
     pub keys: ServiceKeys,
     pub db: SqlitePool,
+    /// Keeps an in-memory store alive (see `store::Store`); never used.
+    _memory_anchor: Option<Mutex<sqlx::SqliteConnection>>,
     pub bundle: RwLock<Arc<TrustBundle>>,
     /// 查验 requests per client address in the current minute.
     pub verify_window: AddressWindow,
@@ -63,7 +65,7 @@ impl AppState {
             .await
     }
 
-    pub async fn new(config: ServiceConfig, db: SqlitePool) -> Result<AppState, ServiceError> {
+    pub async fn new(config: ServiceConfig, store: store::Store) -> Result<AppState, ServiceError> {
         let keys = ServiceKeys::derive(config.seed, &config.province);
         let placeholder = TrustBundle {
             province: config.province.code.clone(),
@@ -77,7 +79,8 @@ impl AppState {
         let state = AppState(Arc::new(Inner {
             config,
             keys,
-            db,
+            db: store.pool,
+            _memory_anchor: store.anchor.map(Mutex::new),
             bundle: RwLock::new(Arc::new(placeholder)),
             verify_window: AddressWindow::default(),
             handoff_window: AddressWindow::default(),

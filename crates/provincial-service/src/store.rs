@@ -9,11 +9,22 @@ use piaojia_receipt::{
     SignedOriginal, SigningKey,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
 
-pub async fn connect(path: Option<&Path>) -> Result<SqlitePool, ServiceError> {
+/// The store: its pool and, for a store in memory, one more connection that is
+/// never used. sqlx's in-memory database is shared by the connections open to it and
+/// lives while one is; the pool may replace its connection (it closes one whose
+/// request was cancelled mid-query, as when a client is killed), which without the
+/// anchor would start an empty database ("no such table").
+pub struct Store {
+    pub pool: SqlitePool,
+    pub anchor: Option<SqliteConnection>,
+}
+
+pub async fn connect(path: Option<&Path>) -> Result<Store, ServiceError> {
+    let mut anchor = None;
     let pool = match path {
         Some(path) => {
             let options = SqliteConnectOptions::new()
@@ -26,9 +37,11 @@ pub async fn connect(path: Option<&Path>) -> Result<SqlitePool, ServiceError> {
                 .connect_with(options)
                 .await?
         }
-        // One connection: every connection to ":memory:" would be its own database.
+        // One pooled connection at a time: the shared in-memory database locks per
+        // table, and one writer is all the reference service needs.
         None => {
             let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+            anchor = Some(options.connect().await?);
             SqlitePoolOptions::new()
                 .max_connections(1)
                 .min_connections(1)
@@ -39,7 +52,7 @@ pub async fn connect(path: Option<&Path>) -> Result<SqlitePool, ServiceError> {
         }
     };
     sqlx::migrate!("./migrations").run(&pool).await?;
-    Ok(pool)
+    Ok(Store { pool, anchor })
 }
 
 pub async fn insert_receipt(

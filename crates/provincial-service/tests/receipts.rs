@@ -94,3 +94,18 @@ async fn the_same_seed_gives_the_same_receipts() {
     let (_, pb) = b.get("/v1/receipts?limit=5", &tb).await;
     assert_eq!(pa, pb);
 }
+
+/// sqlx closes a connection whose query was cancelled half-way (a client killed
+/// mid-request); the in-memory store must survive the pool opening a new one.
+#[tokio::test]
+async fn the_in_memory_store_survives_a_replaced_connection() {
+    let s = start().await;
+    let token = s.access_token(0).await;
+    let before = s.all_receipts(&token, 500).await.len();
+    for _ in 0..3 {
+        let connection = s.state.db.acquire().await.unwrap();
+        connection.close().await.unwrap();
+    }
+    assert_eq!(s.all_receipts(&token, 500).await.len(), before);
+    assert!(before > 0);
+}

@@ -6,7 +6,7 @@
 use crate::error::{Result, WalletError};
 use crate::secret::DbKey;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, SqlitePool};
+use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
 use std::path::Path;
 use std::time::Duration;
 
@@ -52,15 +52,18 @@ pub async fn open(path: &Path, key: &DbKey, create: bool) -> Result<SqlitePool> 
     Ok(pool)
 }
 
-/// A database in this process's memory only: one connection that is never closed
-/// (closing it would drop the data), temporary tables and indices in memory too, so
-/// that nothing reaches a file.
-pub async fn open_in_memory() -> Result<SqlitePool> {
+/// A database in this process's memory only, temporary tables and indices in memory
+/// too, so that nothing reaches a file. sqlx's in-memory database is shared by the
+/// connections open to it and lives while one is: the second connection returned
+/// (never used) keeps it alive when the pool replaces its own, as sqlx does after a
+/// query was cancelled half-way; without it the wallet would find itself empty.
+pub async fn open_in_memory() -> Result<(SqlitePool, SqliteConnection)> {
     let options: SqliteConnectOptions = "sqlite::memory:".parse()?;
     let options = options
         .pragma("temp_store", "MEMORY")
         .foreign_keys(true)
         .disable_statement_logging();
+    let anchor = options.connect().await?;
     let pool = SqlitePoolOptions::new()
         .min_connections(1)
         .max_connections(1)
@@ -69,7 +72,7 @@ pub async fn open_in_memory() -> Result<SqlitePool> {
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
-    Ok(pool)
+    Ok((pool, anchor))
 }
 
 /// Re-encrypts the closed database under `new` in one transaction: with a rollback

@@ -57,6 +57,8 @@ pub struct Wallet {
     pub(crate) sessions: Mutex<HashMap<i64, Session>>,
     pub(crate) retry: RetryPolicy,
     pub(crate) index: tokio::sync::Mutex<crate::index::SearchIndex>,
+    /// Keeps an in-memory database alive (see `db::open_in_memory`); never used.
+    _memory_anchor: Option<Mutex<sqlx::SqliteConnection>>,
 }
 
 pub fn mask_id(id_number: &str) -> String {
@@ -113,13 +115,14 @@ impl Wallet {
             sessions: Mutex::new(HashMap::new()),
             retry: RetryPolicy::default(),
             index: tokio::sync::Mutex::new(crate::index::SearchIndex::default()),
+            _memory_anchor: None,
         })
     }
 
     /// A wallet in memory only, for a kiosk session: no database file, no keyring
     /// entry, tokens kept in memory; all of it is gone when the wallet is dropped.
     pub async fn open_in_memory() -> Result<Wallet> {
-        let pool = db::open_in_memory().await?;
+        let (pool, anchor) = db::open_in_memory().await?;
         Ok(Wallet {
             dir: PathBuf::new(),
             pool,
@@ -134,6 +137,7 @@ impl Wallet {
             sessions: Mutex::new(HashMap::new()),
             retry: RetryPolicy::default(),
             index: tokio::sync::Mutex::new(crate::index::SearchIndex::default()),
+            _memory_anchor: Some(Mutex::new(anchor)),
         })
     }
 

@@ -98,3 +98,21 @@ async fn a_kiosk_wallet_logs_in_with_the_code_the_citizens_own_wallet_shows() {
         .unwrap_err();
     assert_eq!(wrong_root.code(), "trust.invalid");
 }
+
+/// sqlx closes a connection whose query was cancelled half-way; the in-memory
+/// wallet must keep its receipts when the pool opens a new one.
+#[tokio::test]
+async fn an_in_memory_wallet_survives_a_replaced_connection() {
+    let peer = peer(config(20)).await;
+    let wallet = Wallet::open_in_memory().await.unwrap();
+    let code = peer.sms_code(0).await;
+    let account = wallet.login(&peer.spec(0), &code).await.unwrap().id;
+    let report = sync(&wallet, account).await;
+    let connection = wallet.pool().acquire().await.unwrap();
+    connection.close().await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM receipts")
+        .fetch_one(wallet.pool())
+        .await
+        .unwrap();
+    assert_eq!(count as u64, report.new_receipts);
+}
