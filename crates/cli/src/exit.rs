@@ -35,6 +35,7 @@ pub fn code_for(error: &anyhow::Error) -> i32 {
         Some(WalletError::NotLoggedIn { .. } | WalletError::AuthFailed(_)) => AUTH,
         Some(
             WalletError::ServiceUnavailable { .. }
+            | WalletError::Tls(_)
             | WalletError::Service { .. }
             | WalletError::Protocol(_),
         ) => SERVICE,

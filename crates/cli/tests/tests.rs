@@ -11,5 +11,7 @@ mod logs;
 mod output;
 /// Running the binary, a service, a logged-in wallet.
 mod support;
+/// HTTPS to a service whose certificate the system trusts; plain HTTP only locally.
+mod tls;
 /// Backup, restore into a fresh HOME with a fresh keyring, and kill -9 during rekey.
 mod years;

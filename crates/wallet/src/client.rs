@@ -153,20 +153,7 @@ enum Failure {
 impl ServiceClient {
     pub fn new(base_url: &str, retry: RetryPolicy) -> Result<ServiceClient> {
         let base = base_url.trim_end_matches('/').to_string();
-        if base.starts_with("https://") {
-            // TLS would bring a second user of OpenSSL into the process beside
-            // SQLCipher; that pairing crashed once in tests (a double free), so it
-            // waits for a TLS stack proven here.
-            return Err(WalletError::Invalid(
-                "this build reaches services over plain HTTP only; HTTPS is not supported yet"
-                    .into(),
-            ));
-        }
-        if !base.starts_with("http://") {
-            return Err(WalletError::Invalid(
-                "the service URL must start with http://".into(),
-            ));
-        }
+        crate::transport::check_service_url(&base)?;
         let http = reqwest::Client::builder()
             .timeout(retry.request_timeout)
             .build()
@@ -348,15 +335,19 @@ impl ServiceClient {
             request = request.json(body);
         }
         // Error texts from reqwest carry the URL (no secrets: tokens go in headers).
-        let response = request
-            .send()
-            .await
-            .map_err(|e| Failure::Transient(e.without_url().to_string()))?;
+        let response =
+            request
+                .send()
+                .await
+                .map_err(|e| match crate::transport::tls_failure(&e) {
+                    Some(detail) => Failure::Final(WalletError::Tls(detail)),
+                    None => Failure::Transient(crate::transport::describe(e)),
+                })?;
         let status = response.status();
         let bytes = response
             .bytes()
             .await
-            .map_err(|e| Failure::Transient(e.without_url().to_string()))?;
+            .map_err(|e| Failure::Transient(crate::transport::describe(e)))?;
         if status.is_server_error() || status.as_u16() == 429 {
             return Err(Failure::Transient(format!("HTTP {status}")));
         }

@@ -17,6 +17,8 @@ pub enum WalletError {
     AuthFailed(String),
     #[error("the provincial service is unreachable after {attempts} attempts: {detail}")]
     ServiceUnavailable { attempts: u32, detail: String },
+    #[error("no secure connection to the provincial service: {0}")]
+    Tls(String),
     #[error("the provincial service answered {status} {code}: {message}")]
     Service {
         status: u16,
@@ -60,6 +62,7 @@ impl WalletError {
             WalletError::NotLoggedIn { .. } => "auth.not_logged_in",
             WalletError::AuthFailed(_) => "auth.failed",
             WalletError::ServiceUnavailable { .. } => "service.unavailable",
+            WalletError::Tls(_) => "service.tls",
             WalletError::Service { .. } => "service.error",
             WalletError::Protocol(_) => "service.protocol",
             WalletError::Trust(_) => "trust.invalid",

@@ -19,6 +19,7 @@ mod search;
 mod secret;
 mod store;
 mod sync;
+mod transport;
 mod view;
 mod wallet;
 
