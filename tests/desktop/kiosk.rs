@@ -222,6 +222,13 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
     assert!(words.contains("已暂停"), "{words}");
     app.wait_for("[data-testid=kiosk-message][role=alert]")
         .await;
+    let alert = read_text(&app.client, "[data-testid=kiosk-message]")
+        .await
+        .unwrap();
+    assert!(
+        alert.contains("打印机未就绪"),
+        "plain Chinese words: {alert}"
+    );
     cups("cupsenable");
     assert_eq!(
         queued(),
@@ -356,6 +363,10 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
     app.click("[data-testid=kiosk-exit]").await;
     app.wait_for("[data-testid=kiosk-message][role=alert]")
         .await;
+    let alert = read_text(&app.client, "[data-testid=kiosk-message]")
+        .await
+        .unwrap();
+    assert!(alert.contains("口令不正确"), "plain Chinese words: {alert}");
     app.click("[data-testid=kiosk-back]").await;
 
     // A second patient, with the code from their own wallet; then the kiosk dies
