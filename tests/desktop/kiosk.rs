@@ -1,6 +1,6 @@
-//! Kiosk mode in its real window (fullscreen, incognito) against the reference
-//! service and the CUPS-PDF queue of the test command: a whole patient session, and
-//! no trace of the patient on disk afterwards.
+//! Kiosk mode in its real window (fullscreen, its webview data cleared at start and
+//! after each session) against the reference service and the CUPS-PDF queue of the
+//! test command: whole patient sessions, and no trace of a patient on disk afterwards.
 
 use piaojia_desktop_e2e::{app_binary, read_attr, read_text, Desktop, ReferenceService};
 use std::path::{Path, PathBuf};

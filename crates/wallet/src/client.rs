@@ -156,6 +156,9 @@ impl ServiceClient {
         crate::transport::check_service_url(&base)?;
         let http = reqwest::Client::builder()
             .timeout(retry.request_timeout)
+            // An API answers where it was asked: a redirect could lead the token and
+            // personal data elsewhere, or from https:// down to http://.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| WalletError::Invalid(format!("HTTP client: {e}")))?;
         Ok(ServiceClient { base, http, retry })
@@ -424,5 +427,25 @@ mod tests {
                 "{url}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn redirects_are_not_followed() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let answer = "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://192.0.2.1/v1/trust-bundle\r\nContent-Length: 0\r\n\r\n";
+            socket.write_all(answer.as_bytes()).await.unwrap();
+        });
+        let client = ServiceClient::new(&format!("http://{addr}"), RetryPolicy::default()).unwrap();
+        let error = client.trust_bundle().await.unwrap_err();
+        assert!(
+            matches!(error, WalletError::Service { status: 307, .. }),
+            "{error:?}"
+        );
     }
 }
