@@ -155,6 +155,20 @@ async fn identify_with_handoff(app: &Desktop, service: &ReferenceService) {
     app.wait_for("[data-testid=kiosk][data-step=list]").await;
 }
 
+/// The kiosk is back on its first screen, showing nothing of the patient and with
+/// empty web storage.
+async fn first_screen_is_clean(app: &Desktop, service: &ReferenceService) {
+    app.wait_for("[data-testid=kiosk][data-step=id]").await;
+    let page = read_text(&app.client, "body").await.unwrap();
+    assert!(!page.contains(&service.citizen_id) && !page.contains("王䶮"));
+    let stored = app
+        .client
+        .execute("return localStorage.length + sessionStorage.length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(stored, serde_json::json!(0));
+}
+
 async fn press(app: &Desktop, text: &str) {
     for c in text.chars() {
         app.click(&format!("[data-key='{c}']")).await;
@@ -265,15 +279,7 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
 
     // Leaving: the page reloads to the first screen with nothing of the patient.
     app.click("[data-testid=kiosk-end]").await;
-    app.wait_for("[data-testid=kiosk][data-step=id]").await;
-    let page = read_text(&app.client, "body").await.unwrap();
-    assert!(!page.contains(&service.citizen_id) && !page.contains("王䶮"));
-    let stored = app
-        .client
-        .execute("return localStorage.length + sessionStorage.length", vec![])
-        .await
-        .unwrap();
-    assert_eq!(stored, serde_json::json!(0));
+    first_screen_is_clean(&app, &service).await;
 
     // No file the app could have written holds the patient's name or ID number: its
     // home (where WebKit would keep storage and caches) and all of /tmp, which holds
@@ -345,15 +351,7 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
     identify(&app, &service).await;
     app.wait_for("[data-testid=kiosk-countdown]").await;
     app.screenshot("10-kiosk-countdown").await;
-    app.wait_for("[data-testid=kiosk][data-step=id]").await;
-    let page = read_text(&app.client, "body").await.unwrap();
-    assert!(!page.contains(&service.citizen_id) && !page.contains("王䶮"));
-    let stored = app
-        .client
-        .execute("return localStorage.length + sessionStorage.length", vec![])
-        .await
-        .unwrap();
-    assert_eq!(stored, serde_json::json!(0));
+    first_screen_is_clean(&app, &service).await;
     let log = std::fs::read_to_string(dirs.path().join("operator.log")).unwrap();
     assert!(log.contains("idle_timeout"), "{log}");
 
@@ -393,17 +391,12 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
     let app = app
         .relaunch(&app_binary(), &[], &["--kiosk", &config])
         .await;
-    app.wait_for("[data-testid=kiosk][data-step=id]").await;
-    let page = read_text(&app.client, "body").await.unwrap();
-    assert!(!page.contains(&service.citizen_id) && !page.contains("王䶮"));
-    let stored = app
+    first_screen_is_clean(&app, &service).await;
+    let cookies = app
         .client
-        .execute(
-            "return localStorage.length + sessionStorage.length + document.cookie.length",
-            vec![],
-        )
+        .execute("return document.cookie.length", vec![])
         .await
         .unwrap();
-    assert_eq!(stored, serde_json::json!(0));
+    assert_eq!(cookies, serde_json::json!(0));
     app.close().await;
 }
