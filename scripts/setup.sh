@@ -19,7 +19,7 @@ need_rust() {
         [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
     fi
     if ! command -v cargo >/dev/null 2>&1; then
-        echo "Piaojia needs a Rust toolchain (1.85 or newer, with rustfmt and clippy) on PATH." >&2
+        echo "Piaojia needs a Rust toolchain (1.89 or newer, with rustfmt and clippy) on PATH." >&2
         exit 1
     fi
 }

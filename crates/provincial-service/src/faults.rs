@@ -57,7 +57,7 @@ pub fn page_fault(faults: &Faults, after: i64) -> Option<PageFault> {
     let r = roll(faults.seed, "page", n);
     if r >= faults.replay_per_mille {
         None
-    } else if r % 2 == 0 {
+    } else if r.is_multiple_of(2) {
         Some(PageFault::Replay)
     } else {
         Some(PageFault::Reorder)
