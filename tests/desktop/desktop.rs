@@ -1,7 +1,9 @@
 //! The desktop app in its real window (tauri-driver + WebKitWebDriver under Xvfb),
 //! against the reference service over HTTP on 127.0.0.1.
 
-use piaojia_desktop_e2e::{app_binary, qr_in, read_attr, read_text, Desktop, ReferenceService};
+use piaojia_desktop_e2e::{
+    app_binary, one_window_at_a_time, qr_in, read_attr, read_text, Desktop, ReferenceService,
+};
 use serde_json::json;
 
 /// A first run on the built-in demo service, as `scripts/run.sh` starts it: the
@@ -9,6 +11,7 @@ use serde_json::json;
 /// screenshots for the README are taken here, on clean demo data.
 #[tokio::test(flavor = "multi_thread")]
 async fn first_run_on_the_built_in_demo_shows_receipts() {
+    let _window = one_window_at_a_time().await;
     let app = Desktop::launch(
         &app_binary(),
         json!({}),
@@ -58,6 +61,7 @@ async fn first_run_on_the_built_in_demo_shows_receipts() {
 /// shown as rejected with their reason.
 #[tokio::test(flavor = "multi_thread")]
 async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
+    let _window = one_window_at_a_time().await;
     let service = ReferenceService::start(&[
         "--demo-receipts",
         "400",

@@ -2,7 +2,9 @@
 //! after each session) against the reference service and the CUPS-PDF queue of the
 //! test command: whole patient sessions, and no trace of a patient on disk afterwards.
 
-use piaojia_desktop_e2e::{app_binary, read_attr, read_text, Desktop, ReferenceService};
+use piaojia_desktop_e2e::{
+    app_binary, one_window_at_a_time, read_attr, read_text, Desktop, ReferenceService,
+};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -177,6 +179,7 @@ async fn press(app: &Desktop, text: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
+    let _window = one_window_at_a_time().await;
     let printer = std::env::var("PIAOJIA_TEST_PRINTER")
         .expect("the test command starts cupsd with a queue and names it");
     let started = SystemTime::now() - Duration::from_secs(1);
@@ -338,6 +341,7 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
 /// storage; a kiosk killed with SIGKILL mid-session leaves no personal data on disk.
 #[tokio::test(flavor = "multi_thread")]
 async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
+    let _window = one_window_at_a_time().await;
     let started = SystemTime::now() - Duration::from_secs(1);
     let service = ReferenceService::start(&["--demo-receipts", "8"]);
     let dirs = tempfile::TempDir::new().unwrap();

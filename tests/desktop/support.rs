@@ -21,6 +21,14 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Taken first by every test of a binary: one window at a time (the kiosk tests
+/// also scan the disk and the print spool for what a session left behind), while
+/// `cargo test --workspace` runs each binary's tests on threads of their own.
+pub async fn one_window_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    static WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    WINDOW.lock().await
+}
+
 /// The app in its window, with its own wallet, settings and save folder.
 pub struct Desktop {
     pub client: Client,

@@ -44,6 +44,12 @@ fn default_wallet_dir() -> PathBuf {
 pub enum Command {
     /// Log in to a provincial service with your ID number and an SMS code.
     Login(LoginArgs),
+    /// Forget the login of every account (or one): its refresh token is wiped, its
+    /// receipts stay.
+    Logout {
+        #[arg(long)]
+        account: Option<i64>,
+    },
     /// Pull new receipts and changes from every account (or one).
     Sync {
         #[arg(long)]
@@ -217,9 +223,13 @@ pub struct VerifyArgs {
     /// A stored receipt: id or CODE-NUMBER.
     #[arg(long, conflicts_with_all = ["file", "online"])]
     pub receipt: Option<String>,
-    /// A signed-original file (JSON envelope).
+    /// A file: a signed original (JSON envelope), or an OFD file whose seals are
+    /// verified in levels.
     #[arg(long, conflicts_with = "online")]
     pub file: Option<PathBuf>,
+    /// A root certificate (DER or PEM) to trust for seals, for this check.
+    #[arg(long = "trust", value_name = "CERT_FILE", requires = "file")]
+    pub trust: Vec<PathBuf>,
     /// Ask the service (查验) with the elements below.
     #[arg(long, requires_all = ["code", "number", "check_code"])]
     pub online: bool,

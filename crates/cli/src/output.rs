@@ -88,6 +88,15 @@ impl ProgressBar {
     }
 }
 
+pub fn logged_out(accounts: &[Account], json: bool) {
+    if json {
+        return print_json(&serde_json::json!({ "logged_out": accounts }));
+    }
+    for account in accounts {
+        println!("{} {}: logged out", account.province, account.id_masked);
+    }
+}
+
 pub fn sync_reports(reports: &[(Account, SyncReport)], json: bool) {
     if json {
         let list: Vec<_> = reports
@@ -213,6 +222,101 @@ pub fn rejected(e: &piaojia_receipt::Error, json: bool) {
         );
     }
     println!("NOT valid: {e} ({})", e.code());
+}
+
+/// Text from a file (a seal's name, a certificate's subject) on the terminal: its
+/// control characters (escape sequences that could rewrite the screen) are shown as
+/// U+FFFD instead.
+fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
+/// Level 5 for files from the national platforms: they have no public API, so
+/// nothing is claimed; the person is told where to check by hand.
+const NOT_CHECKED_ONLINE: &str = "not checked online: the national platforms have no public API; \
+check the elements by hand at 全国增值税发票查验平台 (inv-veri.chinatax.gov.cn) for invoices \
+or 全国财政电子票据查验平台 (pjcy.mof.gov.cn) for fiscal receipts";
+
+pub fn seal_report(report: &piaojia_ofd::Verification, json: bool) {
+    let checked_at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+    if json {
+        return print_json(&serde_json::json!({
+            "verified_levels": report.verified_levels(),
+            "signatures": report.signatures,
+            "online": { "state": "not_checked", "reason": NOT_CHECKED_ONLINE },
+            "checked_at": checked_at,
+        }));
+    }
+    if report.signatures.is_empty() {
+        println!("no seal or signature: nothing vouches for this file");
+    }
+    for s in &report.signatures {
+        let kind = match s.kind {
+            piaojia_ofd::SignatureKind::SesV1 => "electronic seal (GM/T 0031-2014)",
+            piaojia_ofd::SignatureKind::SesV4 => "electronic seal (GB/T 38540-2020)",
+            piaojia_ofd::SignatureKind::SignedData => "digital signature (GB/T 35275)",
+            piaojia_ofd::SignatureKind::BareSignature => "bare SM2 signature",
+            piaojia_ofd::SignatureKind::Unknown => "unreadable signature",
+        };
+        println!(
+            "{}: {kind}{}{}",
+            s.file,
+            s.seal_name
+                .as_deref()
+                .map(|n| format!(" 「{}」", terminal_safe(n)))
+                .unwrap_or_default(),
+            s.signing_time
+                .map(|t| format!(", signed {t}"))
+                .unwrap_or_default(),
+        );
+        for (number, name, level) in [
+            (1, "package integrity", &s.integrity),
+            (2, "signature", &s.signature),
+            (3, "seal", &s.seal),
+            (4, "trust", &s.trust),
+        ] {
+            let verdict = match level {
+                piaojia_ofd::Level::Passed => "passed".to_string(),
+                piaojia_ofd::Level::Failed(e) => {
+                    format!("FAILED: {} ({})", terminal_safe(&e.to_string()), e.code())
+                }
+                piaojia_ofd::Level::NotChecked(e) => format!(
+                    "not established: {} ({})",
+                    terminal_safe(&e.to_string()),
+                    e.code()
+                ),
+            };
+            println!("  {number} {name:<18} {verdict}");
+        }
+        if let Some(signer) = &s.signer {
+            println!(
+                "    signer: {} (serial {}, issued by {})",
+                terminal_safe(&signer.subject),
+                signer.serial,
+                terminal_safe(&signer.issuer)
+            );
+        }
+    }
+    println!("  5 online             {NOT_CHECKED_ONLINE}");
+    println!(
+        "verified offline to level {} of 4, at {checked_at}",
+        report.verified_levels()
+    );
+}
+
+pub fn unreadable_file(error: &piaojia_ofd::OfdError, json: bool) {
+    if json {
+        return print_json(
+            &serde_json::json!({ "valid": false, "code": error.code(), "reason": error.to_string() }),
+        );
+    }
+    println!(
+        "NOT readable: {} ({})",
+        terminal_safe(&error.to_string()),
+        error.code()
+    );
 }
 
 pub fn checked(result: &CheckResult, json: bool) {
@@ -430,4 +534,18 @@ pub fn export(report: &piaojia_wallet::ExportReport, json: bool) {
         Fen(report.total_fen),
         report.path.display()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn control_characters_from_files_never_reach_the_terminal() {
+        assert_eq!(
+            terminal_safe("国家税务总局\u{1b}[2J章\r\n"),
+            "国家税务总局\u{fffd}[2J章\u{fffd}\u{fffd}"
+        );
+        assert_eq!(terminal_safe("CN=税务测试CA2(SM2)"), "CN=税务测试CA2(SM2)");
+    }
 }

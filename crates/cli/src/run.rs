@@ -16,6 +16,9 @@ pub async fn run(cli: Cli) -> Result<i32> {
     let json = cli.json;
     match cli.command {
         Command::Verify(args) if args.online => verify_online(&args, json).await,
+        Command::Verify(args) if args.file.as_deref().is_some_and(is_zip_file) => {
+            verify_sealed_file(&args, json)
+        }
         Command::Restore { file } => restore(&cli.wallet, &file, cli.passphrase, json).await,
         Command::Rekey => {
             let wallet = open(&cli.wallet, cli.passphrase).await?;
@@ -38,6 +41,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
 async fn on_wallet(wallet: &Wallet, command: Command, json: bool) -> Result<i32> {
     Ok(match command {
         Command::Login(args) => login(wallet, &args, json).await?,
+        Command::Logout { account } => logout(wallet, account, json).await?,
         Command::Sync { account } => sync(wallet, account, json).await?,
         Command::Search(args) => search(wallet, &args, json).await?,
         Command::Show { receipt } => show(wallet, &receipt, json).await?,
@@ -281,6 +285,21 @@ async fn sync(wallet: &Wallet, only: Option<i64>, json: bool) -> Result<i32> {
     Ok(exit::OK)
 }
 
+async fn logout(wallet: &Wallet, only: Option<i64>, json: bool) -> Result<i32> {
+    let mut done = Vec::new();
+    for account in wallet.accounts().await? {
+        if only.is_none_or(|id| id == account.id) {
+            wallet.logout(account.id).await?;
+            done.push(account);
+        }
+    }
+    if done.is_empty() && only.is_some() {
+        return Err(anyhow!(WalletError::NotFound("account")));
+    }
+    output::logged_out(&done, json);
+    Ok(exit::OK)
+}
+
 fn yuan(text: &Option<String>) -> Result<Option<i64>> {
     text.as_deref()
         .map(|t| {
@@ -378,6 +397,53 @@ async fn verify_offline(wallet: &Wallet, args: &VerifyArgs, json: bool) -> Resul
             Ok(exit::INVALID_RECEIPT)
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+/// OFD files are ZIP packages; signed originals are JSON.
+fn is_zip_file(path: &std::path::Path) -> bool {
+    let mut magic = [0u8; 2];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok()
+        && &magic == b"PK"
+}
+
+/// The seals of an OFD file, in levels; no wallet needed.
+fn verify_sealed_file(args: &VerifyArgs, json: bool) -> Result<i32> {
+    let path = args.file.as_ref().expect("the guard checked --file");
+    let read = |p: &std::path::PathBuf| {
+        std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))
+    };
+    let mut roots = Vec::new();
+    for file in &args.trust {
+        roots.extend(
+            piaojia_ofd::certificates_in(&read(file)?)
+                .map_err(|e| anyhow!(WalletError::Invalid(format!("{}: {e}", file.display()))))?,
+        );
+    }
+    let bytes = read(path)?;
+    let verification = piaojia_ofd::Package::read(&bytes)
+        .and_then(|package| piaojia_ofd::verify(&package, &piaojia_ofd::TrustStore::new(roots)));
+    match verification {
+        Ok(report) => {
+            output::seal_report(&report, json);
+            let failed = report.signatures.is_empty()
+                || report.signatures.iter().any(|s| {
+                    [&s.integrity, &s.signature, &s.seal, &s.trust]
+                        .iter()
+                        .any(|l| matches!(l, piaojia_ofd::Level::Failed(_)))
+                });
+            Ok(if failed {
+                exit::INVALID_RECEIPT
+            } else {
+                exit::OK
+            })
+        }
+        Err(error) => {
+            output::unreadable_file(&error, json);
+            Ok(exit::INVALID_RECEIPT)
+        }
     }
 }
 

@@ -97,8 +97,12 @@ pub fn json(output: &Output) -> Value {
 }
 
 pub async fn login(peer: &Peer, wallet: &Path) -> Output {
+    login_as(peer, piaojia(wallet)).await
+}
+
+/// Logs the peer's citizen in with `command` (a `piaojia` with its wallet options).
+pub async fn login_as(peer: &Peer, mut command: Command) -> Output {
     let code = peer.sms_code().await;
-    let mut command = piaojia(wallet);
     command.args([
         "--json",
         "login",

@@ -3,12 +3,20 @@
 
 /// Commands, JSON output and documented exit codes.
 mod commands;
-/// kill -9 at random points of a 10k-receipt sync, each followed by a resume.
+/// Two CLI syncs and the app's sync of one wallet at once.
+mod concurrent;
+/// kill -9 at 50 random points of a 10k-receipt sync, each followed by a resume.
 mod crash;
+/// Thousands of short commands, each ending with exit 0 (no abort at exit).
+mod exit;
 /// The logs of a sync carry no names, ID numbers or tokens.
 mod logs;
 /// Print, export, archive packages, claim packages, verify from a QR code.
 mod output;
+/// A passphrase wallet (no keyring): login in one run, sync in the next.
+mod passphrase;
+/// `verify --file` on OFD files: seals in levels, real and generated.
+mod sealed_files;
 /// Running the binary, a service, a logged-in wallet.
 mod support;
 /// HTTPS to a service whose certificate the system trusts; plain HTTP only locally.

@@ -138,7 +138,7 @@ impl AppState {
             format: REVOCATIONS_FORMAT.into(),
             province: province.code.clone(),
             version,
-            issued_at: chrono::Local::now().naive_local(),
+            issued_at: piaojia_receipt::service_time::china_wall_clock_now(),
             revoked,
         };
         *current = Arc::new(TrustBundle {

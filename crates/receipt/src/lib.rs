@@ -8,6 +8,7 @@ mod ids;
 mod model;
 mod money;
 mod original;
+pub mod service_time;
 mod trust;
 mod verify;
 mod words;

@@ -580,7 +580,7 @@ async fn restore_into(
 
     std::fs::create_dir_all(staging)?;
     let wallet = Wallet::open(staging, access).await?;
-    let mut tx = wallet.pool.begin().await?;
+    let mut tx = crate::db::begin_write(&wallet.pool).await?;
     let mut terms = crate::store::TermCache::default();
     let mut writes = crate::store::PageWrites::new(&mut terms, false);
     let mut receipts = 0i64;

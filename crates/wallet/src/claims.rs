@@ -84,7 +84,7 @@ impl Wallet {
     /// Puts a stored receipt into a draft. A receipt held by any other claim is
     /// refused with that claim's id and state.
     pub async fn add_to_claim(&self, claim_id: i64, receipt_id: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::db::begin_write(&self.pool).await?;
         let (state, account_id): (String, i64) =
             sqlx::query_as("SELECT state, account_id FROM claims WHERE id = ?")
                 .bind(claim_id)
@@ -145,7 +145,7 @@ impl Wallet {
         if state != "draft" {
             return Err(WalletError::ClaimState(state));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::db::begin_write(&self.pool).await?;
         sqlx::query("DELETE FROM claim_receipts WHERE claim_id = ? AND receipt_id = ?")
             .bind(claim_id)
             .bind(receipt_id)

@@ -4,7 +4,7 @@
 
 use crate::error::{Result, WalletError};
 use crate::secret::SecretString;
-use chrono::NaiveDateTime;
+use chrono::{DateTime, FixedOffset};
 use piaojia_receipt::{Lifecycle, ReceiptKey, TrustBundle};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -87,7 +87,8 @@ pub struct ChangeEvent {
     pub lifecycle: Lifecycle,
     #[serde(default)]
     pub claim: Option<ClaimChange>,
-    pub at: NaiveDateTime,
+    #[serde(deserialize_with = "piaojia_receipt::service_time::deserialize")]
+    pub at: DateTime<FixedOffset>,
 }
 
 #[derive(Deserialize)]
@@ -409,6 +410,25 @@ pub fn is_unauthorized(error: &WalletError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn change_times_are_read_with_or_without_an_offset() {
+        let page = |at: &str| {
+            serde_json::from_str::<ChangePage>(&format!(
+                r#"{{"events":[{{"cursor":"1","receipt":{{"province":"330000","code":"33010124","number":"0000000001"}},
+                    "lifecycle":{{"state":"normal"}},"at":"{at}"}}],"next_cursor":"1","has_more":false}}"#
+            ))
+            .map(|p| p.events[0].at)
+        };
+        let sent = page("2022-04-25T08:26:00+08:00").unwrap();
+        assert_eq!(page("2022-04-25T00:26:00Z").unwrap(), sent);
+        assert_eq!(
+            page("2022-04-25T08:26:00").unwrap(),
+            sent,
+            "old services' form"
+        );
+        assert!(page("25/04/2022").is_err());
+    }
 
     #[test]
     fn clients_follow_the_url_rule() {

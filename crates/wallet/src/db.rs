@@ -6,7 +6,7 @@
 use crate::error::{Result, WalletError};
 use crate::secret::DbKey;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
+use sqlx::{ConnectOptions, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::path::Path;
 use std::time::Duration;
 
@@ -15,7 +15,21 @@ pub const DB_FILE: &str = "wallet.db";
 /// SQLite's SQLITE_NOTADB: what SQLCipher answers for a wrong key.
 const SQLITE_NOTADB: &str = "26";
 
+/// SQLCipher encrypts with the system's OpenSSL, which by default registers an
+/// `atexit` clean-up that frees its global tables when the process exits. sqlx runs
+/// each SQLite connection on a thread of its own that is not joined: a thread still
+/// ending during `exit` frees its thread-local OpenSSL state into the tables the
+/// clean-up is freeing, and glibc aborts ("double free or corruption"), after the
+/// command's work was done. Initialising OpenSSL first with `OPENSSL_INIT_NO_ATEXIT`
+/// (what `openssl_sys::init` does) means no clean-up runs at exit; the OS takes the
+/// memory back. It must come before SQLCipher's own first use of OpenSSL, which
+/// registers the handler otherwise: so every way into SQLCipher starts here.
+fn openssl_without_exit_cleanup() {
+    openssl_sys::init();
+}
+
 fn options(path: &Path, key: &DbKey) -> SqliteConnectOptions {
+    openssl_without_exit_cleanup();
     SqliteConnectOptions::new()
         .filename(path)
         // The key pragma must come first; sqlx sends "key" before all others.
@@ -58,6 +72,7 @@ pub async fn open(path: &Path, key: &DbKey, create: bool) -> Result<SqlitePool> 
 /// (never used) keeps it alive when the pool replaces its own, as sqlx does after a
 /// query was cancelled half-way; without it the wallet would find itself empty.
 pub async fn open_in_memory() -> Result<(SqlitePool, SqliteConnection)> {
+    openssl_without_exit_cleanup();
     let options: SqliteConnectOptions = "sqlite::memory:".parse()?;
     let options = options
         .pragma("temp_store", "MEMORY")
@@ -73,6 +88,15 @@ pub async fn open_in_memory() -> Result<(SqlitePool, SqliteConnection)> {
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok((pool, anchor))
+}
+
+/// A transaction that writes. It takes the write lock at `BEGIN IMMEDIATE`, where the
+/// busy timeout applies: a deferred `BEGIN` that reads first and writes later cannot
+/// take the lock once another connection has committed since its read (SQLite answers
+/// "database is locked" at once, whatever the timeout), which is how a second sync of
+/// one wallet used to fail.
+pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
 /// Re-encrypts the closed database under `new` in one transaction: with a rollback

@@ -73,6 +73,7 @@ impl Wallet {
         account_id: i64,
         progress: &mut (dyn FnMut(SyncProgress) + Send),
     ) -> Result<SyncReport> {
+        let _lock = self.lock_for_sync().await?;
         let account: AccountRow = sqlx::query_as(
             "SELECT province, service_url, root_key, receipts_cursor, changes_cursor FROM accounts WHERE id = ?",
         )
@@ -198,8 +199,8 @@ impl Wallet {
             province: province.to_string(),
         };
         let refresh = self
-            .tokens
-            .get(&self.refresh_name(account_id))?
+            .stored_refresh(account_id)
+            .await?
             .ok_or_else(not_logged_in)?;
         let pair = match client.refresh(&refresh).await {
             Ok(pair) => pair,
@@ -207,7 +208,7 @@ impl Wallet {
             Err(e) => return Err(e),
         };
         let access = pair.access_token.clone();
-        self.keep_tokens(account_id, pair)?;
+        self.keep_tokens(account_id, pair).await?;
         Ok(access)
     }
 
@@ -356,7 +357,7 @@ impl Wallet {
         .await
         .map_err(|e| WalletError::Protocol(format!("verification task failed: {e}")))?
         .into_iter();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::db::begin_write(&self.pool).await?;
         let quarantine_in_use: bool =
             sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM quarantine WHERE account_id = ?)")
                 .bind(account_id)
@@ -439,7 +440,7 @@ impl Wallet {
                     report.changes_applied += 1;
                 }
             }
-            let mut tx = self.pool.begin().await?;
+            let mut tx = crate::db::begin_write(&self.pool).await?;
             for event in &page.events {
                 if event.receipt.province.as_str() != province || event.claim.is_some() {
                     continue;

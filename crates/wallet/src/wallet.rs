@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 pub enum KeyAccess {
     /// The OS keyring holds the database key and the refresh tokens.
     Keyring(Arc<dyn SecretStore>),
-    /// A passphrase derives the key; refresh tokens stay in memory for this run.
+    /// A passphrase derives the key; refresh tokens are kept inside the encrypted
+    /// database (see `refresh.rs`).
     Passphrase(SecretString),
 }
 
@@ -193,8 +194,8 @@ impl Wallet {
         self.client(service_url)?.send_sms(id_number).await
     }
 
-    /// Logs in with the SMS code; keeps the account (created on first login) and puts
-    /// the refresh token in the keyring.
+    /// Logs in with the SMS code; keeps the account (created on first login) and its
+    /// refresh token (see `refresh.rs`).
     pub async fn login(&self, spec: &AccountSpec, sms_code: &str) -> Result<Account> {
         TrustAnchor::from_base64(spec.province.clone(), &spec.root_key)
             .map_err(WalletError::Trust)?;
@@ -225,17 +226,16 @@ impl Wallet {
         .bind(&pair.name)
         .fetch_one(&self.pool)
         .await?;
-        self.keep_tokens(account_id, pair)?;
+        self.keep_tokens(account_id, pair).await?;
         self.account(account_id).await
     }
 
-    pub(crate) fn keep_tokens(
+    pub(crate) async fn keep_tokens(
         &self,
         account_id: i64,
         pair: crate::client::TokenPair,
     ) -> Result<()> {
-        self.tokens
-            .set(&self.refresh_name(account_id), &pair.refresh_token)?;
+        self.store_refresh(account_id, &pair.refresh_token).await?;
         let ttl = Duration::from_secs(pair.expires_in.max(0) as u64);
         // Renew a little early rather than have a page refused half-way.
         let expires = Instant::now() + ttl.saturating_sub(Duration::from_secs(10));
@@ -253,7 +253,7 @@ impl Wallet {
     /// Forgets the tokens of an account (its receipts stay).
     pub async fn logout(&self, account_id: i64) -> Result<()> {
         self.sessions.lock().expect("sessions").remove(&account_id);
-        self.tokens.delete(&self.refresh_name(account_id))
+        self.forget_refresh(account_id).await
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>> {

@@ -11,6 +11,8 @@ mod backup;
 mod claims;
 /// The file is encrypted: the sqlcipher CLI needs the key; no plaintext on disk.
 mod encryption;
+/// Thousands of processes that exit while SQLite's threads end: none aborts.
+mod exit;
 /// A faulty or lying service: nothing invalid stored, every valid receipt stored.
 mod faults;
 /// The kiosk's wallet in memory: works, writes nothing, ends with its session.

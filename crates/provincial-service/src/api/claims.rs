@@ -17,7 +17,8 @@ use crate::state::AppState;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use chrono::NaiveDateTime;
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use piaojia_receipt::service_time::from_china_wall_clock;
 use piaojia_receipt::{parse_document, Lifecycle, ProvinceCode, ReceiptKey, SignedOriginal};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -127,12 +128,12 @@ pub struct Claim {
     /// The relying party's reason or question.
     pub message: Option<String>,
     pub receipts: Vec<ReceiptKey>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
 }
 
 fn now() -> NaiveDateTime {
-    chrono::Local::now().naive_local()
+    piaojia_receipt::service_time::china_wall_clock_now()
 }
 
 fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -376,8 +377,8 @@ async fn load_claim(
         state: ClaimState::parse(&row.state)?,
         message: row.message,
         receipts,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
+        created_at: from_china_wall_clock(row.created_at),
+        updated_at: from_china_wall_clock(row.updated_at),
     })
 }
 

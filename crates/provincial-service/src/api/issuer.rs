@@ -134,7 +134,7 @@ pub async fn issue(
             id: req.payer_id_number,
             kind: PayerKind::Person,
         },
-        issued_at: chrono::Local::now().naive_local().with_nanosecond_zero(),
+        issued_at: piaojia_receipt::service_time::china_wall_clock_now().with_nanosecond_zero(),
         items: req.items,
         detail_list: req.detail_list,
         medical: req.medical,
@@ -248,7 +248,7 @@ pub async fn reverse(
     }
     let mut tx = state.db.begin().await?;
     let (citizen_id, original) = own_normal_receipt(&mut tx, &issuer, &code, &number).await?;
-    let now = chrono::Local::now().naive_local().with_nanosecond_zero();
+    let now = piaojia_receipt::service_time::china_wall_clock_now().with_nanosecond_zero();
     let red = sign_and_store(
         &state,
         &mut tx,
@@ -289,7 +289,7 @@ pub async fn exchange(
         number: req.paper_number,
     };
     let lifecycle = Lifecycle::Exchanged { paper };
-    let now = chrono::Local::now().naive_local().with_nanosecond_zero();
+    let now = piaojia_receipt::service_time::china_wall_clock_now().with_nanosecond_zero();
     store::set_lifecycle(&mut tx, citizen_id, &original.key(), &lifecycle, now).await?;
     tx.commit().await?;
     Ok(Json(lifecycle))

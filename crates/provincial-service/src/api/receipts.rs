@@ -7,7 +7,8 @@ use super::extract::{Json, Path, Query};
 use crate::faults;
 use crate::state::AppState;
 use axum::extract::State;
-use chrono::NaiveDateTime;
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use piaojia_receipt::service_time::from_china_wall_clock;
 use piaojia_receipt::{Lifecycle, ProvinceCode, ReceiptKey, SignedOriginal};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -181,7 +182,7 @@ pub struct ChangeEvent {
     /// Present on claim changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claim: Option<ClaimChange>,
-    pub at: NaiveDateTime,
+    pub at: DateTime<FixedOffset>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -238,7 +239,7 @@ pub async fn changes(
                     claim: claim_id
                         .zip(claim_state)
                         .map(|(id, state)| ClaimChange { id, state }),
-                    at,
+                    at: from_china_wall_clock(at),
                 })
             },
         )

@@ -40,7 +40,7 @@ pub async fn revoke_issuer(
 ) -> ApiResult<Json<BundlePublished>> {
     let done =
         sqlx::query("UPDATE issuers SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL")
-            .bind(chrono::Local::now().naive_local())
+            .bind(piaojia_receipt::service_time::china_wall_clock_now())
             .bind(&code)
             .execute(&state.db)
             .await?;

@@ -1,0 +1,96 @@
+use crate::support::*;
+use piaojia_ofd::testkit::{make_ofd, Spec, Tamper, TestPki};
+use piaojia_ofd::SesVersion;
+use std::path::PathBuf;
+
+fn corpus(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/corpus")
+        .join(name)
+}
+
+fn at(text: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap()
+}
+
+/// `piaojia verify --file X.ofd`: each level with its reason, in JSON and in words;
+/// exit 0 when nothing failed, 6 when a level failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_shows_the_levels_of_an_ofd_files_seals() {
+    let (_dir, wallet) = temp_wallet();
+    let verify = |file: PathBuf, extra: Vec<String>| {
+        let mut command = piaojia(&wallet);
+        command
+            .args(["--json", "verify", "--file"])
+            .arg(file)
+            .args(extra);
+        run(command)
+    };
+
+    let real = verify(corpus("vat-ofd/zj-033002000211-83089647-2020.ofd"), vec![]).await;
+    assert_eq!(real.status.code(), Some(0));
+    let report = json(&real);
+    assert_eq!(report["verified_levels"], 3);
+    let seal = &report["signatures"][0];
+    assert_eq!(seal["kind"], "ses_v4");
+    assert_eq!(seal["seal_name"], "国家税务总局浙江省税务局");
+    for level in ["integrity", "signature", "seal"] {
+        assert_eq!(seal[level]["state"], "passed", "{level}");
+    }
+    assert_eq!(seal["trust"]["state"], "not_checked");
+    assert_eq!(seal["trust"]["code"], "seal.untrusted");
+    assert_eq!(report["online"]["state"], "not_checked");
+
+    let tampered = verify(
+        corpus("other/realestate-cert-v4-plus-gbt35275-tampered.ofd"),
+        vec![],
+    )
+    .await;
+    assert_eq!(tampered.status.code(), Some(6));
+    assert_eq!(
+        json(&tampered)["signatures"][0]["integrity"]["code"],
+        "seal.reference_changed"
+    );
+
+    // A generated file and its CA's root given with --trust: all four levels.
+    let dir = tempfile::tempdir().unwrap();
+    let pki = TestPki::new(at("2024-01-01 00:00:00"));
+    let spec = Spec {
+        version: SesVersion::V4,
+        raw_signatures: false,
+        tamper: Tamper::Nothing,
+        signing_time: at("2025-05-05 10:00:00"),
+        invoice_xml: "<EInvoice/>".into(),
+        page_text: "票据".into(),
+    };
+    let file = dir.path().join("sealed.ofd");
+    std::fs::write(&file, make_ofd(&pki, &spec)).unwrap();
+    let root = dir.path().join("root.der");
+    std::fs::write(&root, &pki.root_cert).unwrap();
+    let trusted = verify(
+        file.clone(),
+        vec!["--trust".into(), root.display().to_string()],
+    )
+    .await;
+    assert_eq!(trusted.status.code(), Some(0));
+    assert_eq!(json(&trusted)["verified_levels"], 4);
+
+    // In words, for a person.
+    let mut words = piaojia(&wallet);
+    words.args(["verify", "--file"]).arg(&file);
+    let words = run(words).await;
+    let text = String::from_utf8_lossy(&words.stdout);
+    assert!(text.contains("1 package integrity  passed"), "{text}");
+    assert!(
+        text.contains("4 trust              not established"),
+        "{text}"
+    );
+    assert!(text.contains("verified offline to level 3 of 4"), "{text}");
+
+    // Not an OFD file at all.
+    let zip = dir.path().join("not.ofd");
+    std::fs::write(&zip, b"PK\x03\x04 not really a zip").unwrap();
+    let refused = verify(zip, vec![]).await;
+    assert_eq!(refused.status.code(), Some(6));
+    assert_eq!(json(&refused)["code"], "ofd.damaged");
+}
