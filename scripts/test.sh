@@ -44,7 +44,7 @@ XDG_DATA_HOME="$keyrings" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-sessio
     openbox >/dev/null 2>&1 &
     # One run over the whole workspace: one feature set, the one the build above
     # used, so nothing is built twice. The window tests take turns by themselves.
-    cargo test --workspace --locked
+    cargo test --workspace --locked --no-fail-fast
 ' 2>&1 | tee "$log"
 # The reference service fuzzed against its own OpenAPI document.
 bash scripts/api-fuzz.sh

@@ -102,12 +102,26 @@ impl Desktop {
             "tauri:options".into(),
             serde_json::json!({ "application": app.display().to_string(), "args": args }),
         );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&url)
-            .await
-            .unwrap_or_else(|e| panic!("no WebDriver session: {e}; {}", driver.all_output()));
+        // tauri-driver listens before WebKitWebDriver behind it does, and then and
+        // again drops the first session request (seen once in a CI run, right after a
+        // kill -9 of the app); a few tries, a second apart.
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if attempt < 3 => {
+                    eprintln!("WebDriver session, try {attempt}: {e}");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(e) => panic!("no WebDriver session: {e}; {}", driver.all_output()),
+            }
+        };
         Desktop {
             client,
             dirs,
