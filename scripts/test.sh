@@ -40,7 +40,26 @@ trap 'rm -rf "$log" "$keyrings"' EXIT
 # The password only guards this throwaway keyring.
 XDG_DATA_HOME="$keyrings" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
     set -e
-    echo -n "piaojia-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    # In the foreground under a loop of its own: once, in a long run, the daemon was
+    # gone half-way, and D-Bus then started one that waits for a password prompt
+    # nobody answers. Started again, it opens the same keyring with the same password;
+    # the log says so.
+    (
+        while true; do
+            echo -n "piaojia-test-keyring" |
+                gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null
+            echo "gnome-keyring-daemon ended (exit $?); starting it again" >&2
+            sleep 0.2
+        done
+    ) &
+    keyring=$!
+    trap "pkill -P $keyring; kill $keyring" EXIT
+    for _ in $(seq 100); do
+        dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null |
+            grep -q "boolean true" && break
+        sleep 0.1
+    done
     openbox >/dev/null 2>&1 &
     # One run over the whole workspace: one feature set, the one the build above
     # used, so nothing is built twice. The window tests take turns by themselves.
