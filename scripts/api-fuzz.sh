@@ -18,7 +18,7 @@ work=$(mktemp -d)
 "$target/debug/provincial-service" --listen 127.0.0.1:0 --test-hooks --demo-receipts 50 \
     >"$work/banner" 2>"$work/log" &
 service=$!
-trap 'kill $service 2>/dev/null; wait $service 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do
     grep -q "listening on" "$work/banner" && break
     sleep 0.1
@@ -35,11 +35,9 @@ token=$(curl -fsS -X POST "$url/v1/auth/login" -H 'content-type: application/jso
     -d "{\"id_number\":\"$id\",\"sms_code\":\"$code\"}" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
-# The test hooks are left out: they are a test aid, not the API.
 "$venv/bin/schemathesis" run "$url/openapi.json" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,response_schema_conformance \
-    --exclude-path-regex '^/test/' \
-    --max-examples 25 --seed 20261201 --max-time 240 \
+    --max-examples 10 --seed 20261201 --max-time 120 \
     --workers 1 --no-color --output-sanitize true \
     --suppress-health-check all

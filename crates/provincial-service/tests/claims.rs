@@ -127,6 +127,21 @@ async fn the_full_lifecycle_over_http() {
     }
     let (_, mine) = s.get(&format!("/v1/claims/{id}"), &token).await;
     assert_eq!(mine["state"], "paid");
+    // Times are RFC 3339 with the province's offset, as the document declares
+    // (`date-time`); they used to come without an offset.
+    let mut times: Vec<&Value> = feed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["at"])
+        .collect();
+    times.extend([&mine["created_at"], &mine["updated_at"]]);
+    for time in times {
+        let text = time.as_str().unwrap();
+        let parsed =
+            chrono::DateTime::parse_from_rfc3339(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(parsed.offset().local_minus_utc(), 8 * 3600, "{text}");
+    }
 }
 
 #[tokio::test]
