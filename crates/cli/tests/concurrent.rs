@@ -1,8 +1,6 @@
 use crate::support::*;
 use piaojia_app::{App, AppConfig, KeyringSource, ServiceSettings, Settings};
-use piaojia_wallet::{KeyAccess, OsKeyring, Wallet, KEYRING_SERVICE};
 use std::process::Stdio;
-use std::sync::Arc;
 
 /// Two `piaojia sync` and the desktop app's sync of one wallet, started together: the
 /// later ones wait for the one that runs (they failed at once with "database is
@@ -60,24 +58,11 @@ async fn syncs_of_one_wallet_started_together_all_succeed() {
     in_app.expect("the app's sync");
     app.close().await;
 
-    let w = Wallet::open(
-        &wallet,
-        KeyAccess::Keyring(Arc::new(OsKeyring::new(KEYRING_SERVICE))),
-    )
-    .await
-    .unwrap();
-    let (stored, distinct): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT province, code, number FROM receipts)) FROM receipts",
-    )
-    .fetch_one(w.pool())
-    .await
-    .unwrap();
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(w.pool())
-        .await
-        .unwrap();
-    w.close().await;
-    assert_eq!((stored, distinct, integrity.as_str()), (total, total, "ok"));
+    let end = check(&wallet).await;
+    assert_eq!(
+        (end.stored, end.distinct, end.integrity.as_str()),
+        (total, total, "ok")
+    );
     // The refresh token each of them rotated is one the service still honours.
     sync(&wallet).await;
 }

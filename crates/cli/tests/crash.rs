@@ -1,54 +1,10 @@
 use crate::support::*;
-use piaojia_wallet::{KeyAccess, OsKeyring, Wallet, KEYRING_SERVICE};
 use rand::{Rng, SeedableRng};
-use std::path::Path;
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const RECEIPTS: usize = 10_000;
 const KILLS: usize = 50;
-
-struct Check {
-    stored: i64,
-    distinct: i64,
-    integrity: String,
-}
-
-async fn check(wallet: &Path) -> Check {
-    let w = Wallet::open(
-        wallet,
-        KeyAccess::Keyring(Arc::new(OsKeyring::new(KEYRING_SERVICE))),
-    )
-    .await
-    .expect("the wallet opens after a kill");
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM receipts")
-        .fetch_one(w.pool())
-        .await
-        .unwrap();
-    let distinct: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM (SELECT DISTINCT province, code, number FROM receipts)",
-    )
-    .fetch_one(w.pool())
-    .await
-    .unwrap();
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(w.pool())
-        .await
-        .unwrap();
-    // Every stored receipt has its search postings: the page and its terms landed together.
-    let orphans: i64 = sqlx::query_scalar("SELECT count(*) FROM receipts r WHERE NOT EXISTS (SELECT 1 FROM receipt_terms t WHERE t.receipt_id = r.id)")
-        .fetch_one(w.pool())
-        .await
-        .unwrap();
-    assert_eq!(orphans, 0);
-    w.close().await;
-    Check {
-        stored,
-        distinct,
-        integrity,
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_anywhere_in_a_sync_loses_and_duplicates_nothing() {

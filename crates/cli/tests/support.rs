@@ -1,8 +1,10 @@
+use piaojia_wallet::{KeyAccess, OsKeyring, Wallet, KEYRING_SERVICE};
 use provincial_service::{AppState, ServiceConfig};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Arc;
 
 pub struct Peer {
     pub addr: SocketAddr,
@@ -141,4 +143,48 @@ pub fn temp_wallet() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let wallet = dir.path().join("wallet");
     (dir, wallet)
+}
+
+/// What a wallet holds after a crash or a race, and whether SQLite finds it whole.
+pub struct Check {
+    pub stored: i64,
+    pub distinct: i64,
+    pub integrity: String,
+}
+
+/// Opens the wallet with the keyring and counts: receipts, distinct ones, SQLite's
+/// integrity check; every stored receipt has its search postings.
+pub async fn check(wallet: &Path) -> Check {
+    let w = Wallet::open(
+        wallet,
+        KeyAccess::Keyring(Arc::new(OsKeyring::new(KEYRING_SERVICE))),
+    )
+    .await
+    .expect("the wallet opens after a kill");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM receipts")
+        .fetch_one(w.pool())
+        .await
+        .unwrap();
+    let distinct: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT DISTINCT province, code, number FROM receipts)",
+    )
+    .fetch_one(w.pool())
+    .await
+    .unwrap();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(w.pool())
+        .await
+        .unwrap();
+    // Every stored receipt has its search postings: the page and its terms landed together.
+    let orphans: i64 = sqlx::query_scalar("SELECT count(*) FROM receipts r WHERE NOT EXISTS (SELECT 1 FROM receipt_terms t WHERE t.receipt_id = r.id)")
+        .fetch_one(w.pool())
+        .await
+        .unwrap();
+    assert_eq!(orphans, 0);
+    w.close().await;
+    Check {
+        stored,
+        distinct,
+        integrity,
+    }
 }

@@ -270,17 +270,8 @@ mod tests {
 
     #[test]
     fn random_bytes_never_panic() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..20_000 {
-            let len = (state % 64) as usize;
-            let bytes: Vec<u8> = (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    state as u8
-                })
-                .collect();
+        for seed in 0..20_000u64 {
+            let bytes = crate::testkit::noise(seed, (seed % 64) as usize);
             if let Ok(tlv) = parse(&bytes) {
                 if let Ok(children) = tlv.children() {
                     for child in children {

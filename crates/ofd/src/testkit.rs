@@ -21,6 +21,20 @@ const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 const OID_SM2_CURVE: &[u8] = &[0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x82, 0x2d];
 const OID_COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
 
+/// Bytes that look random, the same for the same seed (xorshift64), for inputs
+/// nobody would write on purpose.
+pub fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
 pub struct Key(sm2::dsa::SigningKey);
 
 impl Key {
