@@ -239,15 +239,63 @@ const NOT_CHECKED_ONLINE: &str = "not checked online: the national platforms hav
 check the elements by hand at 全国增值税发票查验平台 (inv-veri.chinatax.gov.cn) for invoices \
 or 全国财政电子票据查验平台 (pjcy.mof.gov.cn) for fiscal receipts";
 
-pub fn seal_report(report: &piaojia_ofd::Verification, json: bool) {
+/// The elements to type into the official checking page: code, number, date, the
+/// amount it asks for (before tax for VAT invoices, the total for 数电), and the
+/// check code's last six digits.
+fn checking_elements(e: &piaojia_ofd::InvoiceElements) -> String {
+    let amount = match e.kind {
+        piaojia_ofd::InvoiceKind::VatInvoice => e.amount_fen,
+        piaojia_ofd::InvoiceKind::DigitalInvoice => e.total_fen,
+    };
+    let mut parts = Vec::new();
+    if let Some(code) = &e.code {
+        parts.push(format!("发票代码 {code}"));
+    }
+    parts.push(format!("发票号码 {}", e.number));
+    if let Some(day) = e.issued_on {
+        parts.push(format!("开票日期 {day}"));
+    }
+    if let Some(fen) = amount {
+        parts.push(format!("金额 {}", piaojia_receipt::Fen(fen)));
+    }
+    if let Some(check) = &e.check_code {
+        let tail: String = check
+            .chars()
+            .skip(check.chars().count().saturating_sub(6))
+            .collect();
+        parts.push(format!("校验码后六位 {tail}"));
+    }
+    terminal_safe(&parts.join(", "))
+}
+
+pub fn seal_report(
+    report: &piaojia_ofd::Verification,
+    elements: Option<&piaojia_ofd::InvoiceElements>,
+    json: bool,
+) {
     let checked_at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
     if json {
         return print_json(&serde_json::json!({
             "verified_levels": report.verified_levels(),
+            "elements": elements,
             "signatures": report.signatures,
             "online": { "state": "not_checked", "reason": NOT_CHECKED_ONLINE },
             "checked_at": checked_at,
         }));
+    }
+    if let Some(e) = elements {
+        let kind = match e.kind {
+            piaojia_ofd::InvoiceKind::VatInvoice => "增值税电子发票",
+            piaojia_ofd::InvoiceKind::DigitalInvoice => "数电票",
+        };
+        println!("{kind}: {}", checking_elements(e));
+        if let (Some(total), Some(seller)) = (e.total_fen, &e.seller) {
+            println!(
+                "  价税合计 {} yuan, from {}",
+                piaojia_receipt::Fen(total),
+                terminal_safe(seller)
+            );
+        }
     }
     if report.signatures.is_empty() {
         println!("no seal or signature: nothing vouches for this file");
@@ -300,6 +348,9 @@ pub fn seal_report(report: &piaojia_ofd::Verification, json: bool) {
         }
     }
     println!("  5 online             {NOT_CHECKED_ONLINE}");
+    if let Some(e) = elements {
+        println!("    the elements to give there: {}", checking_elements(e));
+    }
     println!(
         "verified offline to level {} of 4, at {checked_at}",
         report.verified_levels()

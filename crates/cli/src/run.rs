@@ -423,11 +423,13 @@ fn verify_sealed_file(args: &VerifyArgs, json: bool) -> Result<i32> {
         );
     }
     let bytes = read(path)?;
-    let verification = piaojia_ofd::Package::read(&bytes)
-        .and_then(|package| piaojia_ofd::verify(&package, &piaojia_ofd::TrustStore::new(roots)));
+    let verification = piaojia_ofd::Package::read(&bytes).and_then(|package| {
+        let report = piaojia_ofd::verify(&package, &piaojia_ofd::TrustStore::new(roots))?;
+        Ok((report, piaojia_ofd::invoice_elements(&package)))
+    });
     match verification {
-        Ok(report) => {
-            output::seal_report(&report, json);
+        Ok((report, elements)) => {
+            output::seal_report(&report, elements.as_ref(), json);
             let failed = report.signatures.is_empty()
                 || report.signatures.iter().any(|s| {
                     [&s.integrity, &s.signature, &s.seal, &s.trust]

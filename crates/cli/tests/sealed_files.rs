@@ -40,6 +40,21 @@ async fn verify_shows_the_levels_of_an_ofd_files_seals() {
     assert_eq!(seal["trust"]["state"], "not_checked");
     assert_eq!(seal["trust"]["code"], "seal.untrusted");
     assert_eq!(report["online"]["state"], "not_checked");
+    let elements = &report["elements"];
+    assert_eq!(elements["kind"], "vat_invoice");
+    assert_eq!(elements["code"], "033002000211");
+    assert_eq!(elements["number"], "83089647");
+    assert_eq!(elements["issued_on"], "2020-07-23");
+    assert_eq!(elements["total_fen"], 52_600);
+    let mut words = piaojia(&wallet);
+    words
+        .args(["verify", "--file"])
+        .arg(corpus("vat-ofd/zj-033002000211-83089647-2020.ofd"));
+    let text = String::from_utf8_lossy(&run(words).await.stdout).to_string();
+    assert!(
+        text.contains("the elements to give there: 发票代码 033002000211, 发票号码 83089647, 开票日期 2020-07-23, 金额 510.68, 校验码后六位 507415"),
+        "{text}"
+    );
 
     let tampered = verify(
         corpus("other/realestate-cert-v4-plus-gbt35275-tampered.ofd"),

@@ -6,6 +6,7 @@
 mod cert;
 pub mod der;
 mod error;
+mod invoice;
 mod package;
 mod ses;
 mod signed_data;
@@ -18,6 +19,7 @@ pub mod xml;
 
 pub use cert::{Certificate, CertificateSummary};
 pub use error::{OfdError, Result};
+pub use invoice::{invoice_elements, ElementSource, InvoiceElements, InvoiceKind};
 pub use package::{folder_of, Limits, Package};
 pub use ses::{parse_seal, Seal, SealCertList, SesSignature, SesVersion};
 pub use trust::{certificates_in, TrustStore};
