@@ -153,17 +153,5 @@ async fn kill_9_during_rekey_leaves_a_wallet_that_opens() {
         killed >= 10,
         "only {killed} kills landed inside a rekey of {full:?}"
     );
-    let w = piaojia_wallet::Wallet::open(
-        &wallet,
-        piaojia_wallet::KeyAccess::Keyring(std::sync::Arc::new(piaojia_wallet::OsKeyring::new(
-            piaojia_wallet::KEYRING_SERVICE,
-        ))),
-    )
-    .await
-    .unwrap();
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(w.pool())
-        .await
-        .unwrap();
-    assert_eq!(integrity, "ok");
+    assert_eq!(check(&wallet).await.integrity, "ok");
 }

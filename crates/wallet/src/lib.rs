@@ -41,7 +41,6 @@ pub use recovery::RecoveryKey;
 pub use search::{Query, ReceiptSummary, SearchResult, Sort, Status as StatusFilter};
 pub use secret::{DbKey, SecretString};
 pub use sync::{SyncPhase, SyncProgress, SyncReport, PAGE_SIZE};
-pub use sync_lock::SYNC_LOCK_FILE;
 pub use view::{Quarantined, ReceiptDetail, Status};
 pub use wallet::{mask_id, Account, AccountSpec, KeyAccess, Wallet};
 

@@ -10,7 +10,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::time::Duration;
 
 /// The lock file in the wallet's folder; it holds nothing, only the lock.
-pub const SYNC_LOCK_FILE: &str = "sync.lock";
+const SYNC_LOCK_FILE: &str = "sync.lock";
 
 const POLL: Duration = Duration::from_millis(100);
 
