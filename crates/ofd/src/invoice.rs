@@ -72,7 +72,9 @@ fn kind_of(number: &str) -> InvoiceKind {
     }
 }
 
-fn from_attached(root: &Element) -> Option<InvoiceElements> {
+/// The elements of a VAT invoice's own XML (`eInvoice`, as attached to its OFD file
+/// or handed out alone), or `None` when it names no invoice number.
+pub fn attached_invoice_elements(root: &Element) -> Option<InvoiceElements> {
     let text = |path: &[&str]| root.text_at(path).map(str::to_string);
     let number = digits_only(root.text_at(&["InvoiceNo"]))?;
     let amount_fen = fen(root.text_at(&["TaxExclusiveTotalAmount"]));
@@ -163,7 +165,7 @@ pub fn invoice_elements(package: &Package) -> Option<InvoiceElements> {
         })
         .and_then(|name| xml::parse(name, package.get(name)?).ok())
         .filter(|root| root.name.eq_ignore_ascii_case("eInvoice"))
-        .and_then(|root| from_attached(&root));
+        .and_then(|root| attached_invoice_elements(&root));
     let custom = package
         .get("OFD.xml")
         .and_then(|bytes| xml::parse("OFD.xml", bytes).ok())

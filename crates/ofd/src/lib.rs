@@ -19,7 +19,9 @@ pub mod xml;
 
 pub use cert::{Certificate, CertificateSummary};
 pub use error::{OfdError, Result};
-pub use invoice::{invoice_elements, ElementSource, InvoiceElements, InvoiceKind};
+pub use invoice::{
+    attached_invoice_elements, invoice_elements, ElementSource, InvoiceElements, InvoiceKind,
+};
 pub use package::{folder_of, Limits, Package};
 pub use ses::{parse_seal, Seal, SealCertList, SesSignature, SesVersion};
 pub use trust::{certificates_in, TrustStore};

@@ -1,0 +1,4 @@
+mod bad_input;
+mod corpus;
+mod generated;
+mod support;
