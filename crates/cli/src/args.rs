@@ -99,9 +99,33 @@ pub enum Command {
     },
     /// Export receipts as a ZIP (PDFs, signed originals, manifest), or one signed original.
     Export(ExportArgs),
+    /// Import receipt files you hold (OFD, PDF, XML, pictures of a QR code); folders
+    /// are read recursively. Files are never moved or changed.
+    Import(ImportArgs),
+    /// The e-seal roots you trust: add them from a certificate file, or list them.
+    #[command(subcommand)]
+    SealRoots(SealRootsCommand),
     /// Reimbursement claims: new, add, submit, status, withdraw, parties.
     #[command(subcommand)]
     Claim(ClaimCommand),
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// Files and folders to import.
+    #[arg(required = true)]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Also trust the roots in these certificate files (DER or PEM) for this import.
+    #[arg(long)]
+    pub trust: Vec<std::path::PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum SealRootsCommand {
+    /// Trust the certificates of a file (DER or PEM) as e-seal roots from now on.
+    Add { file: std::path::PathBuf },
+    /// The roots you trust.
+    List,
 }
 
 #[derive(Subcommand)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod exit;
+mod import;
 mod output;
 mod run;
 

@@ -133,14 +133,18 @@ pub fn search(result: &SearchResult, json: bool) {
         return print_json(result);
     }
     for r in &result.items {
+        // 数电 documents have a 20-digit number and no code.
+        let key = if r.code.is_empty() {
+            r.number.clone()
+        } else {
+            format!("{}-{}", r.code, r.number)
+        };
         println!(
-            "{:>6}  {}  {:>12}  {}-{}  {}{}",
+            "{:>6}  {}  {:>12}  {key:<21}  {}{}",
             r.id,
             r.issued_at.format("%Y-%m-%d"),
             Fen(r.total).to_string(),
-            r.code,
-            r.number,
-            r.issuer_name,
+            terminal_safe(&r.issuer_name),
             state_mark(&r.lifecycle, r.is_red)
         );
     }
@@ -598,5 +602,194 @@ mod tests {
             "国家税务总局\u{fffd}[2J章\u{fffd}\u{fffd}"
         );
         assert_eq!(terminal_safe("CN=税务测试CA2(SM2)"), "CN=税务测试CA2(SM2)");
+    }
+}
+
+/// What an import did, counted.
+#[derive(Debug, Default, Serialize)]
+pub struct ImportSummary {
+    pub files: usize,
+    pub imported: usize,
+    pub possible_duplicates: usize,
+    pub added_copies: usize,
+    pub linked: usize,
+    pub already_held: usize,
+    pub refused: usize,
+}
+
+impl ImportSummary {
+    pub fn of(results: &[(std::path::PathBuf, piaojia_wallet::ImportOutcome)]) -> ImportSummary {
+        use piaojia_wallet::ImportOutcome::*;
+        let mut s = ImportSummary {
+            files: results.len(),
+            ..ImportSummary::default()
+        };
+        for (_, outcome) in results {
+            match outcome {
+                Imported {
+                    possible_duplicate_of,
+                    ..
+                } => {
+                    s.imported += 1;
+                    s.possible_duplicates += usize::from(possible_duplicate_of.is_some());
+                }
+                AddedCopy { .. } => s.added_copies += 1,
+                Linked { .. } => s.linked += 1,
+                AlreadyHeld { .. } => s.already_held += 1,
+                Refused { .. } => s.refused += 1,
+            }
+        }
+        s
+    }
+
+    /// For the activity log.
+    pub fn counts(&self) -> Vec<(&'static str, i64)> {
+        vec![
+            ("files", self.files as i64),
+            ("imported", self.imported as i64),
+            ("added_copies", self.added_copies as i64),
+            ("linked", self.linked as i64),
+            ("already_held", self.already_held as i64),
+            ("refused", self.refused as i64),
+        ]
+    }
+}
+
+pub fn imported(
+    results: &[(std::path::PathBuf, piaojia_wallet::ImportOutcome)],
+    summary: &ImportSummary,
+    json: bool,
+) {
+    use piaojia_wallet::ImportOutcome::*;
+    if json {
+        let files: Vec<serde_json::Value> = results
+            .iter()
+            .map(|(path, outcome)| {
+                let mut value = serde_json::to_value(outcome).expect("serialises");
+                value["file"] = path.display().to_string().into();
+                value
+            })
+            .collect();
+        return print_json(&serde_json::json!({ "summary": summary, "files": files }));
+    }
+    for (path, outcome) in results {
+        let path = terminal_safe(&path.display().to_string());
+        match outcome {
+            Imported {
+                receipt_id,
+                possible_duplicate_of: Some(other),
+            } => println!(
+                "{path}: new receipt #{receipt_id}, possibly the same as #{other} (same issuer, amount and day): check both"
+            ),
+            AddedCopy { receipt_id } => println!("{path}: another file of receipt #{receipt_id}"),
+            Linked { receipt_id } => {
+                println!("{path}: the file of synced receipt #{receipt_id}")
+            }
+            Refused { code, reason } => {
+                println!("{path}: refused: {} ({code})", terminal_safe(reason))
+            }
+            Imported { .. } | AlreadyHeld { .. } => {}
+        }
+    }
+    println!(
+        "{} file(s): {} new receipt(s), {} already held, {} linked to synced receipts, {} added to receipts held, {} refused",
+        summary.files,
+        summary.imported,
+        summary.already_held,
+        summary.linked,
+        summary.added_copies,
+        summary.refused
+    );
+}
+
+pub fn imported_detail(d: &piaojia_wallet::ImportedDetail, json: bool) {
+    if json {
+        return print_json(d);
+    }
+    let e = &d.elements;
+    let safe = |t: &str| terminal_safe(t);
+    println!(
+        "{}{}",
+        e.kind.label(),
+        e.name
+            .as_deref()
+            .map(|n| format!(": {}", safe(n)))
+            .unwrap_or_default()
+    );
+    let key = if e.code.is_empty() {
+        format!("号码 {}", e.number)
+    } else {
+        format!("代码 {}  号码 {}", e.code, e.number)
+    };
+    println!(
+        "{key}  校验码 {}  开票日期 {}",
+        e.check_code
+            .as_deref()
+            .map(safe)
+            .unwrap_or_else(|| "-".into()),
+        e.issued_on
+    );
+    if let Some(issuer) = &e.issuer {
+        println!("开票方 {}", safe(&issuer.name));
+    }
+    if let Some(payer) = &e.payer {
+        println!("交款人/购买方 {}", safe(&payer.name));
+    }
+    for item in &e.items {
+        let amount = item
+            .amount_fen
+            .map(|f| Fen(f).to_string())
+            .unwrap_or_default();
+        println!("  {}  {amount:>12}", safe(&item.name));
+    }
+    match e.total_fen {
+        Some(total) => println!("合计 {}", Fen(total)),
+        None => println!("合计 未知 (unknown until a file with the amount is imported)"),
+    }
+    if e.reference_only {
+        println!(
+            "仅二维码信息: a reference from a QR code; import the receipt's file to complete it"
+        );
+    }
+    if let Some(other) = d.possible_duplicate_of {
+        println!("可能重复: possibly the same receipt as #{other}");
+    }
+    for (name, value) in &e.fields {
+        println!("  {}: {}", safe(name), safe(value));
+    }
+    for file in &d.originals {
+        let seals = match file.seal_levels {
+            Some(levels) => format!(", seals verified offline to level {levels} of 4"),
+            None => String::new(),
+        };
+        println!(
+            "原件 original #{}: {} ({}, imported {}){seals}  SHA-256 {}",
+            file.id,
+            safe(&file.file_name),
+            file.format,
+            file.imported_at.format("%Y-%m-%d %H:%M"),
+            file.sha256
+        );
+    }
+    println!("{NOT_CHECKED_ONLINE}");
+}
+
+pub fn seal_roots(trust: &piaojia_ofd::TrustStore, json: bool) {
+    let roots: Vec<piaojia_ofd::CertificateSummary> =
+        trust.roots().iter().map(|c| c.summary()).collect();
+    if json {
+        return print_json(&roots);
+    }
+    if roots.is_empty() {
+        println!("no e-seal root is trusted: seals verify to level 3 at most (add one: piaojia seal-roots add FILE)");
+    }
+    for root in roots {
+        println!(
+            "{}  valid {} to {}  serial {}",
+            terminal_safe(&root.subject),
+            root.not_before.format("%Y-%m-%d"),
+            root.not_after.format("%Y-%m-%d"),
+            root.serial
+        );
     }
 }

@@ -77,6 +77,8 @@ async fn on_wallet(wallet: &Wallet, command: Command, json: bool) -> Result<i32>
             pdf,
         } => print(wallet, &receipts, printer, pdf, json).await?,
         Command::Export(args) => export(wallet, &args, json).await?,
+        Command::Import(args) => crate::import::import(wallet, &args, json).await?,
+        Command::SealRoots(command) => crate::import::seal_roots(wallet, command, json).await?,
         Command::Restore { .. } | Command::Rekey => unreachable!("handled before opening"),
     })
 }
@@ -351,7 +353,11 @@ async fn search(wallet: &Wallet, args: &SearchArgs, json: bool) -> Result<i32> {
 }
 
 /// A receipt named by its id or as CODE-NUMBER.
-async fn resolve(wallet: &Wallet, name: &str) -> Result<i64> {
+pub(crate) async fn resolve(wallet: &Wallet, name: &str) -> Result<i64> {
+    // A 数电 number stands alone: 20 digits, no code.
+    if name.len() == 20 && name.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(wallet.find("", name).await?);
+    }
     if let Some((code, number)) = name.split_once('-') {
         return Ok(wallet.find(code, number).await?);
     }
@@ -364,7 +370,10 @@ async fn resolve(wallet: &Wallet, name: &str) -> Result<i64> {
 
 async fn show(wallet: &Wallet, name: &str, json: bool) -> Result<i32> {
     let id = resolve(wallet, name).await?;
-    output::detail(&wallet.receipt(id).await?, json);
+    match wallet.imported(id).await? {
+        Some(imported) => output::imported_detail(&imported, json),
+        None => output::detail(&wallet.receipt(id).await?, json),
+    }
     Ok(exit::OK)
 }
 

@@ -9,6 +9,8 @@ mod concurrent;
 mod crash;
 /// Thousands of short commands, each ending with exit 0 (no abort at exit).
 mod exit;
+/// `piaojia import`: a folder of real, generated and hostile files; kill -9 mid-import.
+mod import;
 /// The logs of a sync carry no names, ID numbers or tokens.
 mod logs;
 /// Print, export, archive packages, claim packages, verify from a QR code.

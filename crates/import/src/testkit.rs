@@ -30,7 +30,7 @@ impl FiscalSpec {
             check_code: "A1B2C3".into(),
             issued_on: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
             total_fen: 12_550,
-            issuer: "杭州市第一人民医院".into(),
+            issuer: "票夹测试人民医院".into(),
             payer: "张三".into(),
             items: vec![("西药费".into(), 10_050), ("检查费".into(), 2_500)],
         }

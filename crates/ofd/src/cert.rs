@@ -163,6 +163,11 @@ impl Certificate {
         self.issuer_raw == self.subject_raw
     }
 
+    /// The certificate's DER bytes, as read.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
     pub fn summary(&self) -> CertificateSummary {
         CertificateSummary {
             subject: self.subject.clone(),

@@ -74,6 +74,15 @@ enum Record {
         value: String,
     },
     Claim(ClaimRecord),
+    /// A file an imported receipt came in.
+    Original(OriginalRecord),
+    SealRoot {
+        sha256: String,
+        subject: String,
+        #[serde(with = "b64")]
+        der: Vec<u8>,
+        added_at: chrono::NaiveDateTime,
+    },
     ClaimReceipt {
         claim_id: i64,
         receipt_id: i64,
@@ -100,7 +109,7 @@ struct AccountRecord {
 #[derive(Serialize, Deserialize, sqlx::FromRow)]
 struct ReceiptRecord {
     id: i64,
-    account_id: i64,
+    account_id: Option<i64>,
     province: String,
     code: String,
     number: String,
@@ -120,12 +129,42 @@ struct ReceiptRecord {
     verified_at: chrono::NaiveDateTime,
     bundle_version: i64,
     document_sha256: String,
-    #[serde(with = "b64")]
-    original: Vec<u8>,
+    #[serde(with = "b64_option")]
+    original: Option<Vec<u8>>,
     printed_count: i64,
     booked: bool,
     archived: bool,
+    // Backups made before file import lack these: their receipts are all synced.
+    #[serde(default = "signed_kind")]
+    kind: String,
+    #[serde(default)]
+    elements: Option<String>,
+    #[serde(default)]
+    reference_only: bool,
+    #[serde(default)]
+    possible_duplicate_of: Option<i64>,
 }
+
+fn signed_kind() -> String {
+    "piaojia_signed".into()
+}
+
+#[derive(Serialize, Deserialize, sqlx::FromRow)]
+struct OriginalRecord {
+    id: i64,
+    receipt_id: i64,
+    format: String,
+    file_name: String,
+    sha256: String,
+    #[serde(with = "b64")]
+    bytes: Vec<u8>,
+    imported_at: chrono::NaiveDateTime,
+    seal_levels: Option<i64>,
+    seal_report: Option<String>,
+}
+
+const ORIGINAL_COLUMNS: &str =
+    "id, receipt_id, format, file_name, sha256, bytes, imported_at, seal_levels, seal_report";
 
 #[derive(Serialize, Deserialize, sqlx::FromRow)]
 struct ClaimRecord {
@@ -163,6 +202,27 @@ struct QuarantineRecord {
     original: Vec<u8>,
 }
 
+/// What a restored receipt is found by in search.
+enum FoundBy {
+    Signed(Box<piaojia_receipt::Receipt>),
+    Imported(Box<piaojia_import::Elements>),
+}
+
+mod b64_option {
+    use serde::{de, Deserialize, Deserializer, Serializer};
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(bytes) => s.serialize_some(&piaojia_receipt::base64_text::encode(bytes)),
+            None => s.serialize_none(),
+        }
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| piaojia_receipt::base64_text::decode(&text).map_err(de::Error::custom))
+            .transpose()
+    }
+}
+
 mod b64 {
     use serde::{de, Deserialize, Deserializer, Serializer};
     pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
@@ -175,7 +235,13 @@ mod b64 {
 
 const RECEIPT_COLUMNS: &str = "id, account_id, province, code, number, issued_at, category, issuer_code, issuer_name, payer_name,
     total, insurance_paid, patient_paid, is_red, lifecycle, linked_code, linked_number, claim_id, verified_at,
-    bundle_version, document_sha256, original, printed_count, booked, archived";
+    bundle_version, document_sha256, original, printed_count, booked, archived, kind, elements, reference_only,
+    possible_duplicate_of";
+
+/// `?, ?, …` for a list of columns.
+fn placeholders(columns: &str) -> String {
+    vec!["?"; columns.split(',').count()].join(", ")
+}
 
 /// Encrypts a stream of plaintext into chunks as it is written.
 struct SealingWriter<W: Write> {
@@ -359,6 +425,32 @@ impl Wallet {
                 w.write_record(&Record::Receipt(receipt))?;
                 receipts += 1;
             }
+        }
+        // Files after receipts: their rows refer to receipts. One at a time, as they
+        // may be large.
+        let original_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM originals ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        for id in original_ids {
+            let original: OriginalRecord = sqlx::query_as(&format!(
+                "SELECT {ORIGINAL_COLUMNS} FROM originals WHERE id = ?"
+            ))
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+            w.write_record(&Record::Original(original))?;
+        }
+        let roots: Vec<(String, String, Vec<u8>, chrono::NaiveDateTime)> =
+            sqlx::query_as("SELECT sha256, subject, der, added_at FROM seal_roots ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        for (sha256, subject, der, added_at) in roots {
+            w.write_record(&Record::SealRoot {
+                sha256,
+                subject,
+                der,
+                added_at,
+            })?;
         }
         // Claims after receipts: their rows refer to receipts.
         let claims: Vec<ClaimRecord> =
@@ -624,15 +716,36 @@ async fn restore_into(
                     .await?;
             }
             Record::Receipt(r) => {
-                let original = piaojia_receipt::SignedOriginal::from_json(&r.original)?;
-                if crate::store::sha256_hex(&original.document) != r.document_sha256 {
-                    return Err(WalletError::BackupDamaged(
-                        "a receipt's document does not match its hash".into(),
-                    ));
-                }
-                let document = piaojia_receipt::parse_document(&original.document)?;
+                // A synced receipt's signed document, or an imported one's elements:
+                // checked before anything is written, and what it is found by.
+                let found_by = match (&r.original, &r.elements) {
+                    (Some(signed), _) => {
+                        let original = piaojia_receipt::SignedOriginal::from_json(signed)?;
+                        if crate::store::sha256_hex(&original.document) != r.document_sha256 {
+                            return Err(WalletError::BackupDamaged(
+                                "a receipt's document does not match its hash".into(),
+                            ));
+                        }
+                        FoundBy::Signed(Box::new(piaojia_receipt::parse_document(
+                            &original.document,
+                        )?))
+                    }
+                    (None, Some(elements)) => {
+                        FoundBy::Imported(serde_json::from_str(elements).map_err(|e| {
+                            WalletError::BackupDamaged(format!(
+                                "an imported receipt's elements: {e}"
+                            ))
+                        })?)
+                    }
+                    (None, None) => {
+                        return Err(WalletError::BackupDamaged(
+                            "a receipt with neither a signed original nor elements".into(),
+                        ))
+                    }
+                };
                 sqlx::query(&format!(
-                    "INSERT INTO receipts ({RECEIPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    "INSERT INTO receipts ({RECEIPT_COLUMNS}) VALUES ({})",
+                    placeholders(RECEIPT_COLUMNS)
                 ))
                 .bind(r.id)
                 .bind(r.account_id)
@@ -659,9 +772,22 @@ async fn restore_into(
                 .bind(r.printed_count)
                 .bind(r.booked)
                 .bind(r.archived)
+                .bind(r.kind)
+                .bind(r.elements)
+                .bind(r.reference_only)
+                .bind(r.possible_duplicate_of)
                 .execute(&mut *tx)
                 .await?;
-                writes.add_postings(&mut tx, r.id, &document).await?;
+                match &found_by {
+                    FoundBy::Signed(document) => {
+                        writes.add_postings(&mut tx, r.id, document).await?
+                    }
+                    FoundBy::Imported(elements) => {
+                        writes
+                            .add_texts(&mut tx, r.id, crate::import::search_texts(elements))
+                            .await?
+                    }
+                }
                 receipts += 1;
                 if receipts % RECEIPT_BATCH == 0 {
                     writes.flush(&mut tx).await?;
@@ -697,6 +823,44 @@ async fn restore_into(
                 .bind(kind)
                 .bind(account_id)
                 .bind(counts)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Record::Original(o) => {
+                if crate::store::sha256_hex(&o.bytes) != o.sha256 {
+                    return Err(WalletError::BackupDamaged(
+                        "an imported file does not match its hash".into(),
+                    ));
+                }
+                sqlx::query(&format!(
+                    "INSERT INTO originals ({ORIGINAL_COLUMNS}) VALUES ({})",
+                    placeholders(ORIGINAL_COLUMNS)
+                ))
+                .bind(o.id)
+                .bind(o.receipt_id)
+                .bind(o.format)
+                .bind(o.file_name)
+                .bind(o.sha256)
+                .bind(o.bytes)
+                .bind(o.imported_at)
+                .bind(o.seal_levels)
+                .bind(o.seal_report)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Record::SealRoot {
+                sha256,
+                subject,
+                der,
+                added_at,
+            } => {
+                sqlx::query(
+                    "INSERT INTO seal_roots (sha256, subject, der, added_at) VALUES (?, ?, ?, ?)",
+                )
+                .bind(sha256)
+                .bind(subject)
+                .bind(der)
+                .bind(added_at)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -94,14 +94,18 @@ impl Wallet {
         if state != "draft" {
             return Err(WalletError::ClaimState(state));
         }
-        let (held_by, receipt_account, lifecycle, is_red): (Option<i64>, i64, String, bool) =
-            sqlx::query_as(
-                "SELECT claim_id, account_id, lifecycle, is_red FROM receipts WHERE id = ?",
-            )
-            .bind(receipt_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(WalletError::NotFound("receipt"))?;
+        let (held_by, receipt_account, lifecycle, is_red): (
+            Option<i64>,
+            Option<i64>,
+            String,
+            bool,
+        ) = sqlx::query_as(
+            "SELECT claim_id, account_id, lifecycle, is_red FROM receipts WHERE id = ?",
+        )
+        .bind(receipt_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(WalletError::NotFound("receipt"))?;
         if let Some(other) = held_by {
             if other == claim_id {
                 return Ok(());
@@ -115,7 +119,9 @@ impl Wallet {
                 state,
             });
         }
-        if receipt_account != account_id {
+        // An imported receipt (no account) may join any claim: it goes to the relying
+        // party in the claim's package, with its files.
+        if receipt_account.is_some_and(|a| a != account_id) {
             return Err(WalletError::Invalid(
                 "a claim holds receipts of one account (one province) only".into(),
             ));
@@ -184,6 +190,18 @@ impl Wallet {
             return Err(WalletError::Invalid(
                 "a claim needs at least one receipt".into(),
             ));
+        }
+        let imported: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM claim_receipts c JOIN receipts r ON r.id = c.receipt_id
+             WHERE c.claim_id = ? AND r.original IS NULL",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        if imported > 0 {
+            return Err(WalletError::Invalid(format!(
+                "the claim holds {imported} receipt(s) imported from files, which the provincial service does not hold: send the claim as a package (piaojia claim package) instead"
+            )));
         }
         sqlx::query("UPDATE claims SET state = 'queued', updated_at = ? WHERE id = ?")
             .bind(now())

@@ -39,6 +39,8 @@ pub enum WalletError {
     ReceiptHeld { claim_id: i64, state: String },
     #[error("not possible for a claim that is {0}")]
     ClaimState(String),
+    #[error("this receipt was imported from a file: it has no signed original from a provincial service")]
+    Imported,
     #[error("no such {0}")]
     NotFound(&'static str),
     #[error("invalid input: {0}")]
@@ -71,6 +73,7 @@ impl WalletError {
             WalletError::BackupDamaged(_) => "backup.damaged",
             WalletError::ReceiptHeld { .. } => "claim.receipt_held",
             WalletError::ClaimState(_) => "claim.invalid_state",
+            WalletError::Imported => "receipt.imported",
             WalletError::NotFound(_) => "not_found",
             WalletError::Invalid(_) => "invalid_input",
             WalletError::Db(_) | WalletError::Migrate(_) => "wallet.database",

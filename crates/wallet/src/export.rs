@@ -5,6 +5,7 @@
 
 use crate::error::{Result, WalletError};
 use crate::wallet::Wallet;
+use chrono::NaiveDateTime;
 use piaojia_receipt::{Fen, Receipt};
 use piaojia_render::{Mark, PrintView, Verification};
 use serde::Serialize;
@@ -30,6 +31,12 @@ them; `supervisor_signature` is the fiscal supervisor's signature over the bytes
 by the issuer's signature; the serials name certificates in the province's trust bundle.
 Check it offline with `piaojia verify --file FILE`, or online by code, number and check
 code.
+
+其他文件（.ofd、.pdf、.xml、图片）是导入时的原始文件，逐字节保存。OFD 文件的电子签章
+可离线验证：piaojia verify --file <文件>.ofd（--trust 根证书）。增值税发票和数电票
+可到国家税务总局全国增值税发票查验平台查验。
+Other files (.ofd, .pdf, .xml, pictures) are the files as imported, byte for byte. The
+seals of an OFD file verify offline with `piaojia verify --file FILE.ofd`.
 ";
 
 /// A name made safe for every filesystem: no separators, no control or reserved
@@ -65,14 +72,56 @@ pub fn safe_name(text: &str, max: usize) -> String {
 
 /// `2024-05-01_台州市中心医院_123.45_33060122-0012345678`.
 pub fn base_name(r: &Receipt) -> String {
-    format!(
-        "{}_{}_{}_{}-{}",
-        r.issued_at.format("%Y-%m-%d"),
-        safe_name(&r.issuer.name, 40),
-        r.total,
-        r.code,
-        r.number
+    name_of(
+        r.issued_at,
+        &r.issuer.name,
+        r.total.0,
+        r.code.as_str(),
+        r.number.as_str(),
     )
+}
+
+fn name_of(issued_at: NaiveDateTime, issuer: &str, total: i64, code: &str, number: &str) -> String {
+    let key = if code.is_empty() {
+        number.to_string()
+    } else {
+        format!("{code}-{number}")
+    };
+    format!(
+        "{}_{}_{}_{}",
+        issued_at.format("%Y-%m-%d"),
+        safe_name(issuer, 40),
+        Fen(total),
+        safe_name(&key, 40)
+    )
+}
+
+/// What an export says of a stored receipt, synced or imported alike.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    province: String,
+    code: String,
+    number: String,
+    issued_at: NaiveDateTime,
+    issuer_name: String,
+    category: String,
+    kind: String,
+    total: i64,
+    lifecycle: String,
+    document_sha256: String,
+    signed: Option<Vec<u8>>,
+}
+
+impl Stored {
+    fn base_name(&self) -> String {
+        name_of(
+            self.issued_at,
+            &self.issuer_name,
+            self.total,
+            &self.code,
+            &self.number,
+        )
+    }
 }
 
 /// Which receipts an export holds.
@@ -86,8 +135,15 @@ pub enum Selection {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ManifestRow {
+    /// The receipt in the official layout; empty for an imported receipt (its own
+    /// files are its originals).
     pub pdf: String,
+    /// The signed original of a synced receipt; empty for an imported one.
     pub original: String,
+    /// The files it was imported from, byte for byte.
+    pub files: Vec<String>,
+    /// fiscal_receipt, vat_invoice, digital_invoice, ticket or piaojia_signed.
+    pub kind: String,
     pub province: String,
     pub code: String,
     pub number: String,
@@ -185,22 +241,43 @@ impl Wallet {
         piaojia_render::receipts_pdf(&views).map_err(|e| WalletError::Invalid(e.to_string()))
     }
 
-    /// Writes a receipt's signed original (its exact bytes) and how to verify it
-    /// into `folder`; returns the original's path.
+    /// Writes a receipt's signed original (its exact bytes), or for an imported
+    /// receipt the files it came in, and how to verify them, into `folder`; returns
+    /// the (first) file's path.
     pub async fn export_original(&self, id: i64, folder: &Path) -> Result<PathBuf> {
-        let bytes: Vec<u8> = sqlx::query_scalar("SELECT original FROM receipts WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(WalletError::NotFound("receipt"))?;
-        let receipt = self.receipt(id).await?.receipt;
+        let stored = self.stored(id).await?;
         std::fs::create_dir_all(folder)?;
-        let path = folder.join(format!("{}.original.json", base_name(&receipt)));
-        std::fs::write(&path, &bytes)?;
+        let base = stored.base_name();
+        let mut paths = Vec::new();
+        if let Some(signed) = &stored.signed {
+            let path = folder.join(format!("{base}.original.json"));
+            std::fs::write(&path, signed)?;
+            paths.push(path);
+        }
+        for (n, file) in self.originals(id).await?.iter().enumerate() {
+            let path = folder.join(original_name_of(&base, n, &file.format));
+            std::fs::write(&path, self.original_bytes(file.id).await?)?;
+            paths.push(path);
+        }
         std::fs::write(folder.join("HOW-TO-VERIFY.txt"), HOW_TO_VERIFY)?;
         self.log_activity("export", None, &[("receipts", 1)])
             .await?;
-        Ok(path)
+        paths
+            .into_iter()
+            .next()
+            .ok_or(WalletError::NotFound("original file"))
+    }
+
+    async fn stored(&self, id: i64) -> Result<Stored> {
+        sqlx::query_as(
+            "SELECT province, code, number, issued_at, issuer_name, category, kind, total, lifecycle,
+                    document_sha256, original AS signed
+             FROM receipts WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(WalletError::NotFound("receipt"))
     }
 
     /// A ZIP of receipts: a PDF and the signed original of each, manifest.csv and
@@ -225,38 +302,44 @@ impl Wallet {
         let mut rows = Vec::new();
         let mut used = HashSet::new();
         for id in &ids {
-            let detail = self.receipt(*id).await?;
-            let original: Vec<u8> =
-                sqlx::query_scalar("SELECT original FROM receipts WHERE id = ?")
-                    .bind(id)
-                    .fetch_one(&self.pool)
-                    .await?;
-            let mut base = base_name(&detail.receipt);
+            let stored = self.stored(*id).await?;
+            let mut base = stored.base_name();
             let mut n = 2;
             while !used.insert(base.clone()) {
-                base = format!("{}_{n}", base_name(&detail.receipt));
+                base = format!("{}_{n}", stored.base_name());
                 n += 1;
             }
-            let pdf = self.receipts_pdf(&[*id]).await?.bytes;
-            let pdf_name = format!("receipts/{base}.pdf");
-            let original_name = format!("originals/{base}.original.json");
-            zip.start_file(&pdf_name, options).map_err(zip_error)?;
-            zip.write_all(&pdf)?;
-            zip.start_file(&original_name, options).map_err(zip_error)?;
-            zip.write_all(&original)?;
-            let r = &detail.receipt;
+            let (mut pdf_name, mut original_name) = (String::new(), String::new());
+            if let Some(signed) = &stored.signed {
+                let pdf = self.receipts_pdf(&[*id]).await?.bytes;
+                pdf_name = format!("receipts/{base}.pdf");
+                original_name = format!("originals/{base}.original.json");
+                zip.start_file(&pdf_name, options).map_err(zip_error)?;
+                zip.write_all(&pdf)?;
+                zip.start_file(&original_name, options).map_err(zip_error)?;
+                zip.write_all(signed)?;
+            }
+            let mut files = Vec::new();
+            for (n, file) in self.originals(*id).await?.iter().enumerate() {
+                let name = format!("originals/{}", original_name_of(&base, n, &file.format));
+                zip.start_file(&name, options).map_err(zip_error)?;
+                zip.write_all(&self.original_bytes(file.id).await?)?;
+                files.push(name);
+            }
             rows.push(ManifestRow {
                 pdf: pdf_name,
                 original: original_name,
-                province: r.province.to_string(),
-                code: r.code.to_string(),
-                number: r.number.to_string(),
-                issued_on: r.issued_at.format("%Y-%m-%d").to_string(),
-                issuer: r.issuer.name.clone(),
-                category: r.category.as_str().to_string(),
-                total_fen: r.total.0,
-                state: detail.lifecycle.clone(),
-                document_sha256: detail.document_sha256.clone(),
+                files,
+                kind: stored.kind,
+                province: stored.province,
+                code: stored.code,
+                number: stored.number,
+                issued_on: stored.issued_at.format("%Y-%m-%d").to_string(),
+                issuer: stored.issuer_name,
+                category: stored.category,
+                total_fen: stored.total,
+                state: stored.lifecycle,
+                document_sha256: stored.document_sha256,
             });
         }
         let total_fen: i64 = rows.iter().map(|r| r.total_fen).sum();
@@ -305,12 +388,16 @@ impl Wallet {
         let account = self.account(claim.account_id).await?;
         let mut lines = Vec::new();
         for id in &claim.receipt_ids {
-            let r = self.receipt(*id).await?.receipt;
+            let r = self.stored(*id).await?;
             lines.push(piaojia_render::SummaryLine {
                 date: r.issued_at.format("%Y-%m-%d").to_string(),
-                issuer: r.issuer.name.clone(),
-                code_number: format!("{}-{}", r.code, r.number),
-                total: r.total,
+                code_number: if r.code.is_empty() {
+                    r.number
+                } else {
+                    format!("{}-{}", r.code, r.number)
+                },
+                issuer: r.issuer_name,
+                total: Fen(r.total),
             });
         }
         let summary = piaojia_render::ClaimSummary {
@@ -340,6 +427,16 @@ impl Wallet {
     }
 }
 
+/// `<base>.ofd`, then `<base>_2.pdf`, … for a receipt's imported files.
+fn original_name_of(base: &str, n: usize, format: &str) -> String {
+    let extension = crate::import::extension_of(format);
+    if n == 0 {
+        format!("{base}.{extension}")
+    } else {
+        format!("{base}_{}.{extension}", n + 1)
+    }
+}
+
 fn zip_error(e: zip::result::ZipError) -> WalletError {
     WalletError::Io(std::io::Error::other(e.to_string()))
 }
@@ -353,11 +450,13 @@ fn csv_field(text: &str) -> String {
 }
 
 fn manifest_csv(m: &Manifest) -> String {
-    let mut out = String::from("\u{feff}pdf,original,province,code,number,issued_on,issuer,category,total_yuan,state,document_sha256\n");
+    let mut out = String::from("\u{feff}pdf,original,files,kind,province,code,number,issued_on,issuer,category,total_yuan,state,document_sha256\n");
     for r in &m.receipts {
         let fields = [
             r.pdf.clone(),
             r.original.clone(),
+            r.files.join(" "),
+            r.kind.clone(),
             r.province.clone(),
             r.code.clone(),
             r.number.clone(),
@@ -377,7 +476,7 @@ fn manifest_csv(m: &Manifest) -> String {
         );
         out.push('\n');
     }
-    out.push_str(&format!("total,,,,,,,,{},,\n", Fen(m.total_fen)));
+    out.push_str(&format!("total,,,,,,,,,,{},,\n", Fen(m.total_fen)));
     out
 }
 

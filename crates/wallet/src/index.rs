@@ -151,7 +151,7 @@ impl SearchIndex {
             is_red: bool,
             lifecycle: String,
             claim_id: Option<i64>,
-            account_id: i64,
+            account_id: Option<i64>,
         }
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, CAST(strftime('%s', issued_at) AS INTEGER) AS issued,
@@ -181,7 +181,8 @@ impl SearchIndex {
                 &row.lifecycle,
                 row.claim_id.is_some(),
             ));
-            self.account.push(row.account_id);
+            // 0: imported from a file, no account.
+            self.account.push(row.account_id.unwrap_or(0));
             let next = self.issuers.len() as u32;
             let issuer = *self.issuers.entry(row.issuer_code).or_insert(next);
             if issuer == next {

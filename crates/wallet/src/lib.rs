@@ -10,6 +10,7 @@ mod db;
 mod error;
 mod export;
 mod handoff;
+mod import;
 mod index;
 mod keys;
 mod keystore;
@@ -34,6 +35,7 @@ pub use error::{Result, WalletError};
 pub use export::{
     base_name, safe_name, ExportReport, Manifest, ManifestRow, Selection, HOW_TO_VERIFY,
 };
+pub use import::{extension_of, ImportOutcome, ImportedDetail, OriginalFile};
 pub use index::{Bucket, Spending};
 pub use keys::{KeyMode, META_FILE};
 pub use keystore::{MemoryStore, OsKeyring, SecretStore};

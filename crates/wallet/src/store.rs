@@ -92,7 +92,8 @@ impl<'a> PageWrites<'a> {
     }
 
     /// Stores a verified receipt once per (province, code, number); a second arrival
-    /// only refreshes its lifecycle.
+    /// only refreshes its lifecycle. A receipt held only from imported files takes
+    /// the signed copy's elements (its files stay its originals).
     pub async fn store_verified(
         &mut self,
         conn: &mut SqliteConnection,
@@ -112,7 +113,15 @@ impl<'a> PageWrites<'a> {
             "INSERT INTO receipts (account_id, province, code, number, issued_at, category, issuer_code, issuer_name,
                  payer_name, total, insurance_paid, patient_paid, is_red, verified_at, bundle_version, document_sha256, original)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (province, code, number) DO NOTHING RETURNING id",
+             ON CONFLICT (province, code, number) DO UPDATE SET
+                 account_id = excluded.account_id, issued_at = excluded.issued_at, category = excluded.category,
+                 issuer_code = excluded.issuer_code, issuer_name = excluded.issuer_name, payer_name = excluded.payer_name,
+                 total = excluded.total, insurance_paid = excluded.insurance_paid, patient_paid = excluded.patient_paid,
+                 is_red = excluded.is_red, verified_at = excluded.verified_at, bundle_version = excluded.bundle_version,
+                 document_sha256 = excluded.document_sha256, original = excluded.original,
+                 kind = 'piaojia_signed', elements = NULL, reference_only = 0
+             WHERE receipts.original IS NULL
+             RETURNING id",
         )
         .bind(account_id)
         .bind(r.province.as_str())
@@ -167,7 +176,18 @@ impl<'a> PageWrites<'a> {
         receipt_id: i64,
         receipt: &Receipt,
     ) -> Result<()> {
-        for text in search_texts(receipt) {
+        self.add_texts(conn, receipt_id, search_texts(receipt))
+            .await
+    }
+
+    /// Links a stored receipt to these texts.
+    pub async fn add_texts(
+        &mut self,
+        conn: &mut SqliteConnection,
+        receipt_id: i64,
+        texts: Vec<&str>,
+    ) -> Result<()> {
+        for text in texts {
             let term_id = self.terms.id(conn, text).await?;
             self.postings.push([receipt_id, term_id]);
         }

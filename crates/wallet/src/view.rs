@@ -49,7 +49,7 @@ impl Wallet {
     pub async fn receipt(&self, id: i64) -> Result<ReceiptDetail> {
         #[derive(sqlx::FromRow)]
         struct Row {
-            original: Vec<u8>,
+            original: Option<Vec<u8>>,
             lifecycle: String,
             linked_code: Option<String>,
             linked_number: Option<String>,
@@ -69,7 +69,9 @@ impl Wallet {
         .ok_or(WalletError::NotFound("receipt"))?;
         Ok(ReceiptDetail {
             id,
-            receipt: parse_document(&SignedOriginal::from_json(&row.original)?.document)?,
+            receipt: parse_document(
+                &SignedOriginal::from_json(&row.original.ok_or(WalletError::Imported)?)?.document,
+            )?,
             lifecycle: row.lifecycle,
             linked_code: row.linked_code,
             linked_number: row.linked_number,
@@ -95,11 +97,13 @@ impl Wallet {
 
     /// The signed original as received, byte for byte.
     pub async fn original(&self, id: i64) -> Result<SignedOriginal> {
-        let bytes: Vec<u8> = sqlx::query_scalar("SELECT original FROM receipts WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(WalletError::NotFound("receipt"))?;
+        let bytes: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT original FROM receipts WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(WalletError::NotFound("receipt"))?;
+        let bytes = bytes.ok_or(WalletError::Imported)?;
         Ok(SignedOriginal::from_json(&bytes)?)
     }
 

@@ -15,6 +15,9 @@ mod encryption;
 mod exit;
 /// A faulty or lying service: nothing invalid stored, every valid receipt stored.
 mod faults;
+/// File import beside sync: one receipt per key whatever its sources, QR references
+/// completed by files, possible duplicates, claims, backups, seal roots.
+mod import;
 /// The kiosk's wallet in memory: works, writes nothing, ends with its session.
 mod in_memory;
 /// Keys: the OS keyring, passphrases, wrong keys, a missing keyring entry.
