@@ -591,73 +591,9 @@ pub fn export(report: &piaojia_wallet::ExportReport, json: bool) {
     );
 }
 
-#[cfg(test)]
-mod tests {
-    use super::terminal_safe;
-
-    #[test]
-    fn control_characters_from_files_never_reach_the_terminal() {
-        assert_eq!(
-            terminal_safe("国家税务总局\u{1b}[2J章\r\n"),
-            "国家税务总局\u{fffd}[2J章\u{fffd}\u{fffd}"
-        );
-        assert_eq!(terminal_safe("CN=税务测试CA2(SM2)"), "CN=税务测试CA2(SM2)");
-    }
-}
-
-/// What an import did, counted.
-#[derive(Debug, Default, Serialize)]
-pub struct ImportSummary {
-    pub files: usize,
-    pub imported: usize,
-    pub possible_duplicates: usize,
-    pub added_copies: usize,
-    pub linked: usize,
-    pub already_held: usize,
-    pub refused: usize,
-}
-
-impl ImportSummary {
-    pub fn of(results: &[(std::path::PathBuf, piaojia_wallet::ImportOutcome)]) -> ImportSummary {
-        use piaojia_wallet::ImportOutcome::*;
-        let mut s = ImportSummary {
-            files: results.len(),
-            ..ImportSummary::default()
-        };
-        for (_, outcome) in results {
-            match outcome {
-                Imported {
-                    possible_duplicate_of,
-                    ..
-                } => {
-                    s.imported += 1;
-                    s.possible_duplicates += usize::from(possible_duplicate_of.is_some());
-                }
-                AddedCopy { .. } => s.added_copies += 1,
-                Linked { .. } => s.linked += 1,
-                AlreadyHeld { .. } => s.already_held += 1,
-                Refused { .. } => s.refused += 1,
-            }
-        }
-        s
-    }
-
-    /// For the activity log.
-    pub fn counts(&self) -> Vec<(&'static str, i64)> {
-        vec![
-            ("files", self.files as i64),
-            ("imported", self.imported as i64),
-            ("added_copies", self.added_copies as i64),
-            ("linked", self.linked as i64),
-            ("already_held", self.already_held as i64),
-            ("refused", self.refused as i64),
-        ]
-    }
-}
-
 pub fn imported(
     results: &[(std::path::PathBuf, piaojia_wallet::ImportOutcome)],
-    summary: &ImportSummary,
+    summary: &piaojia_wallet::ImportSummary,
     json: bool,
 ) {
     use piaojia_wallet::ImportOutcome::*;
@@ -791,5 +727,19 @@ pub fn seal_roots(trust: &piaojia_ofd::TrustStore, json: bool) {
             root.not_after.format("%Y-%m-%d"),
             root.serial
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn control_characters_from_files_never_reach_the_terminal() {
+        assert_eq!(
+            terminal_safe("国家税务总局\u{1b}[2J章\r\n"),
+            "国家税务总局\u{fffd}[2J章\u{fffd}\u{fffd}"
+        );
+        assert_eq!(terminal_safe("CN=税务测试CA2(SM2)"), "CN=税务测试CA2(SM2)");
     }
 }

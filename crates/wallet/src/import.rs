@@ -11,6 +11,7 @@ use piaojia_import::{Elements, FileFormat, ReceiptKind};
 use piaojia_ofd::{Certificate, TrustStore};
 use serde::Serialize;
 use sqlx::SqliteConnection;
+use std::path::{Path, PathBuf};
 
 /// What became of one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,6 +50,57 @@ impl ImportOutcome {
             code: error.code().to_string(),
             reason: error.to_string(),
         }
+    }
+}
+
+/// What an import did, counted.
+#[derive(Debug, Default, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportSummary {
+    pub files: usize,
+    pub imported: usize,
+    pub possible_duplicates: usize,
+    pub added_copies: usize,
+    pub linked: usize,
+    pub already_held: usize,
+    pub refused: usize,
+}
+
+impl ImportSummary {
+    pub fn of(results: &[(PathBuf, ImportOutcome)]) -> ImportSummary {
+        use ImportOutcome::*;
+        let mut s = ImportSummary {
+            files: results.len(),
+            ..ImportSummary::default()
+        };
+        for (_, outcome) in results {
+            match outcome {
+                Imported {
+                    possible_duplicate_of,
+                    ..
+                } => {
+                    s.imported += 1;
+                    s.possible_duplicates += usize::from(possible_duplicate_of.is_some());
+                }
+                AddedCopy { .. } => s.added_copies += 1,
+                Linked { .. } => s.linked += 1,
+                AlreadyHeld { .. } => s.already_held += 1,
+                Refused { .. } => s.refused += 1,
+            }
+        }
+        s
+    }
+
+    /// For the activity log.
+    pub fn counts(&self) -> Vec<(&'static str, i64)> {
+        vec![
+            ("files", self.files as i64),
+            ("imported", self.imported as i64),
+            ("added_copies", self.added_copies as i64),
+            ("linked", self.linked as i64),
+            ("already_held", self.already_held as i64),
+            ("refused", self.refused as i64),
+        ]
     }
 }
 
@@ -199,124 +251,110 @@ impl Wallet {
         bytes: &[u8],
         trust: &TrustStore,
     ) -> Result<ImportOutcome> {
-        let read = match piaojia_import::read_file(bytes, trust) {
-            Ok(read) => read,
-            Err(error) => return Ok(ImportOutcome::refused(&error)),
-        };
-        let sha256 = sha256_hex(bytes);
-        let mut tx = crate::db::begin_write(&self.pool).await?;
-        if let Some(receipt_id) =
-            sqlx::query_scalar::<_, i64>("SELECT receipt_id FROM originals WHERE sha256 = ?")
-                .bind(&sha256)
-                .fetch_optional(&mut *tx)
-                .await?
-        {
-            return Ok(ImportOutcome::AlreadyHeld { receipt_id });
+        let mut outcomes = self
+            .import_files(vec![(name.to_string(), bytes.to_vec())], trust)
+            .await?;
+        Ok(outcomes.pop().expect("one outcome a file"))
+    }
+
+    /// Imports files, given as (file name, bytes), with one outcome each in their
+    /// order. Files already held are known by their hash, unread; the others are
+    /// read and their seals verified on every core; then all are stored in one
+    /// transaction, so that a crash leaves each file wholly in or wholly out (and
+    /// a batch costs one sync to disk, not one a file).
+    pub async fn import_files(
+        &self,
+        files: Vec<(String, Vec<u8>)>,
+        trust: &TrustStore,
+    ) -> Result<Vec<ImportOutcome>> {
+        let hashes: Vec<String> = files.iter().map(|(_, bytes)| sha256_hex(bytes)).collect();
+        let mut held = Vec::with_capacity(files.len());
+        for sha256 in &hashes {
+            held.push(held_file(&self.pool, sha256).await?);
         }
-        let elements = read.elements;
-        let (code, number) = elements.key();
-        let held: Option<(i64, bool, Option<String>)> = sqlx::query_as(
-            "SELECT id, original IS NOT NULL, elements FROM receipts WHERE code = ? AND number = ? ORDER BY id LIMIT 1",
-        )
-        .bind(code)
-        .bind(number)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let to_read: Vec<bool> = held.iter().map(Option::is_none).collect();
+        let trust = trust.clone();
+        let (files, mut reads) = tokio::task::spawn_blocking(move || {
+            let reads = read_in_parallel(&files, &to_read, &trust);
+            (files, reads)
+        })
+        .await
+        .map_err(|e| WalletError::Invalid(format!("reading files: {e}")))?;
+        let mut tx = crate::db::begin_write(&self.pool).await?;
         let mut terms = TermCache::default();
         let mut writes = PageWrites::new(&mut terms, false);
-        let outcome = match held {
-            Some((receipt_id, true, _)) => ImportOutcome::Linked { receipt_id },
-            Some((receipt_id, false, held)) => {
-                let held: Elements = serde_json::from_str(held.as_deref().unwrap_or_default())
-                    .map_err(|e| WalletError::Invalid(format!("stored elements: {e}")))?;
-                // A file completes a QR reference; a further file only fills gaps.
-                let merged = if held.reference_only && !elements.reference_only {
-                    elements.completed_by(&held)
-                } else {
-                    held.completed_by(&elements)
-                };
-                update_row(&mut tx, receipt_id, &merged).await?;
-                writes
-                    .add_texts(&mut tx, receipt_id, search_texts(&merged))
-                    .await?;
-                ImportOutcome::AddedCopy { receipt_id }
-            }
-            None => {
-                let c = columns(&elements);
-                let possible_duplicate_of: Option<i64> = if c.issuer_name.is_empty() {
-                    None
-                } else {
-                    sqlx::query_scalar(
-                        "SELECT id FROM receipts WHERE issuer_name = ? AND total = ? AND date(issued_at) = date(?)
-                         ORDER BY id LIMIT 1",
-                    )
-                    .bind(c.issuer_name)
-                    .bind(c.total)
-                    .bind(c.issued_at)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                };
-                let receipt_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO receipts (account_id, province, code, number, issued_at, category, issuer_code, issuer_name,
-                         payer_name, total, insurance_paid, patient_paid, is_red, verified_at, bundle_version, document_sha256,
-                         original, kind, elements, reference_only, possible_duplicate_of)
-                     VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, NULL, ?, ?, ?, ?) RETURNING id",
-                )
-                .bind(c.province)
-                .bind(code)
-                .bind(number)
-                .bind(c.issued_at)
-                .bind(c.category)
-                .bind(c.issuer_code)
-                .bind(c.issuer_name)
-                .bind(c.payer_name)
-                .bind(c.total)
-                .bind(c.total)
-                .bind(c.total < 0)
-                .bind(now())
-                .bind(&sha256)
-                .bind(elements.kind.as_str())
-                .bind(&c.elements)
-                .bind(elements.reference_only)
-                .bind(possible_duplicate_of)
-                .fetch_one(&mut *tx)
-                .await?;
-                writes
-                    .add_texts(&mut tx, receipt_id, search_texts(&elements))
-                    .await?;
-                ImportOutcome::Imported {
-                    receipt_id,
-                    possible_duplicate_of,
+        let mut outcomes = Vec::with_capacity(files.len());
+        for (i, ((name, bytes), sha256)) in files.iter().zip(&hashes).enumerate() {
+            let outcome = match (held[i], reads[i].take()) {
+                (Some(receipt_id), _) => ImportOutcome::AlreadyHeld { receipt_id },
+                (None, Some(Err(error))) => ImportOutcome::refused(&error),
+                (None, Some(Ok(read))) => {
+                    store_file(&mut tx, &mut writes, name, bytes, sha256, read).await?
                 }
-            }
-        };
+                (None, None) => unreachable!("every file not held was read"),
+            };
+            outcomes.push(outcome);
+        }
         writes.flush(&mut tx).await?;
-        let receipt_id = outcome.receipt_id().expect("a receipt");
-        let seal_report = read
-            .seals
-            .as_ref()
-            .map(|s| serde_json::to_string(s).expect("serialises"));
-        sqlx::query(
-            "INSERT INTO originals (receipt_id, format, file_name, sha256, bytes, imported_at, seal_levels, seal_report)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(receipt_id)
-        .bind(read.format.as_str())
-        .bind(name)
-        .bind(&sha256)
-        .bind(bytes)
-        .bind(now())
-        .bind(read.seals.as_ref().map(|s| s.verified_levels() as i64))
-        .bind(seal_report)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
-        Ok(outcome)
+        Ok(outcomes)
+    }
+
+    /// Imports files from disk, in batches (see `import_files`); `progress` hears
+    /// (files done, files in all) after each batch. A file's size is checked before
+    /// it is read, so that a huge file is refused unread.
+    pub async fn import_paths(
+        &self,
+        paths: &[PathBuf],
+        trust: &TrustStore,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> Result<Vec<(PathBuf, ImportOutcome)>> {
+        let mut outcomes: Vec<Option<ImportOutcome>> = vec![None; paths.len()];
+        let mut batch: Vec<(usize, String, Vec<u8>)> = Vec::new();
+        let mut batch_bytes = 0;
+        for (i, path) in paths.iter().enumerate() {
+            match read_bounded(path) {
+                Ok(bytes) => {
+                    batch_bytes += bytes.len();
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    batch.push((i, name, bytes));
+                }
+                Err(refused) => outcomes[i] = Some(refused),
+            }
+            let last = i + 1 == paths.len();
+            if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES || last {
+                let (indexes, files): (Vec<usize>, Vec<(String, Vec<u8>)>) =
+                    std::mem::take(&mut batch)
+                        .into_iter()
+                        .map(|(i, name, bytes)| (i, (name, bytes)))
+                        .unzip();
+                batch_bytes = 0;
+                if !files.is_empty() {
+                    let stored = self.import_files(files, trust).await?;
+                    for (i, outcome) in indexes.into_iter().zip(stored) {
+                        outcomes[i] = Some(outcome);
+                    }
+                }
+                progress(i + 1, paths.len());
+            }
+        }
+        Ok(paths
+            .iter()
+            .cloned()
+            .zip(
+                outcomes
+                    .into_iter()
+                    .map(|o| o.expect("an outcome for every file")),
+            )
+            .collect())
     }
 
     /// Notes an import in the activity log: counts only, never names.
-    pub async fn record_import(&self, counts: &[(&str, i64)]) -> Result<()> {
-        self.log_activity("import", None, counts).await
+    pub async fn record_import(&self, summary: &ImportSummary) -> Result<()> {
+        self.log_activity("import", None, &summary.counts()).await
     }
 
     /// The files a receipt came in, newest last.
@@ -376,6 +414,184 @@ impl Wallet {
     }
 }
 
+/// Files and bytes stored in one transaction, at most.
+const BATCH_FILES: usize = 32;
+const BATCH_BYTES: usize = 32 << 20;
+
+/// A file's bytes, or its refusal when it is too large (checked before reading) or
+/// cannot be read.
+fn read_bounded(path: &Path) -> std::result::Result<Vec<u8>, ImportOutcome> {
+    let unreadable = |e: std::io::Error| ImportOutcome::Refused {
+        code: "unreadable".into(),
+        reason: format!("cannot be read: {e}"),
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > piaojia_import::MAX_FILE {
+        return Err(ImportOutcome::refused(
+            &piaojia_import::ImportError::TooLarge {
+                size,
+                limit: piaojia_import::MAX_FILE,
+            },
+        ));
+    }
+    std::fs::read(path).map_err(unreadable)
+}
+
+/// The receipt a file already given names, if any.
+async fn held_file<'e, E: sqlx::SqliteExecutor<'e>>(
+    executor: E,
+    sha256: &str,
+) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT receipt_id FROM originals WHERE sha256 = ?")
+            .bind(sha256)
+            .fetch_optional(executor)
+            .await?,
+    )
+}
+
+/// Reads the files marked, on up to four threads; `None` for the others.
+fn read_in_parallel(
+    files: &[(String, Vec<u8>)],
+    to_read: &[bool],
+    trust: &TrustStore,
+) -> Vec<Option<piaojia_import::Result<piaojia_import::ReadFile>>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .zip(to_read.chunks(chunk))
+            .map(|(files, to_read)| {
+                scope.spawn(move || {
+                    files
+                        .iter()
+                        .zip(to_read)
+                        .map(|((_, bytes), read)| {
+                            read.then(|| piaojia_import::read_file(bytes, trust))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a reading thread does not panic"))
+            .collect()
+    })
+}
+
+/// Stores one file read: with the receipt it names (found by key, or new).
+async fn store_file(
+    conn: &mut SqliteConnection,
+    writes: &mut PageWrites<'_>,
+    name: &str,
+    bytes: &[u8],
+    sha256: &str,
+    read: piaojia_import::ReadFile,
+) -> Result<ImportOutcome> {
+    // Asked again under the write lock: another import, or this same batch, may have
+    // taken it since.
+    if let Some(receipt_id) = held_file(&mut *conn, sha256).await? {
+        return Ok(ImportOutcome::AlreadyHeld { receipt_id });
+    }
+    let elements = read.elements;
+    let (code, number) = elements.key();
+    let held: Option<(i64, bool, Option<String>)> = sqlx::query_as(
+            "SELECT id, original IS NOT NULL, elements FROM receipts WHERE code = ? AND number = ? ORDER BY id LIMIT 1",
+        )
+        .bind(code)
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let outcome = match held {
+        Some((receipt_id, true, _)) => ImportOutcome::Linked { receipt_id },
+        Some((receipt_id, false, held)) => {
+            let held: Elements = serde_json::from_str(held.as_deref().unwrap_or_default())
+                .map_err(|e| WalletError::Invalid(format!("stored elements: {e}")))?;
+            // A file completes a QR reference; a further file only fills gaps.
+            let merged = if held.reference_only && !elements.reference_only {
+                elements.completed_by(&held)
+            } else {
+                held.completed_by(&elements)
+            };
+            update_row(&mut *conn, receipt_id, &merged).await?;
+            writes
+                .add_texts(&mut *conn, receipt_id, search_texts(&merged))
+                .await?;
+            ImportOutcome::AddedCopy { receipt_id }
+        }
+        None => {
+            let c = columns(&elements);
+            let possible_duplicate_of: Option<i64> = if c.issuer_name.is_empty() {
+                None
+            } else {
+                sqlx::query_scalar(
+                        "SELECT id FROM receipts WHERE issuer_name = ? AND total = ? AND date(issued_at) = date(?)
+                         ORDER BY id LIMIT 1",
+                    )
+                    .bind(c.issuer_name)
+                    .bind(c.total)
+                    .bind(c.issued_at)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            };
+            let receipt_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO receipts (account_id, province, code, number, issued_at, category, issuer_code, issuer_name,
+                         payer_name, total, insurance_paid, patient_paid, is_red, verified_at, bundle_version, document_sha256,
+                         original, kind, elements, reference_only, possible_duplicate_of)
+                     VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, NULL, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(c.province)
+                .bind(code)
+                .bind(number)
+                .bind(c.issued_at)
+                .bind(c.category)
+                .bind(c.issuer_code)
+                .bind(c.issuer_name)
+                .bind(c.payer_name)
+                .bind(c.total)
+                .bind(c.total)
+                .bind(c.total < 0)
+                .bind(now())
+                .bind(sha256)
+                .bind(elements.kind.as_str())
+                .bind(&c.elements)
+                .bind(elements.reference_only)
+                .bind(possible_duplicate_of)
+                .fetch_one(&mut *conn)
+                .await?;
+            writes
+                .add_texts(&mut *conn, receipt_id, search_texts(&elements))
+                .await?;
+            ImportOutcome::Imported {
+                receipt_id,
+                possible_duplicate_of,
+            }
+        }
+    };
+    let receipt_id = outcome.receipt_id().expect("a receipt");
+    let seal_report = read
+        .seals
+        .as_ref()
+        .map(|s| serde_json::to_string(s).expect("serialises"));
+    sqlx::query(
+            "INSERT INTO originals (receipt_id, format, file_name, sha256, bytes, imported_at, seal_levels, seal_report)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(receipt_id)
+        .bind(read.format.as_str())
+        .bind(name)
+        .bind(sha256)
+        .bind(bytes)
+        .bind(now())
+        .bind(read.seals.as_ref().map(|s| s.verified_levels() as i64))
+        .bind(seal_report)
+        .execute(&mut *conn)
+        .await?;
+    Ok(outcome)
+}
+
 /// Writes merged elements over an imported receipt's row.
 async fn update_row(conn: &mut SqliteConnection, id: i64, e: &Elements) -> Result<()> {
     let c = columns(e);
@@ -400,6 +616,41 @@ async fn update_row(conn: &mut SqliteConnection, id: i64, e: &Elements) -> Resul
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The files under `paths`, each folder in name order. Inside folders, hidden
+/// entries and symbolic links to folders are passed over (no loops); a path given
+/// by name is always taken.
+pub fn files_under(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        collect(path, true, &mut out);
+    }
+    out
+}
+
+fn collect(path: &Path, given: bool, out: &mut Vec<PathBuf>) {
+    let hidden = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    let Ok(metadata) = std::fs::symlink_metadata(path) else {
+        return;
+    };
+    if !given && hidden {
+        return;
+    }
+    if metadata.is_dir() || (given && path.is_dir()) {
+        let Ok(entries) = std::fs::read_dir(path) else {
+            return;
+        };
+        let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        children.sort();
+        for child in children {
+            collect(&child, false, out);
+        }
+    } else if path.is_file() {
+        out.push(path.to_path_buf());
+    }
 }
 
 /// The extension a saved copy of an original gets.

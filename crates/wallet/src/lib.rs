@@ -35,7 +35,9 @@ pub use error::{Result, WalletError};
 pub use export::{
     base_name, safe_name, ExportReport, Manifest, ManifestRow, Selection, HOW_TO_VERIFY,
 };
-pub use import::{extension_of, ImportOutcome, ImportedDetail, OriginalFile};
+pub use import::{
+    extension_of, files_under, ImportOutcome, ImportSummary, ImportedDetail, OriginalFile,
+};
 pub use index::{Bucket, Spending};
 pub use keys::{KeyMode, META_FILE};
 pub use keystore::{MemoryStore, OsKeyring, SecretStore};
