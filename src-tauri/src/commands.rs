@@ -3,7 +3,8 @@
 
 use crate::shell::{spawn_sync, Started};
 use piaojia_app::{
-    AppStatus, BackupOutcome, HandoffView, PrintOutcome, ReceiptView, SavedFile, Settings, UiError,
+    AppStatus, BackupOutcome, HandoffView, ImportReport, ImportedView, PrintOutcome, ReceiptView,
+    SavedFile, Settings, UiError,
 };
 use piaojia_render::Printer;
 use piaojia_wallet::{
@@ -41,6 +42,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         backup_now,
         set_settings,
         first_list_shown,
+        import_paths,
+        import_file,
+        imported,
         crate::kiosk::kiosk_info,
         crate::kiosk::kiosk_request_sms,
         crate::kiosk::kiosk_login,
@@ -189,4 +193,38 @@ fn first_list_shown() {
     if std::env::var_os("PIAOJIA_TIMING").is_some() {
         println!("piaojia-timing first-list-shown");
     }
+}
+
+/// Files and folders dropped on the window.
+#[tauri::command]
+async fn import_paths(s: State<'_, Started>, paths: Vec<String>) -> Out<ImportReport> {
+    Ok(s.app()?.import_paths(paths).await?)
+}
+
+/// A file chosen with the file picker: its bytes as the request's body, its name
+/// percent-encoded in the `x-file-name` header.
+#[tauri::command]
+async fn import_file(s: State<'_, Started>, request: tauri::ipc::Request<'_>) -> Out<ImportReport> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(UiError {
+            code: "app.invalid".into(),
+            message: "the file's bytes were not sent".into(),
+        });
+    };
+    let name = request
+        .headers()
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            percent_encoding::percent_decode_str(v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .unwrap_or_default();
+    Ok(s.app()?.import_bytes(name, bytes.clone()).await?)
+}
+
+#[tauri::command]
+async fn imported(s: State<'_, Started>, id: i64) -> Out<Option<ImportedView>> {
+    Ok(s.app()?.imported(id).await?)
 }

@@ -9,6 +9,8 @@ use tauri::{Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 
 /// How often the app syncs on its own while it runs.
 const SYNC_EVERY: Duration = Duration::from_secs(30 * 60);
+/// How often the watched folder is looked at.
+const WATCH_EVERY: Duration = Duration::from_secs(3);
 
 /// The app, or why it could not start (shown by the UI instead of a silent exit).
 pub struct Started(pub Result<Arc<App>, UiError>);
@@ -73,6 +75,7 @@ pub fn run() {
                     .map_err(UiError::from);
                 if let Ok(app) = &started {
                     spawn_periodic_sync(tauri_app.handle().clone(), app.clone());
+                    spawn_folder_watch(tauri_app.handle().clone(), app.clone());
                 }
                 tauri_app.manage(Started(started));
                 window
@@ -138,6 +141,29 @@ fn spawn_periodic_sync(handle: tauri::AppHandle, app: Arc<App>) {
                 spawn_sync(handle.clone(), app.clone());
             }
             tokio::time::sleep(SYNC_EVERY).await;
+        }
+    });
+}
+
+/// Imports the receipt files that appear in the watched folder (see the settings);
+/// each import's report goes out as an `imported` event.
+fn spawn_folder_watch(handle: tauri::AppHandle, app: Arc<App>) {
+    tauri::async_runtime::spawn(async move {
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            match app.import_watched(&mut seen).await {
+                Ok(Some(report)) => {
+                    if let Err(error) = handle.emit("imported", report) {
+                        tracing::warn!(%error, "an import event was not delivered");
+                    }
+                }
+                Ok(None) => {}
+                // The code only: a message could name a file.
+                Err(error) => {
+                    tracing::warn!(code = error.code(), "the watched folder was not imported")
+                }
+            }
+            tokio::time::sleep(WATCH_EVERY).await;
         }
     });
 }

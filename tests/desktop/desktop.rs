@@ -229,3 +229,96 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
     assert_eq!(redeem(digits).await.unwrap().status(), 401, "once only");
     app.close().await;
 }
+
+/// The receipts a person already holds: an OFD invoice chosen with the 导入 button on
+/// the first-run screen (no account needed), its detail with the seals level by level;
+/// then a sealed receipt and a file that is none, saved into the watched folder,
+/// imported and refused as they appear.
+#[tokio::test(flavor = "multi_thread")]
+async fn files_are_imported_by_the_button_and_the_watched_folder_with_their_seal_levels() {
+    let _window = one_window_at_a_time().await;
+    let watched = tempfile::tempdir().unwrap();
+    let app = Desktop::launch(
+        &app_binary(),
+        json!({ "watch_dir": watched.path().display().to_string() }),
+        &[],
+    )
+    .await;
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/corpus/vat-ofd/zj-033002000211-83089647-2020.ofd")
+        .canonicalize()
+        .unwrap();
+    app.wait_for("[data-testid=import-input]")
+        .await
+        .send_keys(&corpus.display().to_string())
+        .await
+        .expect("a file for the picker");
+    app.wait_until(
+        "the imported receipt is listed",
+        async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+        |n| n == "1",
+    )
+    .await;
+    app.click("[data-receipt-id]").await;
+    app.wait_for("[data-testid=seal-levels][data-levels='3']")
+        .await;
+    for (level, state) in [
+        (1, "passed"),
+        (2, "passed"),
+        (3, "passed"),
+        (4, "not_checked"),
+        (5, "not_checked"),
+    ] {
+        app.wait_for(&format!(
+            "[data-testid=seal] tr[data-level='{level}'][data-state='{state}']"
+        ))
+        .await;
+    }
+    let elements = read_text(&app.client, "[data-testid=checking-elements]")
+        .await
+        .unwrap();
+    assert!(
+        elements.contains("033002000211") && elements.contains("83089647"),
+        "{elements}"
+    );
+    let total = read_text(&app.client, "[data-testid=imported-total]")
+        .await
+        .unwrap();
+    assert!(total.contains("526.00"), "{total}");
+    app.screenshot("13-imported-ofd").await;
+
+    // Saved into the watched folder: a sealed fiscal receipt, and a PDF that is none.
+    let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").unwrap();
+    let pki = piaojia_ofd::testkit::TestPki::new(at("2024-01-01 00:00:00"));
+    let sealed = piaojia_ofd::testkit::make_ofd(
+        &pki,
+        &piaojia_ofd::testkit::Spec {
+            version: piaojia_ofd::SesVersion::V4,
+            raw_signatures: false,
+            tamper: piaojia_ofd::testkit::Tamper::Nothing,
+            signing_time: at("2025-03-14 09:26:53"),
+            invoice_xml: piaojia_import::testkit::fiscal_xml(
+                &piaojia_import::testkit::FiscalSpec::hospital(77),
+            ),
+            page_text: "浙江省医疗门诊收费票据（电子）".into(),
+        },
+    );
+    std::fs::write(watched.path().join("hospital.ofd"), sealed).unwrap();
+    std::fs::write(watched.path().join("notes.pdf"), b"%PDF-1.7 not really").unwrap();
+    app.click("[data-nav=receipts]").await;
+    app.wait_until(
+        "the watched folder's receipt is listed",
+        async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+        |n| n == "2",
+    )
+    .await;
+    let toast = app
+        .wait_until(
+            "the import is reported",
+            async |c| read_text(c, "[data-testid=toast]").await,
+            |text| text.contains("notes.pdf"),
+        )
+        .await;
+    assert!(toast.contains('1'), "{toast}");
+    app.close().await;
+}

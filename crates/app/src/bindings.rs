@@ -38,6 +38,8 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         ClaimDraft,
         RelyingParty,
         BackupOutcome,
+        crate::ImportReport,
+        crate::ImportedView,
     );
     numbers_not_bigints(dir)?;
     Ok(())

@@ -7,6 +7,7 @@ pub mod bindings;
 mod claims;
 mod demo;
 mod error;
+mod imports;
 pub mod kiosk;
 mod receipts;
 mod settings;
@@ -15,6 +16,9 @@ mod views;
 pub use app::{App, AppConfig, KeyringSource};
 pub use demo::DemoService;
 pub use error::{AppError, Result, UiError};
+pub use imports::{
+    CertificateView, ImportReport, ImportedView, LevelView, OriginalView, RefusedFile, SealView,
+};
 pub use settings::{Language, ServiceSettings, Settings, TextSize};
 pub use views::{
     AppStatus, BackupOutcome, DemoInfo, HandoffView, KeyringState, PrintOutcome, ReceiptView,

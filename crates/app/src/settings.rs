@@ -46,6 +46,8 @@ pub struct Settings {
     pub printer: Option<String>,
     /// Where saved PDFs and originals go; `None`: the Documents folder.
     pub save_dir: Option<String>,
+    /// A folder whose new receipt files are imported as they appear (e.g. Downloads).
+    pub watch_dir: Option<String>,
 }
 
 impl Settings {

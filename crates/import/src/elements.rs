@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ReceiptKind {
     /// 财政电子票据: an 8-digit code and a 10-digit number.
     FiscalReceipt,
@@ -57,6 +58,7 @@ impl ReceiptKind {
 
 /// 开票单位/销售方 or 交款人/购买方.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Party {
     pub name: String,
     /// 单位编码, 纳税人识别号 or 统一社会信用代码; an ID number is never kept here.
@@ -66,6 +68,7 @@ pub struct Party {
 
 /// One line of the items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Item {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,6 +77,7 @@ pub struct Item {
 
 /// What a file says about the receipt it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Elements {
     pub kind: ReceiptKind,
     /// The province (6-digit code) of a fiscal receipt, from its `CZ-EI-xx` tag.

@@ -15,4 +15,8 @@ printer: string | null,
 /**
  * Where saved PDFs and originals go; `None`: the Documents folder.
  */
-save_dir: string | null, };
+save_dir: string | null, 
+/**
+ * A folder whose new receipt files are imported as they appear (e.g. Downloads).
+ */
+watch_dir: string | null, };

@@ -11,6 +11,8 @@ import type { CheckResult } from "../bindings/CheckResult";
 import type { ClaimDraft } from "../bindings/ClaimDraft";
 import type { ClaimView } from "../bindings/ClaimView";
 import type { HandoffView } from "../bindings/HandoffView";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { ImportedView } from "../bindings/ImportedView";
 import type { PrintOutcome } from "../bindings/PrintOutcome";
 import type { Printer } from "../bindings/Printer";
 import type { Quarantined } from "../bindings/Quarantined";
@@ -50,7 +52,17 @@ export const api = {
   backupNow: () => invoke<BackupOutcome>("backup_now"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   firstListShown: () => invoke<void>("first_list_shown"),
+  importPaths: (paths: string[]) => invoke<ImportReport>("import_paths", { paths }),
+  /** The file's bytes go as they are (a raw body), its name in a header. */
+  importFile: (name: string, bytes: Uint8Array) =>
+    invoke<ImportReport>("import_file", bytes, { headers: { "x-file-name": encodeURIComponent(name) } }),
+  imported: (id: number) => invoke<ImportedView | null>("imported", { id }),
 };
+
+/** Reports of the watched folder's imports. */
+export function onImported(handler: (report: ImportReport) => void): Promise<UnlistenFn> {
+  return listen<ImportReport>("imported", (e) => handler(e.payload));
+}
 
 export function onSync(handler: (event: SyncEvent) => void): Promise<UnlistenFn> {
   return listen<SyncEvent>("sync", (e) => handler(e.payload));
