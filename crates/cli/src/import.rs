@@ -31,7 +31,7 @@ pub async fn import(wallet: &Wallet, args: &ImportArgs, json: bool) -> Result<i3
     let results = wallet
         .import_paths(&files, &trust, &mut |done, all| {
             if show_progress {
-                eprint!("\r导入 importing {done}/{all}");
+                eprint!("\r导入 importing {} {done}/{all}", bar(done, all));
                 let _ = std::io::stderr().flush();
             }
         })
@@ -43,6 +43,13 @@ pub async fn import(wallet: &Wallet, args: &ImportArgs, json: bool) -> Result<i3
     wallet.record_import(&summary).await?;
     output::imported(&results, &summary, json);
     Ok(exit::OK)
+}
+
+/// `[#########-----------]`: how far an import is.
+fn bar(done: usize, all: usize) -> String {
+    const WIDTH: usize = 20;
+    let filled = (done * WIDTH).checked_div(all).unwrap_or(WIDTH);
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(WIDTH - filled))
 }
 
 pub async fn seal_roots(wallet: &Wallet, command: SealRootsCommand, json: bool) -> Result<i32> {

@@ -11,6 +11,11 @@ const MAX_SIDE: u32 = 12_000;
 const MAX_ALLOC: u64 = 512 << 20;
 
 pub fn picture_elements(bytes: &[u8]) -> Result<Elements> {
+    qr_elements(decode(bytes)?.to_luma8())
+}
+
+/// A picture decoded within the limits.
+pub(crate) fn decode(bytes: &[u8]) -> Result<image::DynamicImage> {
     let mut reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| ImportError::Picture(e.to_string()))?;
@@ -19,10 +24,13 @@ pub fn picture_elements(bytes: &[u8]) -> Result<Elements> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    let picture = reader
+    reader
         .decode()
-        .map_err(|e| ImportError::Picture(e.to_string()))?
-        .to_luma8();
+        .map_err(|e| ImportError::Picture(e.to_string()))
+}
+
+/// The receipt named by the first QR code of a picture that names one.
+pub(crate) fn qr_elements(picture: image::GrayImage) -> Result<Elements> {
     let mut prepared = rqrr::PreparedImage::prepare(picture);
     let mut unknown = false;
     for grid in prepared.detect_grids() {

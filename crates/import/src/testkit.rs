@@ -166,3 +166,54 @@ pub fn qr_picture(payload: &str, jpeg: bool) -> Vec<u8> {
     picture.write_to(&mut out, format).expect("encodes");
     out.into_inner()
 }
+
+/// A one-page PDF that draws `payload`'s QR code as an image, JPEG (DCTDecode) or
+/// Flate-compressed grey samples, as e-invoice PDFs do; no embedded record.
+pub fn pdf_with_qr_image(payload: &str, jpeg: bool) -> Vec<u8> {
+    let png = qr_picture(payload, false);
+    let picture = image::load_from_memory(&png).expect("decodes").to_luma8();
+    let (width, height) = picture.dimensions();
+    let image = if jpeg {
+        let mut dict = dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => width as i64, "Height" => height as i64,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode",
+        };
+        dict.set("Length", 0);
+        Stream::new(dict, qr_picture(payload, true))
+    } else {
+        let mut stream = Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image", "Width" => width as i64, "Height" => height as i64,
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+            },
+            picture.into_raw(),
+        );
+        stream.compress().expect("compresses");
+        stream
+    };
+    let mut document = Document::with_version("1.7");
+    let pages_id = document.new_object_id();
+    let image_id = document.add_object(image);
+    let content_id = document.add_object(Stream::new(
+        dictionary! {},
+        format!("q {width} 0 0 {height} 400 700 cm /Im0 Do Q").into_bytes(),
+    ));
+    let page_id = document.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Contents" => content_id,
+        "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
+    });
+    document.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 },
+        ),
+    );
+    let catalog_id = document.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    document.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    document.save_to(&mut out).expect("writes");
+    out
+}

@@ -1,7 +1,7 @@
 use crate::support::*;
 use chrono::NaiveDate;
 use piaojia_import::testkit::{
-    digital_xml, fiscal_xml, pdf_with_attachment, qr_picture, FiscalSpec,
+    digital_xml, fiscal_xml, pdf_with_attachment, pdf_with_qr_image, qr_picture, FiscalSpec,
 };
 use piaojia_import::{read_file, xml_elements, FileFormat, ImportError, Item, ReceiptKind};
 use piaojia_ofd::testkit::Tamper;
@@ -132,6 +132,24 @@ fn a_picture_of_a_qr_code_gives_a_reference_entry() {
         assert_eq!(e.check_code.as_deref(), Some("59490376473052810853"));
     }
     let other = qr_picture("https://example.com/", false);
+    assert_eq!(
+        read_file(&other, &TrustStore::default()).unwrap_err(),
+        ImportError::UnknownQrCode
+    );
+}
+
+/// A PDF with no embedded record but the QR code drawn on its page as an image
+/// (JPEG or compressed grey samples) gives the same reference entry as a photo.
+#[test]
+fn the_qr_code_drawn_on_a_pdf_page_gives_a_reference_entry() {
+    let payload = "01,32,,24322000000012345678,106.00,20240601,,ABCD";
+    for jpeg in [false, true] {
+        let read = read_file(&pdf_with_qr_image(payload, jpeg), &TrustStore::default()).unwrap();
+        assert_eq!(read.format, FileFormat::Pdf);
+        assert!(read.elements.reference_only);
+        assert_eq!(read.elements.key(), ("", "24322000000012345678"));
+    }
+    let other = pdf_with_qr_image("https://example.com/", false);
     assert_eq!(
         read_file(&other, &TrustStore::default()).unwrap_err(),
         ImportError::UnknownQrCode
