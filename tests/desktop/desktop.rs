@@ -196,6 +196,18 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
     // A one-time code for a hospital kiosk: digits and a QR code that says the same,
     // and the service takes it once for this citizen.
     app.click("[data-nav=settings]").await;
+    // A message of the sync may sit over the button at the bottom of the window, and
+    // a click there closes the message instead: close it, and bring the button to the
+    // middle.
+    app.wait_for("[data-testid=handoff-button]").await;
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=toast] button')?.click();
+             document.querySelector('[data-testid=handoff-button]').scrollIntoView({ block: 'center' });",
+            vec![],
+        )
+        .await
+        .unwrap();
     app.click("[data-testid=handoff-button]").await;
     let shown = app
         .wait_until(

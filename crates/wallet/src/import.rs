@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use piaojia_import::{Elements, FileFormat, ReceiptKind};
 use piaojia_ofd::{Certificate, TrustStore};
 use serde::Serialize;
-use sqlx::SqliteConnection;
+use sqlx::{Row, SqliteConnection};
 use std::path::{Path, PathBuf};
 
 /// What became of one file.
@@ -536,31 +536,22 @@ async fn store_file(
                     .fetch_optional(&mut *conn)
                     .await?
             };
-            let receipt_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO receipts (account_id, province, code, number, issued_at, category, issuer_code, issuer_name,
-                         payer_name, total, insurance_paid, patient_paid, is_red, verified_at, bundle_version, document_sha256,
-                         original, kind, elements, reference_only, possible_duplicate_of)
-                     VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, NULL, ?, ?, ?, ?) RETURNING id",
-                )
-                .bind(c.province)
+            let insert = format!(
+                "INSERT INTO receipts (code, number, verified_at, bundle_version, document_sha256, possible_duplicate_of, {})
+                 VALUES (?, ?, ?, 0, ?, ?, {}) RETURNING id",
+                ELEMENT_COLUMNS.join(", "),
+                vec!["?"; ELEMENT_COLUMNS.len()].join(", ")
+            );
+            let query = sqlx::query(&insert)
                 .bind(code)
                 .bind(number)
-                .bind(c.issued_at)
-                .bind(c.category)
-                .bind(c.issuer_code)
-                .bind(c.issuer_name)
-                .bind(c.payer_name)
-                .bind(c.total)
-                .bind(c.total)
-                .bind(c.total < 0)
                 .bind(now())
                 .bind(sha256)
-                .bind(elements.kind.as_str())
-                .bind(&c.elements)
-                .bind(elements.reference_only)
-                .bind(possible_duplicate_of)
+                .bind(possible_duplicate_of);
+            let receipt_id: i64 = bind_elements(query, &c, &elements)
                 .fetch_one(&mut *conn)
-                .await?;
+                .await?
+                .get(0);
             writes
                 .add_texts(&mut *conn, receipt_id, search_texts(&elements))
                 .await?;
@@ -592,29 +583,57 @@ async fn store_file(
     Ok(outcome)
 }
 
+/// The columns an imported receipt's elements fill, in the order `bind_elements`
+/// binds them: one list for the row's insert and for its later updates.
+const ELEMENT_COLUMNS: [&str; 12] = [
+    "province",
+    "issued_at",
+    "category",
+    "issuer_code",
+    "issuer_name",
+    "payer_name",
+    "total",
+    "patient_paid",
+    "is_red",
+    "kind",
+    "elements",
+    "reference_only",
+];
+
+fn bind_elements<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    c: &'q Columns<'q>,
+    e: &'q Elements,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    query
+        .bind(c.province)
+        .bind(c.issued_at)
+        .bind(c.category)
+        .bind(c.issuer_code)
+        .bind(c.issuer_name)
+        .bind(c.payer_name)
+        .bind(c.total)
+        // A citizen pays all of an imported receipt: no insurance split is known.
+        .bind(c.total)
+        .bind(c.total < 0)
+        .bind(e.kind.as_str())
+        .bind(c.elements.as_str())
+        .bind(e.reference_only)
+}
+
 /// Writes merged elements over an imported receipt's row.
 async fn update_row(conn: &mut SqliteConnection, id: i64, e: &Elements) -> Result<()> {
     let c = columns(e);
-    sqlx::query(
-        "UPDATE receipts SET province = ?, issued_at = ?, category = ?, issuer_code = ?, issuer_name = ?,
-             payer_name = ?, total = ?, patient_paid = ?, is_red = ?, kind = ?, elements = ?, reference_only = ?
-         WHERE id = ?",
-    )
-    .bind(c.province)
-    .bind(c.issued_at)
-    .bind(c.category)
-    .bind(c.issuer_code)
-    .bind(c.issuer_name)
-    .bind(c.payer_name)
-    .bind(c.total)
-    .bind(c.total)
-    .bind(c.total < 0)
-    .bind(e.kind.as_str())
-    .bind(&c.elements)
-    .bind(e.reference_only)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
+    let update = format!(
+        "UPDATE receipts SET {} WHERE id = ?",
+        ELEMENT_COLUMNS
+            .map(|column| format!("{column} = ?"))
+            .join(", ")
+    );
+    bind_elements(sqlx::query(&update), &c, e)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
