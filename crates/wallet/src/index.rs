@@ -38,6 +38,7 @@ pub struct SearchIndex {
     postings: HashMap<i64, Vec<u32>>,
     loaded_max_id: i64,
     loaded_state_version: i64,
+    loaded_rows_version: i64,
 }
 
 /// The filters of a query, resolved to what the index compares.
@@ -117,14 +118,20 @@ impl SearchIndex {
 
     /// Loads what the store has and this index lacks.
     pub async fn refresh(&mut self, pool: &SqlitePool) -> Result<()> {
-        let (max_id, state_version): (i64, i64) = sqlx::query_as(
-            "SELECT coalesce((SELECT max(id) FROM receipts), 0), (SELECT value FROM counters WHERE name = 'receipt_state')",
+        let (max_id, state_version, rows_version): (i64, i64, i64) = sqlx::query_as(
+            "SELECT coalesce((SELECT max(id) FROM receipts), 0),
+                    (SELECT value FROM counters WHERE name = 'receipt_state'),
+                    (SELECT value FROM counters WHERE name = 'receipt_rows')",
         )
         .fetch_one(pool)
         .await?;
-        if max_id < self.loaded_max_id {
-            // Receipts were removed (a restore): start again.
-            *self = SearchIndex::default();
+        if max_id < self.loaded_max_id || rows_version != self.loaded_rows_version {
+            // Receipts were removed (a restore), or changed in place (an import
+            // completed one, a sync took one over): start again. Both are rare.
+            *self = SearchIndex {
+                loaded_rows_version: rows_version,
+                ..SearchIndex::default()
+            };
         }
         if max_id > self.loaded_max_id {
             self.load_new(pool, max_id).await?;
