@@ -112,6 +112,8 @@ pub struct ImportedView {
     pub claim_id: Option<i64>,
     pub possible_duplicate_of: Option<i64>,
     pub originals: Vec<OriginalView>,
+    /// When the seals were verified (now, as the page asked).
+    pub checked_at: NaiveDateTime,
 }
 
 #[derive(Deserialize)]
@@ -236,6 +238,7 @@ impl App {
             claim_id: detail.claim_id,
             possible_duplicate_of: detail.possible_duplicate_of,
             originals,
+            checked_at: detail.checked_at,
         }))
     }
 }

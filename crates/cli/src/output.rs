@@ -707,7 +707,10 @@ pub fn imported_detail(d: &piaojia_wallet::ImportedDetail, json: bool) {
             file.sha256
         );
     }
-    println!("{NOT_CHECKED_ONLINE}");
+    println!(
+        "seals verified offline at {}; {NOT_CHECKED_ONLINE}",
+        d.checked_at.format("%Y-%m-%d %H:%M:%S")
+    );
 }
 
 pub fn seal_roots(trust: &piaojia_ofd::TrustStore, json: bool) {

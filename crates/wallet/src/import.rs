@@ -128,7 +128,9 @@ pub struct ImportedDetail {
     pub lifecycle: String,
     pub claim_id: Option<i64>,
     pub possible_duplicate_of: Option<i64>,
+    /// Its files, the seals of OFD files verified at `checked_at`.
     pub originals: Vec<OriginalFile>,
+    pub checked_at: NaiveDateTime,
 }
 
 /// The row values an imported receipt's elements give.
@@ -402,6 +404,22 @@ impl Wallet {
         let Some(elements) = elements else {
             return Ok(None);
         };
+        // The seals are verified again now, against the roots trusted now: a root
+        // added since the import counts, and nothing is shown from stale state.
+        let trust = self.seal_trust().await?;
+        let mut originals = self.originals(id).await?;
+        for file in originals
+            .iter_mut()
+            .filter(|f| f.format == FileFormat::Ofd.as_str())
+        {
+            let bytes = self.original_bytes(file.id).await?;
+            if let Ok(seals) =
+                piaojia_ofd::Package::read(&bytes).and_then(|p| piaojia_ofd::verify(&p, &trust))
+            {
+                file.seal_levels = Some(i64::from(seals.verified_levels()));
+                file.seal_report = Some(serde_json::to_string(&seals).expect("serialises"));
+            }
+        }
         Ok(Some(ImportedDetail {
             id,
             elements: serde_json::from_str(&elements)
@@ -409,7 +427,8 @@ impl Wallet {
             lifecycle,
             claim_id,
             possible_duplicate_of,
-            originals: self.originals(id).await?,
+            originals,
+            checked_at: now(),
         }))
     }
 }

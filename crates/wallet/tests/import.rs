@@ -274,6 +274,9 @@ async fn seals_reach_trust_only_through_roots_the_person_added() {
     ));
     assert_eq!(w.add_seal_roots(&pki.root_cert).await.unwrap(), 1);
     assert_eq!(w.add_seal_roots(&pki.root_cert).await.unwrap(), 0, "once");
+    // The file imported before the root was added reaches level 4 when shown now.
+    let shown = w.imported(id).await.unwrap().unwrap();
+    assert_eq!(shown.originals[0].seal_levels, Some(4));
     let trust = w.seal_trust().await.unwrap();
     let second = sealed(&pki, &fiscal_xml(&FiscalSpec::hospital(2)));
     let outcome = w.import_file("b.ofd", &second, &trust).await.unwrap();

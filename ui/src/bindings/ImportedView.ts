@@ -5,4 +5,8 @@ import type { OriginalView } from "./OriginalView";
 /**
  * An imported receipt as the detail screen shows it.
  */
-export type ImportedView = { id: number, elements: Elements, lifecycle: string, claim_id: number | null, possible_duplicate_of: number | null, originals: Array<OriginalView>, };
+export type ImportedView = { id: number, elements: Elements, lifecycle: string, claim_id: number | null, possible_duplicate_of: number | null, originals: Array<OriginalView>, 
+/**
+ * When the seals were verified (now, as the page asked).
+ */
+checked_at: string, };
