@@ -43,10 +43,14 @@ impl ImportReport {
                     code: code.clone(),
                     reason: reason.clone(),
                 }),
-                other => receipt_ids.extend(other.receipt_id()),
+                other => {
+                    // Several files of one receipt name it once.
+                    if let Some(id) = other.receipt_id().filter(|id| !receipt_ids.contains(id)) {
+                        receipt_ids.push(id);
+                    }
+                }
             }
         }
-        receipt_ids.dedup();
         ImportReport {
             summary: ImportSummary::of(results),
             receipt_ids,

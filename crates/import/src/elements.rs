@@ -22,14 +22,6 @@ pub enum ReceiptKind {
 }
 
 impl ReceiptKind {
-    pub const ALL: [ReceiptKind; 5] = [
-        ReceiptKind::FiscalReceipt,
-        ReceiptKind::VatInvoice,
-        ReceiptKind::DigitalInvoice,
-        ReceiptKind::Ticket,
-        ReceiptKind::PiaojiaSigned,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             ReceiptKind::FiscalReceipt => "fiscal_receipt",
@@ -38,10 +30,6 @@ impl ReceiptKind {
             ReceiptKind::Ticket => "ticket",
             ReceiptKind::PiaojiaSigned => "piaojia_signed",
         }
-    }
-
-    pub fn parse(text: &str) -> Option<ReceiptKind> {
-        ReceiptKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
     /// What a person calls it.
