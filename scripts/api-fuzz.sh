@@ -15,7 +15,7 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
 fi
 
 work=$(mktemp -d)
-"$target/debug/provincial-service" --listen 127.0.0.1:0 --test-hooks --demo-receipts 50 \
+"$target/debug/provincial-service" --demo --listen 127.0.0.1:0 --test-hooks --demo-receipts 50 \
     >"$work/banner" 2>"$work/log" &
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -15,7 +15,7 @@ target="${CARGO_TARGET_DIR:-target}"
 if [ "${1:-}" = "--service-only" ]; then
     shift
     cargo build --locked -p provincial-service
-    exec "$target/debug/provincial-service" --test-hooks --province 330000,310000 "$@"
+    exec "$target/debug/provincial-service" --demo --test-hooks --province 330000,310000 "$@"
 fi
 
 need_desktop_debs

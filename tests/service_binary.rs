@@ -117,3 +117,119 @@ fn the_openapi_subcommand_prints_the_committed_document() {
         serde_json::from_str(include_str!("../crates/provincial-service/openapi.json")).unwrap();
     assert_eq!(printed, committed);
 }
+
+/// The review's S3: the service started on a public address with the public
+/// seed's keys and unauthenticated test hooks. Production is now the default: it
+/// needs a key file, and the demo (seed keys, hooks) stays on loopback.
+#[test]
+fn without_demo_the_service_needs_a_key_file_and_keeps_demo_keys_and_hooks_off_the_network() {
+    let refused = |args: &[&str], words: &str| {
+        let output = Command::new(binary("provincial-service"))
+            .args(args)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&output.stderr).to_string();
+        assert!(!output.status.success(), "{args:?} started");
+        assert!(said.contains(words), "{args:?}: {said}");
+    };
+    refused(&["--listen", "0.0.0.0:0"], "--keys FILE");
+    refused(&["--listen", "127.0.0.1:0"], "--keys FILE");
+    refused(
+        &["--demo", "--listen", "0.0.0.0:0"],
+        "127.0.0.1 or ::1 only",
+    );
+    refused(
+        &["--demo", "--test-hooks", "--listen", "0.0.0.0:0"],
+        "127.0.0.1 or ::1 only",
+    );
+    refused(&["--test-hooks", "--listen", "127.0.0.1:0"], "--demo");
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk");
+    std::fs::write(&junk, "0123").unwrap();
+    refused(&["--keys", junk.to_str().unwrap()], "not a key file");
+}
+
+#[tokio::test]
+async fn a_production_start_uses_its_key_file_and_logs_no_sms_code() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("service.keys");
+    let made = Command::new(binary("provincial-service"))
+        .args(["keygen", "--out", keys.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let mode = std::fs::metadata(&keys).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let again = Command::new(binary("provincial-service"))
+        .args(["keygen", "--out", keys.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "an existing key file is never replaced"
+    );
+
+    let mut command = Command::new(binary("provincial-service"));
+    command
+        .args(["--listen", "127.0.0.1:0", "--demo-receipts", "5", "--keys"])
+        .arg(&keys)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1");
+    let service = Running::start(command);
+    let word = |needle: &str| {
+        service
+            .wait_for_line(needle, 300)
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .to_string()
+    };
+    let base = word("listening on http://");
+    let root = word("root key");
+    let id = word("demo citizen:");
+    assert_ne!(
+        root, "9JxCJX/24k37siC5qro3CzffnYsA0vMuTWJiJCTUXQU=",
+        "not the demo root"
+    );
+
+    let http = reqwest::Client::new();
+    // The relying-party key anyone can compute from the source and the public seed.
+    let public_rp = provincial_service::keys::relying_party_api_key(
+        &provincial_service::keys::ServiceSecret::DemoSeed(20261127),
+        &provincial_service::Province::zhejiang(),
+        "RP-EMP-001",
+    );
+    let status = http
+        .get(format!("{base}/v1/rp/claims"))
+        .bearer_auth(public_rp)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 401);
+    let hooks = http
+        .get(format!("{base}/test/sms/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(hooks, 404, "no test hooks");
+    let sent = http
+        .post(format!("{base}/v1/auth/sms"))
+        .json(&json!({ "id_number": id }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 202);
+    let mut log = String::new();
+    for _ in 0..200 {
+        log = plain(&service.all_output());
+        if log.contains("SMS code sent") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(log.contains("SMS code sent"), "{log}");
+    assert!(!log.contains("code="), "no SMS code in the log: {log}");
+}

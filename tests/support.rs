@@ -125,11 +125,11 @@ pub struct ReferenceService {
 }
 
 impl ReferenceService {
-    /// Starts it with `args` added to `--listen 127.0.0.1:0 --test-hooks`.
+    /// Starts it with `args` added to `--demo --listen 127.0.0.1:0 --test-hooks`.
     pub fn start(args: &[&str]) -> ReferenceService {
         let mut command = Command::new(binary("provincial-service"));
         command
-            .args(["--listen", "127.0.0.1:0", "--test-hooks"])
+            .args(["--demo", "--listen", "127.0.0.1:0", "--test-hooks"])
             .args(args)
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1");

@@ -28,6 +28,8 @@ impl DemoService {
         let config = ServiceConfig {
             province,
             seed: 20261127,
+            key_secret: None,
+            log_sms_codes: false,
             db_path: db_path.map(Path::to_path_buf),
             demo_receipts,
             other_receipts: 5,
@@ -36,6 +38,7 @@ impl DemoService {
             refresh_grace: Duration::from_secs(300),
             test_hooks: false,
             verify_per_minute: 120,
+            auth_limits: Default::default(),
             faults: Faults::default(),
         };
         let service = Service::build(config)

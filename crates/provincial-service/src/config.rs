@@ -1,5 +1,7 @@
 //! How a service instance is set up: its province, its demo data, its test switches.
 
+use crate::keys::ServiceSecret;
+use crate::limits::AuthLimits;
 use piaojia_receipt::ProvinceCode;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -37,8 +39,11 @@ impl Province {
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {
     pub province: Province,
-    /// Seed for all keys and demo data: the same seed gives the same service.
+    /// Seed of the demo data (and, with no key file, of every key: the same seed
+    /// gives the same service).
     pub seed: u64,
+    /// The secret every key comes from; `None` derives them from `seed` (demo).
+    pub key_secret: Option<ServiceSecret>,
     /// SQLite file; `None` keeps everything in memory.
     pub db_path: Option<PathBuf>,
     /// Receipts generated for the demo citizen at start.
@@ -52,17 +57,29 @@ pub struct ServiceConfig {
     pub refresh_grace: Duration,
     /// Exposes /test/* endpoints (SMS codes). Never on in a real deployment.
     pub test_hooks: bool,
+    /// Writes each SMS code to the log: the demo has no SMS gateway. Never on in a
+    /// real deployment.
+    pub log_sms_codes: bool,
     /// 查验 requests allowed per client address per minute.
     pub verify_per_minute: u32,
+    pub auth_limits: AuthLimits,
     pub faults: Faults,
 }
 
 impl ServiceConfig {
+    /// The secret the keys come from.
+    pub fn secret(&self) -> ServiceSecret {
+        self.key_secret
+            .clone()
+            .unwrap_or(ServiceSecret::DemoSeed(self.seed))
+    }
+
     /// A small Zhejiang service for tests and demos.
     pub fn demo() -> ServiceConfig {
         ServiceConfig {
             province: Province::zhejiang(),
             seed: 20261127,
+            key_secret: None,
             db_path: None,
             demo_receipts: 200,
             other_receipts: 20,
@@ -70,7 +87,9 @@ impl ServiceConfig {
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             refresh_grace: Duration::from_secs(300),
             test_hooks: false,
+            log_sms_codes: false,
             verify_per_minute: 30,
+            auth_limits: AuthLimits::default(),
             faults: Faults::default(),
         }
     }

@@ -5,7 +5,7 @@
 use crate::config::{Province, ServiceConfig};
 use crate::error::ServiceError;
 use crate::issue::{red_draft, sign_receipt, Draft, IssuerRecord};
-use crate::keys::{derive_key, issuer_api_key, sha256_hex, ServiceKeys};
+use crate::keys::{derive_key, issuer_api_key, sha256_hex, ServiceKeys, ServiceSecret};
 use crate::store;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use piaojia_receipt::{
@@ -161,7 +161,7 @@ const SHANGHAI_NAMES: [&str; 12] = [
     "上海市不动产登记事务中心",
 ];
 
-pub fn issuers(seed: u64, province: &Province) -> Vec<IssuerRecord> {
+pub fn issuers(secret: &ServiceSecret, province: &Province) -> Vec<IssuerRecord> {
     let shanghai = province.code.as_str() == "310000";
     ISSUERS
         .iter()
@@ -174,7 +174,7 @@ pub fn issuers(seed: u64, province: &Province) -> Vec<IssuerRecord> {
                 spec.suffix
             );
             IssuerRecord {
-                key: derive_key(seed, &format!("issuer/{code}")),
+                key: derive_key(secret, &format!("issuer/{code}")),
                 cert_serial: format!("{}-ISS-{}", province.prefix, spec.suffix),
                 name: if shanghai { shanghai_name } else { spec.name }.to_string(),
                 category: spec.category,
@@ -288,14 +288,15 @@ pub async fn generate(
     keys: &ServiceKeys,
 ) -> Result<DemoSummary, ServiceError> {
     let province = &config.province;
-    let issuers = issuers(config.seed, province);
+    let secret = config.secret();
+    let issuers = issuers(&secret, province);
     let citizens = citizens(province);
     let mut tx = pool.begin().await?;
     for issuer in &issuers {
         store::insert_issuer(
             &mut tx,
             issuer,
-            &sha256_hex(&issuer_api_key(config.seed, &issuer.code)),
+            &sha256_hex(&issuer_api_key(&secret, &issuer.code)),
         )
         .await?;
     }
@@ -307,9 +308,7 @@ pub async fn generate(
         .bind(rp.name)
         .bind(rp.kind)
         .bind(sha256_hex(&crate::keys::relying_party_api_key(
-            config.seed,
-            province,
-            rp.code,
+            &secret, province, rp.code,
         )))
         .execute(&mut *tx)
         .await?;
@@ -362,8 +361,7 @@ pub async fn generate(
             let issuer = pick_issuer(&mut rng, &issuers);
             let draft = random_draft(&mut rng, issuer, payer.clone(), at);
             let number = next(&mut numbers, province, issuer, &draft);
-            let (receipt, original) =
-                sign_receipt(config.seed, province, keys, issuer, number, draft);
+            let (receipt, original) = sign_receipt(&secret, province, keys, issuer, number, draft);
             store::insert_receipt(&mut tx, citizen_id, &receipt, &original).await?;
             summary.receipts += 1;
             let roll = rng.gen_range(0..1000);
@@ -372,7 +370,7 @@ pub async fn generate(
                 let draft = red_draft(&receipt, red_at, "患者退费");
                 let number = next(&mut numbers, province, issuer, &draft);
                 let (red, red_original) =
-                    sign_receipt(config.seed, province, keys, issuer, number, draft);
+                    sign_receipt(&secret, province, keys, issuer, number, draft);
                 store::insert_receipt(&mut tx, citizen_id, &red, &red_original).await?;
                 let lifecycle = Lifecycle::Reversed { by: red.key() };
                 store::set_lifecycle(&mut tx, citizen_id, &receipt.key(), &lifecycle, red_at)

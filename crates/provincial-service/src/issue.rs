@@ -2,7 +2,7 @@
 //! generator and by the issuer endpoints alike.
 
 use crate::config::Province;
-use crate::keys::ServiceKeys;
+use crate::keys::{ServiceKeys, ServiceSecret};
 use chrono::{Datelike, NaiveDateTime};
 use piaojia_receipt::{
     amount_in_words, Category, CheckCode, DetailItem, Fen, Issuer, LineItem, MedicalInfo, Payer,
@@ -77,10 +77,15 @@ pub fn receipt_code(
     ReceiptCode::new(code).expect("built from digits")
 }
 
-/// 校验码: six hex digits bound to the receipt's identity and the service seed.
-pub fn check_code(seed: u64, code: &ReceiptCode, number: &ReceiptNumber) -> CheckCode {
-    let digest = Sha256::new()
-        .chain_update(seed.to_be_bytes())
+/// 校验码: six hex digits bound to the receipt's identity and the service's secret.
+pub fn check_code(secret: &ServiceSecret, code: &ReceiptCode, number: &ReceiptNumber) -> CheckCode {
+    let mut hasher = Sha256::new();
+    match secret {
+        // The demo's codes as they always were.
+        ServiceSecret::DemoSeed(seed) => hasher.update(seed.to_be_bytes()),
+        ServiceSecret::KeyFile(_) => hasher.update(secret.derive_bytes("check-code")),
+    }
+    let digest = hasher
         .chain_update(code.as_str())
         .chain_update(number.as_str())
         .finalize();
@@ -89,7 +94,7 @@ pub fn check_code(seed: u64, code: &ReceiptCode, number: &ReceiptNumber) -> Chec
 
 /// Builds and signs one receipt.
 pub fn sign_receipt(
-    seed: u64,
+    secret: &ServiceSecret,
     province: &Province,
     keys: &ServiceKeys,
     issuer: &IssuerRecord,
@@ -109,7 +114,7 @@ pub fn sign_receipt(
         province: province.code.clone(),
         region: issuer.region.clone(),
         name: template_name(province, draft.category),
-        check_code: check_code(seed, &code, &number),
+        check_code: check_code(secret, &code, &number),
         code,
         number,
         template_code: format!("CZ{}{}", province.prefix, category_digits(draft.category)),

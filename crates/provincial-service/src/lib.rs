@@ -9,11 +9,13 @@ pub mod error;
 pub mod faults;
 pub mod issue;
 pub mod keys;
+pub mod limits;
 pub mod state;
 pub mod store;
 
 pub use config::{Faults, Province, ServiceConfig};
 pub use error::ServiceError;
+pub use limits::AuthLimits;
 pub use state::AppState;
 
 use std::net::SocketAddr;

@@ -2,7 +2,8 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use provincial_service::{keys, Faults, Province, Service, ServiceConfig};
+use provincial_service::keys::{self, ServiceSecret};
+use provincial_service::{Faults, Province, Service, ServiceConfig};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -22,7 +23,15 @@ struct Cli {
     /// is a separate service with its own root key, issuers and data.
     #[arg(long, default_value = "330000", value_delimiter = ',')]
     province: Vec<String>,
-    /// Seed for keys and demo data.
+    /// The demo: every key derived from the public --seed, the SMS codes in the
+    /// log, test hooks allowed. Only on a loopback address (127.0.0.1, ::1).
+    #[arg(long)]
+    demo: bool,
+    /// The key file every key comes from (made by `keygen`). Required without
+    /// --demo.
+    #[arg(long, conflicts_with = "demo")]
+    keys: Option<PathBuf>,
+    /// Seed of the demo data (and, with --demo, of every key).
     #[arg(long, default_value_t = 20261127)]
     seed: u64,
     /// SQLite file of the service; in memory when absent.
@@ -37,8 +46,9 @@ struct Cli {
     /// Access token lifetime in seconds.
     #[arg(long, default_value_t = 900)]
     access_ttl: u64,
-    /// Mount /test/* endpoints (SMS codes, issuer revocation). Tests only.
-    #[arg(long)]
+    /// Mount /test/* endpoints (SMS codes, issuer revocation). Tests only: with
+    /// --demo.
+    #[arg(long, requires = "demo")]
     test_hooks: bool,
     /// 查验 requests allowed per client address per minute.
     #[arg(long, default_value_t = 30)]
@@ -67,14 +77,24 @@ struct Cli {
 enum Command {
     /// Print the OpenAPI document and exit.
     Openapi,
+    /// Write a new key file (random secret, mode 0600) for --keys.
+    Keygen {
+        /// Where to write it; an existing file is not replaced.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Some(Command::Openapi) = cli.command {
-        println!("{}", provincial_service::api::openapi().to_pretty_json()?);
-        return Ok(());
+    match &cli.command {
+        Some(Command::Openapi) => {
+            println!("{}", provincial_service::api::openapi().to_pretty_json()?);
+            return Ok(());
+        }
+        Some(Command::Keygen { out }) => return keygen(out),
+        None => {}
     }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -83,6 +103,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let base: std::net::SocketAddr = cli.listen.parse().context("--listen takes host:port")?;
+    let key_secret = production_secret(&cli, base)?;
     let mut running = Vec::new();
     for (i, code) in cli.province.iter().enumerate() {
         let province = Province::known(code).context("unknown province; use 330000 or 310000")?;
@@ -96,6 +117,8 @@ async fn main() -> anyhow::Result<()> {
         let config = ServiceConfig {
             province,
             seed: cli.seed,
+            key_secret: key_secret.clone(),
+            log_sms_codes: cli.demo,
             db_path,
             demo_receipts: cli.demo_receipts,
             other_receipts: cli.other_receipts,
@@ -104,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
             refresh_grace: Duration::from_secs(300),
             test_hooks: cli.test_hooks,
             verify_per_minute: cli.check_per_minute,
+            auth_limits: provincial_service::AuthLimits::default(),
             faults: Faults {
                 latency: Duration::from_millis(cli.fault_latency_ms),
                 stall_per_mille: cli.fault_stall,
@@ -136,6 +160,48 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The secret of a production start (`None` for the demo), after the checks that
+/// keep demo keys and test hooks off the network.
+fn production_secret(
+    cli: &Cli,
+    listen: std::net::SocketAddr,
+) -> anyhow::Result<Option<ServiceSecret>> {
+    if cli.demo {
+        if !listen.ip().is_loopback() {
+            anyhow::bail!(
+                "--demo derives every key from a public seed: it listens on 127.0.0.1 or ::1 only, not {listen}"
+            );
+        }
+        return Ok(None);
+    }
+    let path = cli.keys.as_ref().context(
+        "a production start needs --keys FILE (make one with `provincial-service keygen --out FILE`); for the demo, add --demo",
+    )?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the key file {}", path.display()))?;
+    let secret = ServiceSecret::from_key_file(&text)
+        .with_context(|| format!("{} is not a key file made by keygen", path.display()))?;
+    Ok(Some(secret))
+}
+
+fn keygen(out: &std::path::Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let text = ServiceSecret::generate()
+        .to_key_file()
+        .expect("a generated secret has a key file");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(out)
+        .with_context(|| format!("cannot create {}", out.display()))?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    println!("wrote a new key file to {}", out.display());
+    Ok(())
+}
+
 /// The banner goes to stdout, for the person who started the demo; it names the
 /// demo citizen on purpose (demo data, not a real person).
 fn banner(service: &Service, addr: std::net::SocketAddr, took: Duration) {
@@ -163,7 +229,7 @@ fn banner(service: &Service, addr: std::net::SocketAddr, took: Duration) {
     let issuer = demo::first_issuer_code(state);
     println!(
         "  demo issuer API key ({issuer}): {}",
-        keys::issuer_api_key(state.config.seed, &issuer)
+        keys::issuer_api_key(&state.config.secret(), &issuer)
     );
     if state.config.test_hooks {
         println!("  test hooks on: GET /test/sms/{{id_number}} shows the last SMS code");
@@ -175,7 +241,7 @@ mod demo {
     use provincial_service::AppState;
 
     pub fn first_issuer_code(state: &AppState) -> String {
-        provincial_service::demo::issuers(state.config.seed, &state.config.province)[0]
+        provincial_service::demo::issuers(&state.config.secret(), &state.config.province)[0]
             .code
             .clone()
     }

@@ -3,16 +3,14 @@
 use crate::config::ServiceConfig;
 use crate::error::ServiceError;
 use crate::keys::ServiceKeys;
+use crate::limits::AddressWindow;
 use crate::store;
 use piaojia_receipt::{
     Certificate, CertificateRole, Revocation, RevocationList, RootSigned, TrustBundle,
     CERTIFICATE_FORMAT, REVOCATIONS_FORMAT,
 };
 use sqlx::SqlitePool;
-use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Instant;
 
 #[derive(Clone)]
 pub struct AppState(pub Arc<Inner>);
@@ -28,24 +26,10 @@ pub struct Inner {
     pub verify_window: AddressWindow,
     /// Hand-off code redemptions per client address in the current minute.
     pub handoff_window: AddressWindow,
-}
-
-/// Counts requests per client address in fixed one-minute windows.
-#[derive(Default)]
-pub struct AddressWindow(Mutex<HashMap<IpAddr, (Instant, u32)>>);
-
-impl AddressWindow {
-    /// Counts one more request from `ip`; false once the minute holds more than `limit`.
-    pub fn admit(&self, ip: IpAddr, limit: u32) -> bool {
-        let mut windows = self.0.lock().expect("rate lock");
-        let now = Instant::now();
-        let entry = windows.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0) >= std::time::Duration::from_secs(60) {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= limit
-    }
+    /// SMS code requests per client address in the current minute.
+    pub sms_window: AddressWindow,
+    /// Login attempts per client address in the current minute.
+    pub login_window: AddressWindow,
 }
 
 impl std::ops::Deref for AppState {
@@ -66,7 +50,7 @@ impl AppState {
     }
 
     pub async fn new(config: ServiceConfig, store: store::Store) -> Result<AppState, ServiceError> {
-        let keys = ServiceKeys::derive(config.seed, &config.province);
+        let keys = ServiceKeys::derive(&config.secret(), &config.province);
         let placeholder = TrustBundle {
             province: config.province.code.clone(),
             version: 0,
@@ -84,6 +68,8 @@ impl AppState {
             bundle: RwLock::new(Arc::new(placeholder)),
             verify_window: AddressWindow::default(),
             handoff_window: AddressWindow::default(),
+            sms_window: AddressWindow::default(),
+            login_window: AddressWindow::default(),
         }));
         Ok(state)
     }

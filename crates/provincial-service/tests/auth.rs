@@ -149,6 +149,15 @@ async fn a_crash_retry_within_the_grace_period_is_honoured() {
         401,
         "the lost pair is revoked"
     );
+    let (status, kept) = s
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": retried["refresh_token"].as_str().unwrap() }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // The lost pair never reached the client: whoever presents it copied it, and
+    // the family ends.
     let (status, _) = s
         .post(
             "/v1/auth/refresh",
@@ -159,10 +168,10 @@ async fn a_crash_retry_within_the_grace_period_is_honoured() {
     let (status, _) = s
         .post(
             "/v1/auth/refresh",
-            json!({ "refresh_token": retried["refresh_token"].as_str().unwrap() }),
+            json!({ "refresh_token": kept["refresh_token"].as_str().unwrap() }),
         )
         .await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 401);
 }
 
 #[tokio::test]
@@ -225,4 +234,79 @@ async fn missing_bad_and_refresh_tokens_do_not_open_receipts() {
             "{token}"
         );
     }
+}
+
+/// The review's replay: the owner rotates r0 to r1, a thief who copied r0 replays
+/// it within the grace period and gets a pair (it looks like a crash retry). When
+/// the owner then presents r1, which the replay replaced, that is reuse: the whole
+/// family is revoked, the thief's pair with it.
+#[tokio::test]
+async fn a_stolen_refresh_token_replayed_gets_the_family_revoked() {
+    let s = start().await;
+    let r0 = s.login(0).await["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, owner) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": r0 }))
+        .await;
+    let (status, thief) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": r0 }))
+        .await;
+    assert_eq!(status, 200);
+    let thief_access = thief["access_token"].as_str().unwrap();
+    assert_eq!(s.get("/v1/receipts?limit=1", thief_access).await.0, 200);
+
+    let (status, body) = s
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": owner["refresh_token"] }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("auth.token_reused"))
+    );
+    assert_eq!(s.get("/v1/receipts?limit=1", thief_access).await.0, 401);
+    let (status, _) = s
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": thief["refresh_token"] }),
+        )
+        .await;
+    assert_eq!(
+        status, 401,
+        "the thief's refresh token died with the family"
+    );
+}
+
+/// The grace period counts from the first use: replays do not slide it.
+#[tokio::test]
+async fn the_grace_period_does_not_slide() {
+    let s = start_with(ServiceConfig {
+        refresh_grace: Duration::from_secs(2),
+        ..config()
+    })
+    .await;
+    let r0 = s.login(0).await["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.post("/v1/auth/refresh", json!({ "refresh_token": r0 }))
+        .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Old code: this replay moved the start of the grace period to now.
+    let (status, _) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": r0 }))
+        .await;
+    assert_eq!(status, 200, "a crash retry within the grace period");
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    let (status, body) = s
+        .post("/v1/auth/refresh", json!({ "refresh_token": r0 }))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("auth.token_reused")),
+        "3 s after the first use, past a 2 s grace"
+    );
 }

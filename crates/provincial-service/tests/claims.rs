@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 impl TestService {
     fn rp_key(&self, code: &str) -> String {
         provincial_service::keys::relying_party_api_key(
-            self.state.config.seed,
+            &self.state.config.secret(),
             &self.state.config.province,
             code,
         )

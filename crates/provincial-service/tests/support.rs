@@ -45,10 +45,12 @@ impl TestService {
     }
 
     pub fn issuer_key(&self, index: usize) -> (String, String) {
-        let issuers =
-            provincial_service::demo::issuers(self.state.config.seed, &self.state.config.province);
+        let issuers = provincial_service::demo::issuers(
+            &self.state.config.secret(),
+            &self.state.config.province,
+        );
         let code = issuers[index].code.clone();
-        let key = keys::issuer_api_key(self.state.config.seed, &code);
+        let key = keys::issuer_api_key(&self.state.config.secret(), &code);
         (code, key)
     }
 
@@ -61,6 +63,23 @@ impl TestService {
             .await
             .unwrap();
         read(response).await
+    }
+
+    /// POSTs and also returns the `Retry-After` header, when there is one.
+    pub async fn post_with_wait(&self, path: &str, body: Value) -> (u16, Option<u64>, Value) {
+        let response = self
+            .http
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let wait = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().parse().unwrap());
+        let (status, body) = read(response).await;
+        (status, wait, body)
     }
 
     pub async fn post_auth(&self, path: &str, token: &str, body: Value) -> (u16, Value) {

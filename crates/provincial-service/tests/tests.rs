@@ -16,6 +16,9 @@ mod handoff;
 mod isolation;
 /// Issuing, reversing (冲红) and exchanging (换开) while wallets are connected.
 mod issuer;
+/// The login cannot be brute-forced nor used to flood a phone: limits per ID
+/// number and per address, with 429 and Retry-After.
+mod login_limits;
 /// The committed OpenAPI document matches the served one.
 mod openapi;
 /// Paging: stable, resumable, and every served receipt verifies.

@@ -4,12 +4,15 @@
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::Json;
 use crate::keys::sha256_hex;
+use crate::limits::{self, IdEvent, RetryAfter};
 use crate::state::AppState;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 
 const SMS_CODE_TTL_SECS: i64 = 300;
@@ -75,15 +78,40 @@ pub fn mask_id(id_number: &str) -> String {
 }
 
 /// Sends a one-time code by SMS (here: to the service log and the test hook).
+/// Limited per client address, and per ID number: one code a minute while the last
+/// is unused, a few unused codes an hour. The limits answer the same whether or not
+/// the ID number has an account.
 #[utoipa::path(post, path = "/v1/auth/sms", tag = "auth", request_body = SmsRequest,
-    responses((status = 202, body = SmsSent), (status = 400, body = ErrorBody)))]
+    responses((status = 202, body = SmsSent), (status = 400, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "Too many codes asked for this ID number or from this address",
+               headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn send_sms(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(req): Json<SmsRequest>,
 ) -> ApiResult<(StatusCode, Json<SmsSent>)> {
+    let limits = &state.config.auth_limits;
+    state
+        .sms_window
+        .admit(peer.ip(), limits.sms_per_address_minute)
+        .map_err(too_many_codes)?;
+    let now = now_secs();
+    let key = limits::id_key(&req.id_number);
+    let mut tx = state.db.begin().await?;
+    let (_, _, last_sent) = limits::recent(&mut tx, &key, IdEvent::SmsSent, now).await?;
+    if let Some(last) = last_sent {
+        let next = last + limits.sms_interval.as_secs() as i64;
+        if next > now {
+            return Err(too_many_codes(RetryAfter((next - now) as u64)));
+        }
+    }
+    limits::within_hourly(&mut tx, &key, IdEvent::SmsSent, limits.sms_per_hour, now)
+        .await?
+        .map_err(too_many_codes)?;
+    limits::record(&mut tx, &key, IdEvent::SmsSent, now).await?;
     let known: Option<i64> = sqlx::query_scalar("SELECT id FROM citizens WHERE id_number = ?")
         .bind(&req.id_number)
-        .fetch_optional(&state.db)
+        .fetch_optional(&mut *tx)
         .await?;
     if known.is_some() {
         let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
@@ -93,12 +121,18 @@ pub async fn send_sms(
         )
         .bind(&req.id_number)
         .bind(&code)
-        .bind(now_secs() + SMS_CODE_TTL_SECS)
-        .execute(&state.db)
+        .bind(now + SMS_CODE_TTL_SECS)
+        .execute(&mut *tx)
         .await?;
-        // The reference service has no SMS gateway: the code goes to its log.
-        tracing::info!(target: "sms", citizen = %mask_id(&req.id_number), code = %code, "SMS code sent");
+        // The reference service has no SMS gateway: the demo's code goes to its log,
+        // a production start's nowhere (a gateway would take it here).
+        if state.config.log_sms_codes {
+            tracing::info!(target: "sms", citizen = %mask_id(&req.id_number), code = %code, "SMS code sent");
+        } else {
+            tracing::info!(target: "sms", citizen = %mask_id(&req.id_number), "SMS code sent");
+        }
     }
+    tx.commit().await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(SmsSent {
@@ -107,42 +141,81 @@ pub async fn send_sms(
     ))
 }
 
+fn too_many_codes(wait: RetryAfter) -> ApiError {
+    ApiError::too_many(
+        "auth.rate_limited",
+        "too many SMS codes asked for; wait before asking again",
+        wait,
+    )
+}
+
+/// Logs in with the SMS code. A code takes five tries; an ID number takes a limited
+/// number of wrong codes an hour, whatever codes they were for.
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = TokenPair), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = TokenPair), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "Too many wrong codes for this ID number, or attempts from this address",
+               headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn login(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<Json<TokenPair>> {
-    let wrong = || {
-        ApiError::unauthorized(
-            "auth.invalid_code",
-            "the ID number or SMS code is wrong or expired",
+    let limits = &state.config.auth_limits;
+    let locked = |wait| {
+        ApiError::too_many(
+            "auth.rate_limited",
+            "too many attempts; wait before trying again",
+            wait,
         )
     };
+    state
+        .login_window
+        .admit(peer.ip(), limits.logins_per_address_minute)
+        .map_err(locked)?;
+    let now = now_secs();
+    let key = limits::id_key(&req.id_number);
     let mut tx = state.db.begin().await?;
+    limits::within_hourly(
+        &mut tx,
+        &key,
+        IdEvent::WrongCode,
+        limits.failures_per_hour,
+        now,
+    )
+    .await?
+    .map_err(locked)?;
     let row: Option<(String, i64, i64)> =
         sqlx::query_as("SELECT code, expires_at, attempts FROM sms_codes WHERE id_number = ?")
             .bind(&req.id_number)
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((code, expires_at, attempts)) = row else {
-        return Err(wrong());
+    let right = match &row {
+        Some((code, expires_at, attempts)) => {
+            *expires_at >= now
+                && *attempts < SMS_MAX_ATTEMPTS
+                && bool::from(code.as_bytes().ct_eq(req.sms_code.as_bytes()))
+        }
+        None => false,
     };
-    if expires_at < now_secs() || attempts >= SMS_MAX_ATTEMPTS {
-        return Err(wrong());
-    }
-    if code != req.sms_code {
-        sqlx::query("UPDATE sms_codes SET attempts = attempts + 1 WHERE id_number = ?")
-            .bind(&req.id_number)
-            .execute(&mut *tx)
-            .await?;
+    if !right {
+        if row.is_some() {
+            sqlx::query("UPDATE sms_codes SET attempts = attempts + 1 WHERE id_number = ?")
+                .bind(&req.id_number)
+                .execute(&mut *tx)
+                .await?;
+        }
+        limits::record(&mut tx, &key, IdEvent::WrongCode, now).await?;
         tx.commit().await?;
-        return Err(wrong());
+        return Err(ApiError::unauthorized(
+            "auth.invalid_code",
+            "the ID number or SMS code is wrong or expired",
+        ));
     }
     sqlx::query("DELETE FROM sms_codes WHERE id_number = ?")
         .bind(&req.id_number)
         .execute(&mut *tx)
         .await?;
+    limits::forget(&mut tx, &key).await?;
     let (citizen_id, name): (i64, String) =
         sqlx::query_as("SELECT id, name FROM citizens WHERE id_number = ?")
             .bind(&req.id_number)
@@ -155,9 +228,12 @@ pub async fn login(
 }
 
 /// Trades a refresh token for a new pair. A refresh token works once. Presented
-/// again, it is honoured only within the grace period and only while the pair it
-/// produced is unused: the client crashed before it kept that pair, and the unused
-/// pair is revoked. Otherwise the token was copied, and its whole family is revoked.
+/// again, it is honoured only within the grace period after its first use (which a
+/// replay does not move) and only while the pair it produced is unused: the client
+/// crashed before it kept that pair, and the unused pair is revoked. Anything else
+/// means the token was copied: a used token presented again, or a revoked one that
+/// has not expired (the pair a replay replaced, which its holder did keep). Then
+/// the whole family is revoked.
 #[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = ErrorBody)))]
 pub async fn refresh(
@@ -166,6 +242,7 @@ pub async fn refresh(
 ) -> ApiResult<Json<TokenPair>> {
     let invalid = || ApiError::unauthorized("auth.invalid_token", "the refresh token is not valid");
     let hash = sha256_hex(&req.refresh_token);
+    let now = now_secs();
     let mut tx = state.db.begin().await?;
     let row: Option<(i64, String, i64, i64, Option<i64>, i64)> = sqlx::query_as(
         "SELECT citizen_id, family, expires_at, used, used_at, revoked FROM tokens WHERE hash = ? AND kind = 'refresh'",
@@ -176,10 +253,12 @@ pub async fn refresh(
     let Some((citizen_id, family, expires_at, used, used_at, revoked)) = row else {
         return Err(invalid());
     };
-    if revoked != 0 || expires_at < now_secs() {
+    if expires_at < now {
         return Err(invalid());
     }
-    if used != 0 {
+    let reused = if revoked != 0 {
+        true
+    } else if used != 0 {
         let child_used: Option<i64> = sqlx::query_scalar(
             "SELECT used FROM tokens WHERE parent = ? AND kind = 'refresh' AND revoked = 0",
         )
@@ -187,30 +266,39 @@ pub async fn refresh(
         .fetch_optional(&mut *tx)
         .await?;
         let in_grace =
-            used_at.is_some_and(|t| t + state.config.refresh_grace.as_secs() as i64 >= now_secs());
-        if in_grace && child_used == Some(0) {
-            sqlx::query("UPDATE tokens SET revoked = 1 WHERE parent = ?")
-                .bind(&hash)
-                .execute(&mut *tx)
-                .await?;
-        } else {
-            sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = ?")
-                .bind(&family)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            tracing::warn!("a used refresh token was presented again; its family is revoked");
-            return Err(ApiError::unauthorized(
-                "auth.token_reused",
-                "this refresh token was already used",
-            ));
-        }
+            used_at.is_some_and(|t| t + state.config.refresh_grace.as_secs() as i64 >= now);
+        !(in_grace && child_used == Some(0))
+    } else {
+        false
+    };
+    if reused {
+        sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = ?")
+            .bind(&family)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::warn!(
+            "a used or replaced refresh token was presented again; its family is revoked"
+        );
+        return Err(ApiError::unauthorized(
+            "auth.token_reused",
+            "this refresh token was already used",
+        ));
     }
-    sqlx::query("UPDATE tokens SET used = 1, used_at = ? WHERE hash = ?")
-        .bind(now_secs())
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await?;
+    if used != 0 {
+        // The crash retry: its first answer is void. The time of first use stays,
+        // so the grace period does not start again.
+        sqlx::query("UPDATE tokens SET revoked = 1 WHERE parent = ?")
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        sqlx::query("UPDATE tokens SET used = 1, used_at = ? WHERE hash = ?")
+            .bind(now)
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await?;
+    }
     let name: String = sqlx::query_scalar("SELECT name FROM citizens WHERE id = ?")
         .bind(citizen_id)
         .fetch_one(&mut *tx)

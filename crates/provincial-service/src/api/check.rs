@@ -4,7 +4,6 @@ use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::Json;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -48,7 +47,8 @@ pub struct CheckResult {
 }
 
 #[utoipa::path(post, path = "/v1/check", tag = "check", request_body = CheckRequest,
-    responses((status = 200, body = CheckResult), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = CheckResult), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody, description = "Too many checks from this address",
+               headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn check(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -94,15 +94,14 @@ pub async fn check(
 }
 
 fn admit(state: &AppState, peer: SocketAddr) -> ApiResult<()> {
-    if !state
+    state
         .verify_window
         .admit(peer.ip(), state.config.verify_per_minute)
-    {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "check.rate_limited",
-            "too many checks; try again in a minute",
-        ));
-    }
-    Ok(())
+        .map_err(|wait| {
+            ApiError::too_many(
+                "check.rate_limited",
+                "too many checks; try again in a minute",
+                wait,
+            )
+        })
 }

@@ -80,19 +80,23 @@ pub async fn create(
 /// the same answer.
 #[utoipa::path(post, path = "/v1/auth/handoff/redeem", tag = "auth", request_body = RedeemRequest,
     responses((status = 200, body = HandoffSession), (status = 401, body = ErrorBody),
-              (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+              (status = 400, body = ErrorBody), (status = 429, body = ErrorBody, description = "Too many codes tried from this address",
+               headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn redeem(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(req): Json<RedeemRequest>,
 ) -> ApiResult<Json<HandoffSession>> {
-    if !state.handoff_window.admit(peer.ip(), REDEEM_PER_MINUTE) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "auth.rate_limited",
-            "too many hand-off codes tried; try again in a minute",
-        ));
-    }
+    state
+        .handoff_window
+        .admit(peer.ip(), REDEEM_PER_MINUTE)
+        .map_err(|wait| {
+            ApiError::too_many(
+                "auth.rate_limited",
+                "too many hand-off codes tried; try again in a minute",
+                wait,
+            )
+        })?;
     let wrong =
         || ApiError::unauthorized("auth.invalid_code", "the hand-off code is wrong or expired");
     let code: String = req

@@ -174,7 +174,7 @@ async fn sign_and_store(
     );
     let number = store::next_number(conn, code.as_str()).await?;
     let (receipt, original) = sign_receipt(
-        state.config.seed,
+        &state.config.secret(),
         province,
         &state.keys,
         issuer,
