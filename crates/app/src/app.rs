@@ -4,9 +4,11 @@ use crate::demo::{DemoService, DEMO_PROVINCE};
 use crate::error::{AppError, Result};
 use crate::settings::{home, Settings};
 use crate::views::{AppStatus, DemoInfo, HandoffView, KeyringState, SyncEvent, WalletState};
+use futures_util::FutureExt;
 use piaojia_wallet::{
     Account, AccountSpec, KeyAccess, OsKeyring, SecretStore, SecretString, Wallet, KEYRING_SERVICE,
 };
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -243,7 +245,7 @@ impl App {
     pub async fn handoff_code(&self, account_id: i64) -> Result<HandoffView> {
         let shown = self.wallet().await?.handoff_code(account_id).await?;
         Ok(HandoffView {
-            qr_svg: piaojia_render::qr_svg(&shown.code),
+            qr_svg: piaojia_render::qr_svg(&shown.code)?,
             code: shown.code,
             expires_in: shown.expires_in,
         })
@@ -253,13 +255,22 @@ impl App {
         Ok(self.wallet().await?.logout(account_id).await?)
     }
 
-    /// Syncs every account in turn, reporting progress; one sync at a time.
+    /// Syncs every account in turn, reporting progress; one sync at a time. An
+    /// account that fails is reported and the others go on; the sync fails only
+    /// when every account failed. A panic inside is reported as a failed sync and
+    /// leaves the next sync free to run.
     pub async fn sync(&self, on_event: &mut (dyn FnMut(SyncEvent) + Send)) -> Result<()> {
         if self.syncing.swap(true, Ordering::SeqCst) {
             return Err(AppError::SyncRunning);
         }
-        let result = self.sync_accounts(on_event).await;
-        self.syncing.store(false, Ordering::SeqCst);
+        let _running = ClearOnDrop(&self.syncing);
+        let result = AssertUnwindSafe(self.sync_accounts(&mut *on_event))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|_| {
+                tracing::error!("a sync panicked");
+                Err(AppError::SyncFault)
+            });
         match result {
             Ok((new_receipts, quarantined, changes_applied)) => {
                 on_event(SyncEvent::Done {
@@ -284,22 +295,39 @@ impl App {
         on_event: &mut (dyn FnMut(SyncEvent) + Send),
     ) -> Result<(u64, u64, u64)> {
         let wallet = self.wallet().await?;
-        let mut totals = (0, 0, 0);
-        for account in wallet.accounts().await? {
-            let id = account.id;
-            let report = wallet
-                .sync(id, &mut |progress| {
-                    on_event(SyncEvent::Progress {
-                        account_id: id,
-                        progress,
-                    })
+        let outcomes = wallet
+            .sync_each(None, &mut |account_id, progress| {
+                on_event(SyncEvent::Progress {
+                    account_id,
+                    progress,
                 })
-                .await?;
-            totals.0 += report.new_receipts;
-            totals.1 += report.quarantined;
-            totals.2 += report.changes_applied;
+            })
+            .await?;
+        let mut totals = (0, 0, 0);
+        let mut first_error = None;
+        let mut synced = 0;
+        for outcome in outcomes {
+            match outcome.outcome {
+                Ok(report) => {
+                    synced += 1;
+                    totals.0 += report.new_receipts;
+                    totals.1 += report.quarantined;
+                    totals.2 += report.changes_applied;
+                }
+                Err(error) => {
+                    let error = AppError::from(error);
+                    on_event(SyncEvent::AccountFailed {
+                        account_id: outcome.account.id,
+                        error: crate::error::UiError::of(&error),
+                    });
+                    first_error.get_or_insert(error);
+                }
+            }
         }
-        Ok(totals)
+        match first_error {
+            Some(error) if synced == 0 => Err(error),
+            _ => Ok(totals),
+        }
     }
 
     /// Closes the wallet cleanly (folds the WAL into the file).
@@ -309,5 +337,14 @@ impl App {
                 wallet.close().await;
             }
         }
+    }
+}
+
+/// Clears a flag when dropped, however the scope ends.
+struct ClearOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for ClearOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
     }
 }

@@ -25,6 +25,8 @@ pub enum AppError {
     Demo(String),
     #[error("a sync is already running")]
     SyncRunning,
+    #[error("the sync stopped on an internal fault; the next one will run as usual")]
+    SyncFault,
     #[error("wrong operator PIN")]
     WrongPin,
     #[error("too many wrong PINs: try again in {seconds} s")]
@@ -46,6 +48,7 @@ impl AppError {
             AppError::Settings { .. } => "app.settings",
             AppError::Demo(_) => "app.demo",
             AppError::SyncRunning => "app.sync_running",
+            AppError::SyncFault => "app.sync_fault",
             AppError::WrongPin => "kiosk.wrong_pin",
             AppError::PinLocked { .. } => "kiosk.pin_locked",
             AppError::Io(_) => "app.io",

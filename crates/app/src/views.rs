@@ -101,6 +101,11 @@ pub enum SyncEvent {
         account_id: i64,
         progress: SyncProgress,
     },
+    /// One account could not be synced; the others go on.
+    AccountFailed {
+        account_id: i64,
+        error: UiError,
+    },
     Done {
         new_receipts: u64,
         quarantined: u64,

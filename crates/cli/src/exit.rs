@@ -7,7 +7,7 @@
 //! | 2 | wrong usage (bad arguments) |
 //! | 3 | the wallet cannot be opened: wrong key or passphrase, keyring unreachable, key missing |
 //! | 4 | not logged in, or the login was refused |
-//! | 5 | the provincial service is unreachable or answered with an error |
+//! | 5 | the provincial service is unreachable, answered with an error, or asks to wait (too many tries) |
 //! | 6 | verification failed: the receipt is not valid |
 //! | 7 | not found |
 //! | 8 | the printer is not ready, or the print job failed |
@@ -26,26 +26,30 @@ pub const PRINTER: i32 = 8;
 
 pub fn code_for(error: &anyhow::Error) -> i32 {
     match error.downcast_ref::<WalletError>() {
-        Some(
-            WalletError::WrongKey
-            | WalletError::KeyringUnavailable(_)
-            | WalletError::KeyMissing
-            | WalletError::PassphraseRequired,
-        ) => LOCKED,
-        Some(WalletError::NotLoggedIn { .. } | WalletError::AuthFailed(_)) => AUTH,
-        Some(
-            WalletError::ServiceUnavailable { .. }
-            | WalletError::Tls(_)
-            | WalletError::Service { .. }
-            | WalletError::Protocol(_),
-        ) => SERVICE,
-        Some(WalletError::Receipt(_)) => INVALID_RECEIPT,
-        Some(WalletError::NotFound(_)) => NOT_FOUND,
-        Some(WalletError::Invalid(_)) => USAGE,
+        Some(wallet) => code_for_wallet(wallet),
         _ if error.downcast_ref::<piaojia_render::PrintError>().is_some() => PRINTER,
         _ => match error.downcast_ref::<piaojia_receipt::Error>() {
             Some(_) => INVALID_RECEIPT,
             None => OTHER,
         },
+    }
+}
+
+pub fn code_for_wallet(error: &WalletError) -> i32 {
+    match error {
+        WalletError::WrongKey
+        | WalletError::KeyringUnavailable(_)
+        | WalletError::KeyMissing
+        | WalletError::PassphraseRequired => LOCKED,
+        WalletError::NotLoggedIn { .. } | WalletError::AuthFailed(_) => AUTH,
+        WalletError::ServiceUnavailable { .. }
+        | WalletError::Tls(_)
+        | WalletError::RateLimited { .. }
+        | WalletError::Service { .. }
+        | WalletError::Protocol(_) => SERVICE,
+        WalletError::Receipt(_) => INVALID_RECEIPT,
+        WalletError::NotFound(_) => NOT_FOUND,
+        WalletError::Invalid(_) => USAGE,
+        _ => OTHER,
     }
 }

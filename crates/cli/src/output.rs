@@ -3,7 +3,7 @@
 use piaojia_receipt::{Fen, Receipt};
 use piaojia_wallet::{
     Account, Activity, BackupReport, CheckResult, Quarantined, ReceiptDetail, SearchResult,
-    Spending, Status, SyncPhase, SyncProgress, SyncReport,
+    Spending, Status, SyncPhase, SyncProgress,
 };
 use serde::Serialize;
 use std::io::Write;
@@ -25,7 +25,7 @@ pub fn error(error: &anyhow::Error, json: bool) {
             &serde_json::json!({ "error": { "code": code, "message": format!("{error:#}") } }),
         );
     } else {
-        eprintln!("piaojia: {error:#}");
+        eprintln!("piaojia: {}", terminal_safe(&format!("{error:#}")));
     }
 }
 
@@ -97,25 +97,38 @@ pub fn logged_out(accounts: &[Account], json: bool) {
     }
 }
 
-pub fn sync_reports(reports: &[(Account, SyncReport)], json: bool) {
+pub fn sync_reports(outcomes: &[piaojia_wallet::AccountSync], json: bool) {
     if json {
-        let list: Vec<_> = reports
+        let list: Vec<_> = outcomes
             .iter()
-            .map(|(a, r)| serde_json::json!({ "account": a, "report": r }))
+            .map(|o| match &o.outcome {
+                Ok(r) => serde_json::json!({ "account": o.account, "report": r }),
+                Err(e) => serde_json::json!({ "account": o.account,
+                    "error": { "code": e.code(), "message": e.to_string() } }),
+            })
             .collect();
         return print_json(&list);
     }
-    for (account, r) in reports {
-        println!(
-            "{} {}: {} new, {} already held, {} quarantined, {} changes (trust bundle v{})",
-            account.province,
-            account.id_masked,
-            r.new_receipts,
-            r.already_held,
-            r.quarantined,
-            r.changes_applied,
-            r.bundle_version
-        );
+    for o in outcomes {
+        let account = &o.account;
+        match &o.outcome {
+            Ok(r) => println!(
+                "{} {}: {} new, {} already held, {} quarantined, {} changes (trust bundle v{})",
+                account.province,
+                account.id_masked,
+                r.new_receipts,
+                r.already_held,
+                r.quarantined,
+                r.changes_applied,
+                r.bundle_version
+            ),
+            Err(e) => println!(
+                "{} {}: not synced: {}",
+                account.province,
+                account.id_masked,
+                terminal_safe(&e.to_string())
+            ),
+        }
     }
 }
 
@@ -156,7 +169,7 @@ pub fn detail(d: &ReceiptDetail, json: bool) {
         return print_json(d);
     }
     let r = &d.receipt;
-    println!("{}", r.name);
+    println!("{}", terminal_safe(&r.name));
     println!(
         "票据代码 {}  票据号码 {}  校验码 {}  开票日期 {}",
         r.code,
@@ -164,14 +177,18 @@ pub fn detail(d: &ReceiptDetail, json: bool) {
         r.check_code,
         r.issued_at.format("%Y-%m-%d %H:%M")
     );
-    println!("交款人 {}    收款单位 {}", r.payer.name, r.issuer.name);
+    println!(
+        "交款人 {}    收款单位 {}",
+        terminal_safe(&r.payer.name),
+        terminal_safe(&r.issuer.name)
+    );
     for item in &r.items {
         println!(
             "  {} {}  {} {}  {:>12}",
-            item.code,
-            item.name,
-            item.quantity,
-            item.unit,
+            terminal_safe(&item.code),
+            terminal_safe(&item.name),
+            terminal_safe(&item.quantity),
+            terminal_safe(&item.unit),
             item.amount.to_string()
         );
     }
@@ -215,7 +232,10 @@ pub fn verified(r: &Receipt, json: bool) {
     }
     println!(
         "valid: {}-{} from {}, {} yuan; both signatures and certificates check out",
-        r.code, r.number, r.issuer.name, r.total
+        r.code,
+        r.number,
+        terminal_safe(&r.issuer.name),
+        r.total
     );
 }
 

@@ -266,25 +266,32 @@ async fn login(wallet: &Wallet, args: &LoginArgs, json: bool) -> Result<i32> {
 }
 
 async fn sync(wallet: &Wallet, only: Option<i64>, json: bool) -> Result<i32> {
-    let accounts = wallet.accounts().await?;
-    if accounts.is_empty() {
-        return Err(anyhow!(WalletError::NotLoggedIn {
-            province: "any province".into()
-        }));
+    let mut bar = output::ProgressBar::new(!json);
+    let mut current = None;
+    let outcomes = wallet
+        .sync_each(only, &mut |account, p: SyncProgress| {
+            if current.replace(account).is_some_and(|was| was != account) {
+                bar.finish();
+                bar = output::ProgressBar::new(!json);
+            }
+            bar.update(p)
+        })
+        .await?;
+    bar.finish();
+    if outcomes.is_empty() {
+        return Err(match only {
+            Some(_) => anyhow!(WalletError::NotFound("account")),
+            None => anyhow!(WalletError::NotLoggedIn {
+                province: "any province".into()
+            }),
+        });
     }
-    let mut reports = Vec::new();
-    for account in accounts
-        .into_iter()
-        .filter(|a| only.is_none_or(|id| id == a.id))
-    {
-        let mut bar = output::ProgressBar::new(!json);
-        let mut show = |p: SyncProgress| bar.update(p);
-        let report = wallet.sync(account.id, &mut show).await?;
-        bar.finish();
-        reports.push((account, report));
-    }
-    output::sync_reports(&reports, json);
-    Ok(exit::OK)
+    output::sync_reports(&outcomes, json);
+    // Each account was tried; the exit status is that of the first that failed.
+    Ok(outcomes
+        .iter()
+        .find_map(|o| o.outcome.as_ref().err())
+        .map_or(exit::OK, exit::code_for_wallet))
 }
 
 async fn logout(wallet: &Wallet, only: Option<i64>, json: bool) -> Result<i32> {

@@ -37,11 +37,13 @@ async fn export_a_year_with_an_issuer_name_that_tries_to_escape() {
     let peer = peer(80).await;
     // An issuer whose name is a path: the service signs it like any other.
     let (code, key) = {
-        let issuers =
-            provincial_service::demo::issuers(peer.state.config.seed, &peer.state.config.province);
+        let issuers = provincial_service::demo::issuers(
+            &peer.state.config.secret(),
+            &peer.state.config.province,
+        );
         (
             issuers[0].code.clone(),
-            provincial_service::keys::issuer_api_key(peer.state.config.seed, &issuers[0].code),
+            provincial_service::keys::issuer_api_key(&peer.state.config.secret(), &issuers[0].code),
         )
     };
     sqlx::query("UPDATE issuers SET name = '../../../etc/cron.d/evil\\名:*?' WHERE code = ?")

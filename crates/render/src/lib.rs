@@ -23,6 +23,8 @@ pub enum RenderError {
     Empty,
     #[error("the PDF could not be written: {0}")]
     Pdf(String),
+    #[error("the text is too long for a QR code")]
+    QrTooLong,
 }
 
 impl RenderError {
@@ -31,13 +33,15 @@ impl RenderError {
         match self {
             RenderError::Empty => "render.empty",
             RenderError::Pdf(_) => "render.pdf",
+            RenderError::QrTooLong => "render.qr_too_long",
         }
     }
 }
 
-/// A QR code for the screen, as an SVG document.
-pub fn qr_svg(payload: &str) -> String {
-    qr::svg(payload)
+/// A QR code for the screen, as an SVG document; refused when the payload does not
+/// fit a QR code (it may come from a service).
+pub fn qr_svg(payload: &str) -> Result<String, RenderError> {
+    qr::svg(payload).ok_or(RenderError::QrTooLong)
 }
 
 /// The verification elements a QR code carries: `PJ1|province|code|number|check

@@ -9,9 +9,12 @@ const QUIET_ZONE: usize = 4;
 
 /// The dark modules of `payload`'s code as horizontal runs `(row, column, length)`,
 /// and the code's width in modules.
-fn dark_runs(payload: &str) -> (usize, Vec<(usize, usize, usize)>) {
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
-        .expect("the payload fits a QR code");
+/// A run of dark modules in a row: `(row, column, length)`.
+type Run = (usize, usize, usize);
+
+/// `None` when the payload is too long for any QR code.
+fn dark_runs(payload: &str) -> Option<(usize, Vec<Run>)> {
+    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).ok()?;
     let width = code.width();
     let colors = code.to_colors();
     let mut runs = Vec::new();
@@ -29,12 +32,14 @@ fn dark_runs(payload: &str) -> (usize, Vec<(usize, usize, usize)>) {
             }
         }
     }
-    (width, runs)
+    Some((width, runs))
 }
 
 /// Draws `payload` as a QR code of `size` millimetres at (`x`, `y`) from the top-left.
 pub fn draw(c: &mut Canvas, x: f32, y: f32, size: f32, payload: &str) {
-    let (width, runs) = dark_runs(payload);
+    // The printed payload is made of the receipt's validated identifiers, date and
+    // amount: under a hundred characters, far within a QR code's capacity.
+    let (width, runs) = dark_runs(payload).expect("the verification elements fit a QR code");
     let module = size / (width + 2 * QUIET_ZONE) as f32;
     let rects: Vec<_> = runs
         .iter()
@@ -51,8 +56,8 @@ pub fn draw(c: &mut Canvas, x: f32, y: f32, size: f32, payload: &str) {
 }
 
 /// `payload` as a QR code in an SVG document, one unit a module, quiet zone included.
-pub fn svg(payload: &str) -> String {
-    let (width, runs) = dark_runs(payload);
+pub fn svg(payload: &str) -> Option<String> {
+    let (width, runs) = dark_runs(payload)?;
     let side = width + 2 * QUIET_ZONE;
     let path: String = runs
         .iter()
@@ -60,7 +65,7 @@ pub fn svg(payload: &str) -> String {
             format!("M{} {}h{len}v1h-{len}z", col + QUIET_ZONE, row + QUIET_ZONE)
         })
         .collect();
-    format!(
+    Some(format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" shape-rendering="crispEdges"><rect width="{side}" height="{side}" fill="#fff"/><path d="{path}" fill="#000"/></svg>"##
-    )
+    ))
 }

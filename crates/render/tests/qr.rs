@@ -50,8 +50,16 @@ fn the_screens_qr_code_reads_back_as_its_payload() {
         "000000000001",
         "PJ1|330000|33060124|0000000001",
     ] {
-        let svg = piaojia_render::qr_svg(payload);
+        let svg = piaojia_render::qr_svg(payload).unwrap();
         assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"));
         assert_eq!(decode_svg(&svg, 6), payload);
     }
+}
+
+/// A payload longer than any QR code holds (a service could send such a hand-off
+/// code) is refused with an error, not a panic.
+#[test]
+fn a_payload_too_long_for_a_qr_code_is_an_error() {
+    let error = piaojia_render::qr_svg(&"1".repeat(8000)).unwrap_err();
+    assert_eq!(error.code(), "render.qr_too_long");
 }

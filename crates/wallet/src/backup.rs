@@ -654,6 +654,11 @@ async fn restore_into(
         .ok()
         .and_then(|n| n.try_into().ok())
         .ok_or_else(|| WalletError::BackupDamaged("the backup header is damaged".into()))?;
+    if !header.kdf.within_bounds() {
+        return Err(WalletError::BackupDamaged(
+            "the backup header asks for key derivation parameters no backup has".into(),
+        ));
+    }
     let key = header.kdf.derive(&recovery.canonical())?;
     let mut key_bytes = Zeroizing::new([0u8; 32]);
     hex::decode_to_slice(key.to_hex().as_str(), &mut key_bytes[..]).expect("hex of 32 bytes");

@@ -145,16 +145,70 @@ pub struct ServiceClient {
     retry: RetryPolicy,
 }
 
+/// How a call is made: whether the client tries it again on its own, and how large
+/// an answer it reads.
+#[derive(Debug, Clone, Copy)]
+enum How {
+    /// Tried again after a failure; a small answer.
+    Read,
+    /// Pages of receipts or changes, the trust bundle: tried again; a large answer.
+    Bulk,
+    /// Login calls, tried once: a repeat sends another SMS, spends a code, or
+    /// presents a refresh token a second time.
+    Once,
+}
+
+/// Answers larger than these are refused, however the service sends them: a
+/// lying or broken service cannot exhaust the memory of the device.
+pub const SMALL_ANSWER_LIMIT: usize = 1 << 20;
+pub const BULK_ANSWER_LIMIT: usize = 64 << 20;
+
+impl How {
+    fn answer_cap(self) -> usize {
+        match self {
+            How::Read | How::Once => SMALL_ANSWER_LIMIT,
+            How::Bulk => BULK_ANSWER_LIMIT,
+        }
+    }
+}
+
+/// Reads a body up to `cap` bytes, refusing a larger one without reading the rest.
+async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> std::result::Result<Vec<u8>, Failure> {
+    let too_large = || {
+        Failure::Final(WalletError::Protocol(format!(
+            "the answer is larger than {} MiB",
+            cap >> 20
+        )))
+    };
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| Failure::Transient(crate::transport::describe(e)))?
+    {
+        if body.len() + chunk.len() > cap {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 enum Failure {
-    /// Worth another try: 5xx, 429, timeouts, connection errors, unreadable bodies.
+    /// Worth another try: 5xx, timeouts, connection errors, unreadable bodies.
     Transient(String),
     Final(WalletError),
 }
 
 impl ServiceClient {
     pub fn new(base_url: &str, retry: RetryPolicy) -> Result<ServiceClient> {
-        let base = base_url.trim_end_matches('/').to_string();
-        crate::transport::check_service_url(&base)?;
+        let base = crate::transport::check_service_url(base_url)?;
         let http = reqwest::Client::builder()
             .timeout(retry.request_timeout)
             // An API answers where it was asked: a redirect could lead the token and
@@ -171,6 +225,7 @@ impl ServiceClient {
 
     pub async fn send_sms(&self, id_number: &str) -> Result<()> {
         self.call::<serde_json::Value>(
+            How::Once,
             reqwest::Method::POST,
             "/v1/auth/sms",
             None,
@@ -182,33 +237,55 @@ impl ServiceClient {
 
     pub async fn login(&self, id_number: &str, sms_code: &str) -> Result<TokenPair> {
         let body = serde_json::json!({ "id_number": id_number, "sms_code": sms_code });
-        self.call(reqwest::Method::POST, "/v1/auth/login", None, Some(body))
-            .await
-            .map_err(auth_error)
+        self.call(
+            How::Once,
+            reqwest::Method::POST,
+            "/v1/auth/login",
+            None,
+            Some(body),
+        )
+        .await
+        .map_err(auth_error)
     }
 
     pub async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenPair> {
         let body = serde_json::json!({ "refresh_token": refresh_token.expose() });
-        self.call(reqwest::Method::POST, "/v1/auth/refresh", None, Some(body))
-            .await
-            .map_err(auth_error)
+        self.call(
+            How::Once,
+            reqwest::Method::POST,
+            "/v1/auth/refresh",
+            None,
+            Some(body),
+        )
+        .await
+        .map_err(auth_error)
     }
 
     /// A one-time code that logs this citizen in on a kiosk.
     pub async fn handoff_code(&self, token: &SecretString) -> Result<HandoffCode> {
-        self.call(
-            reqwest::Method::POST,
-            "/v1/auth/handoff",
-            Some(token),
-            Some(serde_json::json!({})),
-        )
-        .await
+        let shown: HandoffCode = self
+            .call(
+                How::Once,
+                reqwest::Method::POST,
+                "/v1/auth/handoff",
+                Some(token),
+                Some(serde_json::json!({})),
+            )
+            .await?;
+        // Shown as digits and a QR code: twelve digits, as the API says, or nothing.
+        if shown.code.len() != 12 || !shown.code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(WalletError::Protocol(
+                "the hand-off code is not twelve digits".into(),
+            ));
+        }
+        Ok(shown)
     }
 
     /// Trades a hand-off code for a token pair of this client's own.
     pub async fn redeem_handoff(&self, code: &str) -> Result<HandoffSession> {
         let body = serde_json::json!({ "code": code });
         self.call(
+            How::Once,
             reqwest::Method::POST,
             "/v1/auth/handoff/redeem",
             None,
@@ -219,8 +296,14 @@ impl ServiceClient {
     }
 
     pub async fn trust_bundle(&self) -> Result<TrustBundle> {
-        self.call(reqwest::Method::GET, "/v1/trust-bundle", None, None)
-            .await
+        self.call(
+            How::Bulk,
+            reqwest::Method::GET,
+            "/v1/trust-bundle",
+            None,
+            None,
+        )
+        .await
     }
 
     pub async fn receipts(
@@ -230,7 +313,7 @@ impl ServiceClient {
         limit: u32,
     ) -> Result<ReceiptPage> {
         let path = page_path("/v1/receipts", after, limit);
-        self.call(reqwest::Method::GET, &path, Some(token), None)
+        self.call(How::Bulk, reqwest::Method::GET, &path, Some(token), None)
             .await
     }
 
@@ -241,13 +324,19 @@ impl ServiceClient {
         limit: u32,
     ) -> Result<ChangePage> {
         let path = page_path("/v1/changes", after, limit);
-        self.call(reqwest::Method::GET, &path, Some(token), None)
+        self.call(How::Bulk, reqwest::Method::GET, &path, Some(token), None)
             .await
     }
 
     pub async fn relying_parties(&self) -> Result<Vec<RelyingParty>> {
-        self.call(reqwest::Method::GET, "/v1/relying-parties", None, None)
-            .await
+        self.call(
+            How::Read,
+            reqwest::Method::GET,
+            "/v1/relying-parties",
+            None,
+            None,
+        )
+        .await
     }
 
     pub async fn submit_claim(
@@ -256,6 +345,7 @@ impl ServiceClient {
         body: &serde_json::Value,
     ) -> Result<RemoteClaim> {
         self.call(
+            How::Read,
             reqwest::Method::POST,
             "/v1/claims",
             Some(token),
@@ -266,6 +356,7 @@ impl ServiceClient {
 
     pub async fn claim(&self, token: &SecretString, id: i64) -> Result<RemoteClaim> {
         self.call(
+            How::Read,
             reqwest::Method::GET,
             &format!("/v1/claims/{id}"),
             Some(token),
@@ -276,6 +367,7 @@ impl ServiceClient {
 
     pub async fn withdraw_claim(&self, token: &SecretString, id: i64) -> Result<RemoteClaim> {
         self.call(
+            How::Read,
             reqwest::Method::POST,
             &format!("/v1/claims/{id}/withdraw"),
             Some(token),
@@ -287,6 +379,7 @@ impl ServiceClient {
     /// 查验 by the five elements.
     pub async fn check(&self, elements: &serde_json::Value) -> Result<CheckResult> {
         self.call(
+            How::Read,
             reqwest::Method::POST,
             "/v1/check",
             None,
@@ -297,6 +390,7 @@ impl ServiceClient {
 
     async fn call<T: DeserializeOwned>(
         &self,
+        how: How,
         method: reqwest::Method,
         path: &str,
         token: Option<&SecretString>,
@@ -304,8 +398,15 @@ impl ServiceClient {
     ) -> Result<T> {
         let mut delay = self.retry.first_delay;
         let mut last = String::new();
-        for attempt in 1..=self.retry.attempts {
-            match self.once(method.clone(), path, token, body.as_ref()).await {
+        let attempts = match how {
+            How::Once => 1,
+            How::Read | How::Bulk => self.retry.attempts,
+        };
+        for attempt in 1..=attempts {
+            match self
+                .once(how, method.clone(), path, token, body.as_ref())
+                .await
+            {
                 Ok(value) => return Ok(value),
                 Err(Failure::Final(e)) => return Err(e),
                 Err(Failure::Transient(detail)) => {
@@ -313,19 +414,20 @@ impl ServiceClient {
                     last = detail;
                 }
             }
-            if attempt < self.retry.attempts {
+            if attempt < attempts {
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(self.retry.max_delay);
             }
         }
         Err(WalletError::ServiceUnavailable {
-            attempts: self.retry.attempts,
+            attempts,
             detail: last,
         })
     }
 
     async fn once<T: DeserializeOwned>(
         &self,
+        how: How,
         method: reqwest::Method,
         path: &str,
         token: Option<&SecretString>,
@@ -348,11 +450,16 @@ impl ServiceClient {
                     None => Failure::Transient(crate::transport::describe(e)),
                 })?;
         let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Failure::Transient(crate::transport::describe(e)))?;
-        if status.is_server_error() || status.as_u16() == 429 {
+        if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()?.trim().parse().ok())
+                .unwrap_or(60);
+            return Err(Failure::Final(WalletError::RateLimited { retry_after }));
+        }
+        let bytes = read_capped(response, how.answer_cap()).await?;
+        if status.is_server_error() {
             return Err(Failure::Transient(format!("HTTP {status}")));
         }
         if !status.is_success() {
@@ -467,5 +574,121 @@ mod tests {
             matches!(error, WalletError::Service { status: 307, .. }),
             "{error:?}"
         );
+    }
+
+    /// A server on 127.0.0.1 that answers every request with `head` and then
+    /// `body_bytes` bytes of spaces; it counts the requests it got.
+    async fn answering(
+        head: &'static str,
+        body_bytes: usize,
+    ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = count.clone();
+        tokio::spawn(async move {
+            loop {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut request = [0u8; 4096];
+                    let _ = socket.read(&mut request).await;
+                    socket.write_all(head.as_bytes()).await.ok();
+                    let block = vec![b' '; 1 << 20];
+                    let mut sent = 0;
+                    while sent < body_bytes {
+                        let n = block.len().min(body_bytes - sent);
+                        if socket.write_all(&block[..n]).await.is_err() {
+                            return;
+                        }
+                        sent += n;
+                    }
+                });
+            }
+        });
+        (format!("http://{addr}"), count)
+    }
+
+    fn quick() -> RetryPolicy {
+        RetryPolicy {
+            attempts: 3,
+            first_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(10),
+            request_timeout: Duration::from_secs(20),
+        }
+    }
+
+    /// The review's demonstration: a service announcing 20 GB and streaming it.
+    #[tokio::test]
+    async fn an_announced_huge_answer_is_refused_unread() {
+        let (url, count) = answering(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 20000000000\r\n\r\n",
+            4 << 20,
+        )
+        .await;
+        let client = ServiceClient::new(&url, quick()).unwrap();
+        let error = client.trust_bundle().await.unwrap_err();
+        assert!(
+            matches!(&error, WalletError::Protocol(m) if m.contains("larger than 64 MiB")),
+            "{error:?}"
+        );
+        assert_eq!(
+            count.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "not tried again"
+        );
+    }
+
+    /// Without a length, the body is read up to the limit and no further.
+    #[tokio::test]
+    async fn an_endless_answer_is_cut_at_the_limit() {
+        let (url, _) = answering(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n",
+            SMALL_ANSWER_LIMIT + (1 << 20),
+        )
+        .await;
+        let client = ServiceClient::new(&url, quick()).unwrap();
+        let error = client.relying_parties().await.unwrap_err();
+        assert!(
+            matches!(&error, WalletError::Protocol(m) if m.contains("larger than 1 MiB")),
+            "{error:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_429_says_how_long_to_wait_and_is_not_tried_again() {
+        let (url, count) = answering(
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 42\r\nContent-Length: 0\r\n\r\n",
+            0,
+        )
+        .await;
+        let client = ServiceClient::new(&url, quick()).unwrap();
+        let error = client.send_sms("330102199003071003").await.unwrap_err();
+        assert!(
+            matches!(error, WalletError::RateLimited { retry_after: 42 }),
+            "{error:?}"
+        );
+        assert_eq!(error.code(), "service.rate_limited");
+        assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    /// A login call is not repeated by the client on its own: a repeat would send
+    /// another SMS or spend the code. Reads are.
+    #[tokio::test]
+    async fn login_calls_are_tried_once_and_reads_again() {
+        let (url, count) = answering(
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n",
+            0,
+        )
+        .await;
+        let client = ServiceClient::new(&url, quick()).unwrap();
+        let counted = || count.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(client.send_sms("330102199003071003").await.is_err());
+        assert_eq!(counted(), 1);
+        assert!(client.login("330102199003071003", "123456").await.is_err());
+        assert_eq!(counted(), 2);
+        assert!(client.trust_bundle().await.is_err());
+        assert_eq!(counted(), 5);
     }
 }

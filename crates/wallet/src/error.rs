@@ -17,6 +17,8 @@ pub enum WalletError {
     AuthFailed(String),
     #[error("the provincial service is unreachable after {attempts} attempts: {detail}")]
     ServiceUnavailable { attempts: u32, detail: String },
+    #[error("the provincial service asks to wait {retry_after} s before trying again")]
+    RateLimited { retry_after: u64 },
     #[error("no secure connection to the provincial service: {0}")]
     Tls(String),
     #[error("the provincial service answered {status} {code}: {message}")]
@@ -64,6 +66,7 @@ impl WalletError {
             WalletError::NotLoggedIn { .. } => "auth.not_logged_in",
             WalletError::AuthFailed(_) => "auth.failed",
             WalletError::ServiceUnavailable { .. } => "service.unavailable",
+            WalletError::RateLimited { .. } => "service.rate_limited",
             WalletError::Tls(_) => "service.tls",
             WalletError::Service { .. } => "service.error",
             WalletError::Protocol(_) => "service.protocol",

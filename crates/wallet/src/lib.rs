@@ -44,7 +44,7 @@ pub use keystore::{MemoryStore, OsKeyring, SecretStore};
 pub use recovery::RecoveryKey;
 pub use search::{Query, ReceiptSummary, SearchResult, Sort, Status as StatusFilter};
 pub use secret::{DbKey, SecretString};
-pub use sync::{SyncPhase, SyncProgress, SyncReport, PAGE_SIZE};
+pub use sync::{AccountSync, SyncPhase, SyncProgress, SyncReport, PAGE_SIZE};
 pub use view::{Quarantined, ReceiptDetail, Status};
 pub use wallet::{mask_id, Account, AccountSpec, KeyAccess, Wallet};
 

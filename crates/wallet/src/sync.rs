@@ -48,6 +48,13 @@ pub struct SyncReport {
     pub bundle_version: u64,
 }
 
+/// One account's part of a sync of several.
+#[derive(Debug)]
+pub struct AccountSync {
+    pub account: crate::wallet::Account,
+    pub outcome: Result<SyncReport>,
+}
+
 #[derive(sqlx::FromRow)]
 struct AccountRow {
     province: String,
@@ -68,6 +75,33 @@ fn advances(current: &str, next: &str) -> bool {
 }
 
 impl Wallet {
+    /// Syncs every account (or only `only`), each on its own: an account whose
+    /// service is down or whose login has ended does not keep the others from
+    /// syncing. Each account's outcome is reported.
+    pub async fn sync_each(
+        &self,
+        only: Option<i64>,
+        progress: &mut (dyn FnMut(i64, SyncProgress) + Send),
+    ) -> Result<Vec<AccountSync>> {
+        let mut outcomes = Vec::new();
+        for account in self.accounts().await? {
+            if only.is_some_and(|id| id != account.id) {
+                continue;
+            }
+            let id = account.id;
+            let outcome = self.sync(id, &mut |p| progress(id, p)).await;
+            if let Err(error) = &outcome {
+                tracing::warn!(
+                    account = id,
+                    code = error.code(),
+                    "an account's sync failed"
+                );
+            }
+            outcomes.push(AccountSync { account, outcome });
+        }
+        Ok(outcomes)
+    }
+
     pub async fn sync(
         &self,
         account_id: i64,

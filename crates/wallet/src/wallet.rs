@@ -23,6 +23,9 @@ pub enum KeyAccess {
     Passphrase(SecretString),
 }
 
+/// The longest access-token lifetime taken from a service.
+const MAX_ACCESS_TTL_SECS: i64 = 24 * 3600;
+
 /// A provincial service account to log in to.
 #[derive(Debug, Clone)]
 pub struct AccountSpec {
@@ -80,7 +83,10 @@ impl Wallet {
         let (mut meta, key, create) = match WalletMeta::read(dir)? {
             Some(meta) => {
                 let key = keys::existing(&meta, &unlock)?;
-                (meta, key, false)
+                // A creation cut short (killed after wallet.json, before the database
+                // file): nothing to lose, and the key is there; finish it.
+                let create = !db_path.exists();
+                (meta, key, create)
             }
             None if db_path.exists() => {
                 return Err(WalletError::Invalid(format!(
@@ -236,7 +242,9 @@ impl Wallet {
         pair: crate::client::TokenPair,
     ) -> Result<()> {
         self.store_refresh(account_id, &pair.refresh_token).await?;
-        let ttl = Duration::from_secs(pair.expires_in.max(0) as u64);
+        // The lifetime is the service's word: held to a day, so that no number it
+        // sends can overflow the clock or keep a token past what any service gives.
+        let ttl = Duration::from_secs(pair.expires_in.clamp(0, MAX_ACCESS_TTL_SECS) as u64);
         // Renew a little early rather than have a page refused half-way.
         let expires = Instant::now() + ttl.saturating_sub(Duration::from_secs(10));
         let session = Session {

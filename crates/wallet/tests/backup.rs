@@ -250,3 +250,43 @@ async fn a_missing_keyring_key_points_to_the_backup() {
         "{error}"
     );
 }
+
+/// The review's crafted header: a valid magic and JSON header asking Argon2 for
+/// 4 TiB of memory or four billion passes. Refused before any key derivation (the
+/// test would hang or abort otherwise), and nothing is created.
+#[tokio::test]
+async fn a_header_with_absurd_key_derivation_parameters_is_refused_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    let target = home.path().join("wallet");
+    for (memory, iterations, parallelism) in [
+        (u32::MAX, 1, 1),
+        (65536, u32::MAX, 1),
+        (65536, 3, 16_777_215),
+        (1, 3, 1),
+    ] {
+        let header = serde_json::json!({
+            "format": "piaojia.backup/1", "created_at": "2025-01-01T00:00:00",
+            "kdf": {"salt_hex": "00".repeat(16), "memory_kib": memory, "iterations": iterations, "parallelism": parallelism},
+            "nonce_hex": "00".repeat(19)
+        })
+        .to_string();
+        let mut file = b"PJBACKUP".to_vec();
+        file.extend_from_slice(&(header.len() as u32).to_be_bytes());
+        file.extend_from_slice(header.as_bytes());
+        file.extend_from_slice(&[0u8; 64]);
+        let path = home.path().join("evil.pjb");
+        std::fs::write(&path, file).unwrap();
+        let result = Wallet::restore(
+            &target,
+            &path,
+            &RecoveryKey::generate(),
+            KeyAccess::Keyring(Arc::new(MemoryStore::default())),
+        )
+        .await;
+        assert!(
+            matches!(&result, Err(WalletError::BackupDamaged(m)) if m.contains("key derivation")),
+            "{memory}/{iterations}/{parallelism}: {result:?}"
+        );
+        assert!(!target.exists());
+    }
+}

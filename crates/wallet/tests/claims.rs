@@ -28,7 +28,7 @@ fn draft(account_id: i64, party: &str, fen: i64) -> ClaimDraft {
 
 fn rp_key(peer: &Peer, code: &str) -> String {
     provincial_service::keys::relying_party_api_key(
-        peer.state.config.seed,
+        &peer.state.config.secret(),
         &peer.state.config.province,
         code,
     )

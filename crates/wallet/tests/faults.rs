@@ -151,3 +151,33 @@ async fn a_service_that_always_fails_stops_the_sync_with_an_error() {
         "{error:?}"
     );
 }
+
+/// The review's W8: a service answering a login with an access-token lifetime of
+/// i64::MAX seconds panicked the wallet ("overflow when adding duration to
+/// instant"). The lifetime is held to a day; the login goes through.
+#[tokio::test]
+async fn an_absurd_token_lifetime_from_a_service_does_not_panic() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 4096];
+        let _ = socket.read(&mut request).await;
+        let body = r#"{"access_token":"a","refresh_token":"r","expires_in":9223372036854775807,"name":"x"}"#;
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        socket.write_all(answer.as_bytes()).await.unwrap();
+    });
+    let w = piaojia_wallet::Wallet::open_in_memory().await.unwrap();
+    let spec = piaojia_wallet::AccountSpec {
+        province: piaojia_receipt::ProvinceCode::new("330000").unwrap(),
+        service_url: format!("http://{addr}"),
+        root_key: "9JxCJX/24k37siC5qro3CzffnYsA0vMuTWJiJCTUXQU=".into(),
+        id_number: "330102199003071003".into(),
+    };
+    let account = w.login(&spec, "000000").await.unwrap();
+    assert_eq!(account.display_name.as_deref(), Some("x"));
+}

@@ -136,3 +136,18 @@ async fn refresh_tokens_live_in_the_keyring_not_the_database() {
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// A creation killed after `wallet.json` was written and before the database file
+/// existed (found by the kill -9 import test): the wallet used to fail to open for
+/// ever ("unable to open database file"). Its key is in the keyring and there is no
+/// data to lose, so the next open finishes the creation.
+#[tokio::test]
+async fn a_wallet_whose_creation_was_cut_short_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    wallet(dir.path()).await.close().await;
+    for file in ["wallet.db", "wallet.db-wal", "wallet.db-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(file));
+    }
+    let w = wallet(dir.path()).await;
+    assert_eq!(w.status().await.unwrap().receipts, 0);
+}

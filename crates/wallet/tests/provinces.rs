@@ -129,3 +129,43 @@ async fn claims_in_both_provinces() {
         .unwrap();
     assert_eq!((on_shanghai, on_zhejiang), (1, 1));
 }
+
+/// The review's W6: the first account's login has ended (logged out, as from the
+/// desktop's settings), and its failure used to stop every later account's sync.
+/// Each account is synced on its own, and each outcome reported.
+#[tokio::test]
+async fn an_account_that_cannot_sync_does_not_stop_the_others() {
+    let zhejiang = peer(config(20)).await;
+    let shanghai = peer(ServiceConfig {
+        province: Province::known("310000").unwrap(),
+        ..config(30)
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, zj) = logged_in(&zhejiang, dir.path(), 0).await;
+    let code = shanghai.sms_code(0).await;
+    let sh = w.login(&shanghai.spec(0), &code).await.unwrap().id;
+    assert!(zj < sh, "the broken account comes first");
+    w.logout(zj).await.unwrap();
+
+    let mut progress_of = Vec::new();
+    let outcomes = w
+        .sync_each(None, &mut |account, _| progress_of.push(account))
+        .await
+        .unwrap();
+    assert_eq!(outcomes.len(), 2);
+    assert!(
+        matches!(
+            outcomes[0].outcome,
+            Err(piaojia_wallet::WalletError::NotLoggedIn { .. })
+        ),
+        "{:?}",
+        outcomes[0].outcome
+    );
+    let report = outcomes[1].outcome.as_ref().expect("Shanghai syncs");
+    assert_eq!(
+        report.new_receipts as usize,
+        shanghai.receipt_keys(0).await.len()
+    );
+    assert!(progress_of.iter().all(|&a| a == sh));
+}

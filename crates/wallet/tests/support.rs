@@ -77,12 +77,13 @@ impl Peer {
     }
 
     pub fn issuer_key(&self, index: usize) -> (String, String) {
-        let issuer =
-            &provincial_service::demo::issuers(self.state.config.seed, &self.state.config.province)
-                [index];
+        let issuer = &provincial_service::demo::issuers(
+            &self.state.config.secret(),
+            &self.state.config.province,
+        )[index];
         (
             issuer.code.clone(),
-            provincial_service::keys::issuer_api_key(self.state.config.seed, &issuer.code),
+            provincial_service::keys::issuer_api_key(&self.state.config.secret(), &issuer.code),
         )
     }
 

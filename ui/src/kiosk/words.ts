@@ -10,6 +10,7 @@ const words: Record<string, string> = {
   "service.tls": "与票据平台的安全连接失败，请联系工作人员",
   "service.error": "票据平台暂时无法处理，请稍后再试",
   "service.protocol": "票据平台的回复无法识别，请联系工作人员",
+  "service.rate_limited": "尝试次数过多，请稍后再试",
   "print.not_ready": "打印机未就绪，请联系工作人员",
   "print.unreachable": "无法连接打印机，请联系工作人员",
   "print.unknown_printer": "找不到打印机，请联系工作人员",
