@@ -18,6 +18,18 @@ async fn try_code(s: &TestService, id: &str, code: &str) -> (u16, Option<u64>, V
     .await
 }
 
+/// The production limits but for the minute between two codes, to reach the
+/// hourly limits within a test.
+fn codes_without_interval() -> ServiceConfig {
+    ServiceConfig {
+        auth_limits: AuthLimits {
+            sms_interval: Duration::ZERO,
+            ..AuthLimits::default()
+        },
+        ..config()
+    }
+}
+
 fn wrong_for(code: &str) -> &'static str {
     if code == "000000" {
         "111111"
@@ -70,14 +82,7 @@ async fn the_review_attack_stops_at_the_second_code_and_the_tenth_wrong_guess() 
 /// right code of a third round is refused.
 #[tokio::test]
 async fn a_new_code_does_not_reset_the_failures() {
-    let s = start_with(ServiceConfig {
-        auth_limits: AuthLimits {
-            sms_interval: Duration::ZERO,
-            ..AuthLimits::default()
-        },
-        ..config()
-    })
-    .await;
+    let s = start_with(codes_without_interval()).await;
     let id = s.citizen_id(1);
     for _ in 0..2 {
         let code = s.sms_code(&id).await;
@@ -134,14 +139,7 @@ async fn limits_answer_the_same_for_unknown_id_numbers() {
 /// otherwise free; a successful login clears the count.
 #[tokio::test]
 async fn unused_codes_are_capped_per_hour_and_a_login_clears_the_count() {
-    let s = start_with(ServiceConfig {
-        auth_limits: AuthLimits {
-            sms_interval: Duration::ZERO,
-            ..AuthLimits::default()
-        },
-        ..config()
-    })
-    .await;
+    let s = start_with(codes_without_interval()).await;
     let id = s.citizen_id(3);
     for _ in 0..5 {
         assert_eq!(ask_code(&s, &id).await.0, 202);

@@ -973,12 +973,18 @@ impl Wallet {
         Ok(value.and_then(|v| serde_json::from_str(&v).ok()))
     }
 
-    /// Writes a backup into a folder with a dated name and keeps only the newest `keep`.
+    /// Writes a backup into a folder with a dated name and keeps only this wallet's
+    /// newest `keep`. The name carries the wallet's id, so that two wallets backing
+    /// up into one folder never prune each other's backups.
     pub async fn backup_into_folder(&self, folder: &Path, keep: u32) -> Result<BackupReport> {
         self.on_disk()?;
         std::fs::create_dir_all(folder)?;
+        let own_prefix = format!(
+            "{AUTO_PREFIX}{}-",
+            &self.meta.wallet_id[..self.meta.wallet_id.len().min(12)]
+        );
         let name = format!(
-            "{AUTO_PREFIX}{}{AUTO_SUFFIX}",
+            "{own_prefix}{}{AUTO_SUFFIX}",
             chrono::Local::now().format("%Y%m%d-%H%M%S%.3f")
         );
         let report = self.backup_to(&folder.join(name)).await?;
@@ -987,7 +993,7 @@ impl Wallet {
             .filter(|p| {
                 p.file_name()
                     .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(AUTO_PREFIX) && n.ends_with(AUTO_SUFFIX))
+                    .is_some_and(|n| n.starts_with(&own_prefix) && n.ends_with(AUTO_SUFFIX))
             })
             .collect();
         backups.sort();

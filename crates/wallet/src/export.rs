@@ -441,6 +441,17 @@ fn zip_error(e: zip::result::ZipError) -> WalletError {
     WalletError::Io(std::io::Error::other(e.to_string()))
 }
 
+/// A text cell. One that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`,
+/// or a tab or return first: an issuer name is the issuer's text) gets a leading
+/// apostrophe, which shows it as the text it is.
+fn csv_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        csv_field(&format!("'{text}"))
+    } else {
+        csv_field(text)
+    }
+}
+
 fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
@@ -452,7 +463,7 @@ fn csv_field(text: &str) -> String {
 fn manifest_csv(m: &Manifest) -> String {
     let mut out = String::from("\u{feff}pdf,original,files,kind,province,code,number,issued_on,issuer,category,total_yuan,state,document_sha256\n");
     for r in &m.receipts {
-        let fields = [
+        let texts = [
             r.pdf.clone(),
             r.original.clone(),
             r.files.join(" "),
@@ -463,17 +474,12 @@ fn manifest_csv(m: &Manifest) -> String {
             r.issued_on.clone(),
             r.issuer.clone(),
             r.category.clone(),
-            Fen(r.total_fen).to_string(),
-            r.state.clone(),
-            r.document_sha256.clone(),
         ];
-        out.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
+        let mut cells: Vec<String> = texts.iter().map(|t| csv_text(t)).collect();
+        // An amount is a number, negative for a red receipt: never quoted as text.
+        cells.push(Fen(r.total_fen).to_string());
+        cells.extend([csv_text(&r.state), csv_text(&r.document_sha256)]);
+        out.push_str(&cells.join(","));
         out.push('\n');
     }
     out.push_str(&format!("total,,,,,,,,,,{},,\n", Fen(m.total_fen)));
@@ -504,7 +510,24 @@ impl Wallet {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_name;
+    use super::{csv_text, safe_name};
+
+    /// The review's small item: an issuer named `=HYPERLINK(…)` or `@SUM(…)` ran as
+    /// a formula when manifest.csv was opened in a spreadsheet.
+    #[test]
+    fn text_that_looks_like_a_formula_stays_text() {
+        assert_eq!(csv_text("=1+2"), "'=1+2");
+        assert_eq!(csv_text("@SUM(A1:A9)"), "'@SUM(A1:A9)");
+        assert_eq!(csv_text("+86 571"), "'+86 571");
+        assert_eq!(csv_text("-2+3"), "'-2+3");
+        assert_eq!(csv_text("\tx"), "'\tx");
+        assert_eq!(
+            csv_text("=HYPERLINK(\"http://x\",\"a\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"a\"\")\""
+        );
+        assert_eq!(csv_text("台州市中心医院"), "台州市中心医院");
+        assert_eq!(csv_text("a,b"), "\"a,b\"");
+    }
 
     #[test]
     fn names_cannot_leave_their_folder() {

@@ -290,3 +290,31 @@ async fn a_header_with_absurd_key_derivation_parameters_is_refused_at_once() {
         assert!(!target.exists());
     }
 }
+
+/// The review's small item: two wallets backing up into one folder with `--keep 1`
+/// deleted each other's backups. Each now prunes only its own.
+#[tokio::test]
+async fn two_wallets_backing_up_into_one_folder_keep_their_own_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    let mut names = Vec::new();
+    for name in ["a", "b"] {
+        let w = Wallet::open(
+            &dir.path().join(name),
+            KeyAccess::Passphrase(SecretString::new("a long passphrase")),
+        )
+        .await
+        .unwrap();
+        w.setup_backup().await.unwrap();
+        for _ in 0..2 {
+            w.backup_into_folder(&folder, 1).await.unwrap();
+        }
+        names.push(w);
+    }
+    let files: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 2, "one each: {files:?}");
+    assert_ne!(files[0][..27], files[1][..27], "{files:?}");
+}
