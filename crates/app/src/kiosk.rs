@@ -156,10 +156,18 @@ impl KioskSession {
         Ok(report.new_receipts)
     }
 
-    /// Ends the session: the wallet (receipts, tokens) is closed and dropped, and the
-    /// operator log gets the counts.
+    /// Ends the session: the service ends the patient's session (so nothing taken
+    /// from the kiosk's memory stays usable), the wallet (receipts, tokens) is closed
+    /// and dropped, and the operator log gets the counts.
     pub async fn end(self, how: SessionEnd, log: &OperatorLog) -> Result<()> {
         let counts = self.counts;
+        if let Ok(accounts) = self.wallet.accounts().await {
+            for account in accounts {
+                // Best effort inside: a service out of reach does not keep the
+                // session open, and its tokens die with the wallet here.
+                let _ = self.wallet.logout(account.id).await;
+            }
+        }
         self.wallet.close().await;
         log.record(how, counts)
     }

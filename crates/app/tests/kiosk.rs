@@ -112,6 +112,15 @@ async fn a_session_ends_without_a_trace_and_the_log_holds_counts_only() {
         printer_errors: 1,
     };
     session.end(SessionEnd::IdleTimeout, &log).await.unwrap();
+    // An SMS login on a kiosk is a full session: its end revokes it at the service.
+    let live: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM tokens t JOIN citizens c ON c.id = t.citizen_id WHERE c.id_number = ? AND t.revoked = 0",
+    )
+    .bind(&citizen.id_number)
+    .fetch_one(&state.db)
+    .await
+    .unwrap();
+    assert_eq!(live, 0);
 
     let next = KioskSession::start().await.unwrap();
     assert_eq!(
@@ -226,6 +235,16 @@ async fn a_patient_logs_in_with_the_code_their_own_wallet_shows() {
     assert!(kiosk.login_with_handoff(&typed).await.unwrap() >= 12);
     assert!(kiosk.receipts().await.unwrap().len() >= 12);
 
+    // The kiosk's session reads and prints only, and has no refresh token.
+    let live: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT scope, expires_at - strftime('%s','now') FROM tokens WHERE revoked = 0 AND scope = 'kiosk'",
+    )
+    .fetch_all(&state.db)
+    .await
+    .unwrap();
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert!(live[0].1 <= 900);
+
     let again = kiosk.login_with_handoff(&shown).await.unwrap_err();
     assert_eq!(again.code(), "auth.failed");
     assert!(
@@ -233,6 +252,15 @@ async fn a_patient_logs_in_with_the_code_their_own_wallet_shows() {
         "the failed try began a new, empty session"
     );
     kiosk.end(SessionEnd::Logout).await.unwrap();
+    let live: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM tokens WHERE revoked = 0 AND scope = 'kiosk'")
+            .fetch_one(&state.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        live, 0,
+        "the session's end revoked the kiosk's token at the service"
+    );
     let log = std::fs::read_to_string(dir.path().join("operator.log")).unwrap();
     assert_eq!(log.lines().count(), 2, "two sessions: {log}");
     assert!(!log.contains(&citizen.id_number) && !log.contains(&shown));

@@ -6,6 +6,7 @@
 use crate::keys::sha256_hex;
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -45,50 +46,86 @@ impl Default for AuthLimits {
 pub struct RetryAfter(pub u64);
 
 /// Entries kept before windows that have ended are dropped.
-const ADDRESS_MAP_PRUNE_AT: usize = 4096;
+const PRUNE_AT: usize = 4096;
 const MINUTE: Duration = Duration::from_secs(60);
 
-/// Counts requests per client address in fixed one-minute windows. IPv6 addresses
-/// count per /64, the block one subscriber gets, so changing address within it does
-/// not buy more tries.
-#[derive(Default)]
-pub struct AddressWindow(Mutex<HashMap<IpAddr, (Instant, u32)>>);
+/// Counts events per key in fixed windows of one period.
+pub struct Windows<K> {
+    period: Duration,
+    counts: Mutex<HashMap<K, (Instant, u32)>>,
+}
 
-impl AddressWindow {
-    /// Counts one more request from `ip`; refused once the minute holds more than
-    /// `limit`.
-    pub fn admit(&self, ip: IpAddr, limit: u32) -> Result<(), RetryAfter> {
-        self.admit_at(ip, limit, Instant::now())
+impl<K: Hash + Eq> Windows<K> {
+    pub fn new(period: Duration) -> Windows<K> {
+        Windows {
+            period,
+            counts: Mutex::new(HashMap::new()),
+        }
     }
 
-    fn admit_at(&self, ip: IpAddr, limit: u32, now: Instant) -> Result<(), RetryAfter> {
-        let mut windows = self
-            .0
+    /// Counts one more event for `key`; refused once the window holds more than
+    /// `limit`.
+    pub fn admit(&self, key: K, limit: u32) -> Result<(), RetryAfter> {
+        self.admit_at(key, limit, Instant::now())
+    }
+
+    fn admit_at(&self, key: K, limit: u32, now: Instant) -> Result<(), RetryAfter> {
+        let mut counts = self
+            .counts
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() >= ADDRESS_MAP_PRUNE_AT {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < MINUTE);
+        if counts.len() >= PRUNE_AT {
+            counts.retain(|_, (start, _)| now.duration_since(*start) < self.period);
         }
-        let entry = windows.entry(bucket(ip)).or_insert((now, 0));
-        if now.duration_since(entry.0) >= MINUTE {
+        let entry = counts.entry(key).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.period {
             *entry = (now, 0);
         }
         entry.1 = entry.1.saturating_add(1);
         if entry.1 <= limit {
             Ok(())
         } else {
-            let left = MINUTE.saturating_sub(now.duration_since(entry.0));
+            let left = self.period.saturating_sub(now.duration_since(entry.0));
             Err(RetryAfter(left.as_secs().max(1)))
         }
     }
 
-    /// Addresses (buckets) currently remembered.
+    /// Whether `key`'s current window already holds more than `limit`, without
+    /// counting.
+    pub fn is_over(&self, key: &K, limit: u32) -> bool {
+        let counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        counts.get(key).is_some_and(|(start, n)| {
+            Instant::now().duration_since(*start) < self.period && *n > limit
+        })
+    }
+
+    /// Keys currently remembered.
     pub fn len(&self) -> usize {
-        self.0.lock().map(|w| w.len()).unwrap_or(0)
+        self.counts.lock().map(|c| c.len()).unwrap_or(0)
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Counts requests per client address in one-minute windows. IPv6 addresses count
+/// per /64, the block one subscriber gets, so changing address within it does not
+/// buy more tries.
+pub struct AddressWindow(Windows<IpAddr>);
+
+impl Default for AddressWindow {
+    fn default() -> AddressWindow {
+        AddressWindow(Windows::new(MINUTE))
+    }
+}
+
+impl AddressWindow {
+    pub fn admit(&self, ip: IpAddr, limit: u32) -> Result<(), RetryAfter> {
+        self.0.admit(bucket(ip), limit)
     }
 }
 
@@ -220,18 +257,29 @@ mod tests {
     }
 
     #[test]
-    fn addresses_whose_minute_ended_are_forgotten() {
-        let window = AddressWindow::default();
+    fn keys_whose_window_ended_are_forgotten() {
+        let window = Windows::new(MINUTE);
         let start = Instant::now();
-        for i in 0..ADDRESS_MAP_PRUNE_AT as u128 {
+        for i in 0..PRUNE_AT as u128 {
             let ip = IpAddr::V6(((i << 64) | 1).into());
-            window.admit_at(ip, 10, start).unwrap();
+            window.admit_at(bucket(ip), 10, start).unwrap();
         }
-        assert_eq!(window.len(), ADDRESS_MAP_PRUNE_AT);
+        assert_eq!(window.len(), PRUNE_AT);
         let later = start + Duration::from_secs(61);
         window
             .admit_at("192.0.2.1".parse().unwrap(), 10, later)
             .unwrap();
         assert_eq!(window.len(), 1);
+    }
+
+    #[test]
+    fn a_window_over_its_limit_says_so_without_counting() {
+        let window: Windows<()> = Windows::new(MINUTE);
+        assert!(!window.is_over(&(), 2));
+        for _ in 0..3 {
+            let _ = window.admit((), 2);
+        }
+        assert!(window.is_over(&(), 2));
+        assert!(!window.is_over(&(), 3));
     }
 }

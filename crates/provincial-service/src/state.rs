@@ -3,7 +3,7 @@
 use crate::config::ServiceConfig;
 use crate::error::ServiceError;
 use crate::keys::ServiceKeys;
-use crate::limits::AddressWindow;
+use crate::limits::{AddressWindow, Windows};
 use crate::store;
 use piaojia_receipt::{
     Certificate, CertificateRole, Revocation, RevocationList, RootSigned, TrustBundle,
@@ -30,6 +30,10 @@ pub struct Inner {
     pub sms_window: AddressWindow,
     /// Login attempts per client address in the current minute.
     pub login_window: AddressWindow,
+    /// Hand-off codes asked for per citizen in the current hour.
+    pub handoff_codes_window: Windows<i64>,
+    /// Wrong hand-off codes from all addresses in the current minute.
+    pub handoff_failures: Windows<()>,
 }
 
 impl std::ops::Deref for AppState {
@@ -70,6 +74,8 @@ impl AppState {
             handoff_window: AddressWindow::default(),
             sms_window: AddressWindow::default(),
             login_window: AddressWindow::default(),
+            handoff_codes_window: Windows::new(std::time::Duration::from_secs(3600)),
+            handoff_failures: Windows::new(std::time::Duration::from_secs(60)),
         }));
         Ok(state)
     }

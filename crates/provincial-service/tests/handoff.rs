@@ -140,3 +140,80 @@ async fn redeeming_is_rate_limited_per_address() {
         (429, Some("auth.rate_limited"))
     );
 }
+
+/// The review's S5: a redeemed code (someone in the queue photographed the QR) gave
+/// a full 30-day family that could file a claim to any bank account, and an access
+/// token could be turned into such a family. A hand-off session now reads only,
+/// has no refresh token, and ends within 15 minutes.
+#[tokio::test]
+async fn a_handoff_session_reads_and_prints_only_and_ends_within_minutes() {
+    let s = start().await;
+    let code = handoff_code(&s, 0).await;
+    let (status, session) = s
+        .post("/v1/auth/handoff/redeem", json!({ "code": code }))
+        .await;
+    assert_eq!(status, 200);
+    let tokens = &session["tokens"];
+    assert!(tokens.get("refresh_token").is_none(), "{tokens}");
+    let ttl = tokens["expires_in"].as_i64().unwrap();
+    assert!((1..=900).contains(&ttl), "{ttl}");
+    let kiosk = tokens["access_token"].as_str().unwrap();
+    assert!(!s.all_receipts(kiosk, 500).await.is_empty());
+
+    let (status, body) = s
+        .post_auth(
+            "/v1/claims",
+            kiosk,
+            json!({"idempotency_key": "k", "relying_party": "RP-EMP-001", "purpose": "p",
+                   "payee_account": "6222 0000 ATTACKER", "amount_requested": 1, "receipts": []}),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("auth.scope")));
+    assert_eq!(s.get("/v1/claims", kiosk).await.0, 403);
+    let (status, _) = s.post_auth("/v1/auth/handoff", kiosk, json!({})).await;
+    assert_eq!(status, 403, "a kiosk session cannot hand itself on");
+}
+
+#[tokio::test]
+async fn logout_ends_the_whole_family() {
+    let s = start().await;
+    let pair = s.login(0).await;
+    let access = pair["access_token"].as_str().unwrap();
+    let (status, _) = s.post_auth("/v1/auth/logout", access, json!({})).await;
+    assert_eq!(status, 204);
+    assert_eq!(s.get("/v1/receipts?limit=1", access).await.0, 401);
+    let (status, _) = s
+        .post(
+            "/v1/auth/refresh",
+            json!({ "refresh_token": pair["refresh_token"] }),
+        )
+        .await;
+    assert_eq!(status, 401);
+
+    let code = handoff_code(&s, 1).await;
+    let (_, session) = s
+        .post("/v1/auth/handoff/redeem", json!({ "code": code }))
+        .await;
+    let kiosk = session["tokens"]["access_token"].as_str().unwrap();
+    assert_eq!(
+        s.post_auth("/v1/auth/logout", kiosk, json!({})).await.0,
+        204
+    );
+    assert_eq!(s.get("/v1/receipts?limit=1", kiosk).await.0, 401);
+}
+
+/// Limits count per account too, not only per address.
+#[tokio::test]
+async fn a_citizen_gets_a_limited_number_of_codes_an_hour() {
+    let s = start().await;
+    let token = s.access_token(2).await;
+    for _ in 0..provincial_service::api::handoff::CODES_PER_HOUR {
+        let (status, _) = s.post_auth("/v1/auth/handoff", &token, json!({})).await;
+        assert_eq!(status, 201);
+    }
+    let (status, body) = s.post_auth("/v1/auth/handoff", &token, json!({})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (429, Some("auth.rate_limited"))
+    );
+}

@@ -33,7 +33,9 @@ impl Default for RetryPolicy {
 #[derive(Deserialize)]
 pub struct TokenPair {
     pub access_token: String,
-    pub refresh_token: String,
+    /// None for a kiosk's hand-off session, which ends with its access token.
+    #[serde(default)]
+    pub refresh_token: Option<String>,
     pub expires_in: i64,
     pub name: String,
 }
@@ -259,6 +261,19 @@ impl ServiceClient {
         )
         .await
         .map_err(auth_error)
+    }
+
+    /// Ends the session the token belongs to, at the service: its whole family.
+    pub async fn logout(&self, token: &SecretString) -> Result<()> {
+        self.call::<serde_json::Value>(
+            How::Once,
+            reqwest::Method::POST,
+            "/v1/auth/logout",
+            Some(token),
+            Some(serde_json::json!({})),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// A one-time code that logs this citizen in on a kiosk.

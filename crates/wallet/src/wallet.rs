@@ -241,7 +241,10 @@ impl Wallet {
         account_id: i64,
         pair: crate::client::TokenPair,
     ) -> Result<()> {
-        self.store_refresh(account_id, &pair.refresh_token).await?;
+        match &pair.refresh_token {
+            Some(refresh) => self.store_refresh(account_id, refresh).await?,
+            None => self.forget_refresh(account_id).await?,
+        }
         // The lifetime is the service's word: held to a day, so that no number it
         // sends can overflow the clock or keep a token past what any service gives.
         let ttl = Duration::from_secs(pair.expires_in.clamp(0, MAX_ACCESS_TTL_SECS) as u64);
@@ -258,10 +261,22 @@ impl Wallet {
         Ok(())
     }
 
-    /// Forgets the tokens of an account (its receipts stay).
+    /// Ends the account's session at the service (its token family is revoked, so a
+    /// copied token is worth nothing), then forgets its tokens here. Its receipts
+    /// stay. The service is asked once; when it cannot be reached the tokens are
+    /// forgotten all the same.
     pub async fn logout(&self, account_id: i64) -> Result<()> {
+        if let Err(error) = self.end_remote_session(account_id).await {
+            tracing::warn!(code = error.code(), "the service did not end the session");
+        }
         self.sessions.lock().expect("sessions").remove(&account_id);
         self.forget_refresh(account_id).await
+    }
+
+    async fn end_remote_session(&self, account_id: i64) -> Result<()> {
+        let (client, province) = self.account_client(account_id).await?;
+        let token = SecretString::new(self.access_token(account_id, &client, &province).await?);
+        client.logout(&token).await
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>> {

@@ -3,11 +3,11 @@
 
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::Json;
+use super::session::Session;
 use crate::keys::sha256_hex;
 use crate::limits::{self, IdEvent, RetryAfter};
 use crate::state::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -348,45 +348,15 @@ pub(super) fn random_token(prefix: &str) -> String {
     format!("{prefix}{}", hex::encode(bytes))
 }
 
-/// Reads `Authorization: Bearer <token>`.
-pub fn bearer(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-}
-
-/// A request made with a valid access token: the citizen it belongs to.
-pub struct Citizen {
-    pub id: i64,
-}
-
-impl FromRequestParts<AppState> for Citizen {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Citizen, ApiError> {
-        let token = bearer(parts).ok_or_else(|| {
-            ApiError::unauthorized("auth.missing_token", "an access token is required")
-        })?;
-        let row: Option<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT citizen_id, expires_at, revoked FROM tokens WHERE hash = ? AND kind = 'access'",
-        )
-        .bind(sha256_hex(token))
-        .fetch_optional(&state.db)
+/// Ends the session of the token presented: its whole family (every access and
+/// refresh token since the login or hand-off) is revoked. A kiosk calls it when a
+/// patient's session ends, a wallet when its user logs out.
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", security(("citizen" = [])),
+    responses((status = 204, description = "The session is ended"), (status = 401, body = ErrorBody)))]
+pub async fn logout(State(state): State<AppState>, session: Session) -> ApiResult<StatusCode> {
+    sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = ?")
+        .bind(&session.family)
+        .execute(&state.db)
         .await?;
-        match row {
-            Some((id, expires_at, 0)) if expires_at >= now_secs() => Ok(Citizen { id }),
-            Some((_, _, 0)) => Err(ApiError::unauthorized(
-                "auth.expired_token",
-                "the access token has expired",
-            )),
-            _ => Err(ApiError::unauthorized(
-                "auth.invalid_token",
-                "the access token is not valid",
-            )),
-        }
-    }
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -9,9 +9,9 @@
 //! rounded down to the fen; 个人自费 is not reimbursed; only medical receipts with
 //! an insurance split qualify. Employers and insurers may reimburse up to the total.
 
-use super::auth::{bearer, Citizen};
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{Json, Path};
+use super::session::{bearer, Citizen};
 use crate::keys::sha256_hex;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, State};

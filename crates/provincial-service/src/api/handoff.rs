@@ -1,11 +1,15 @@
 //! Hand-off: a citizen logged in on their own wallet asks for a one-time code and
-//! shows it (digits and a QR code); a kiosk trades the code for token pairs of its
-//! own, in place of an SMS code. A code lives two minutes and works once.
+//! shows it (digits and a QR code); a kiosk trades the code for a session of its
+//! own, in place of an SMS code. A code lives two minutes and works once. The
+//! kiosk's session is narrow: it may read (and so print) receipts, nothing else; it
+//! has no refresh token and ends within 15 minutes, or when the kiosk logs out.
 
-use super::auth::{issue_pair, now_secs, random_token, Citizen, TokenPair};
+use super::auth::{now_secs, random_token};
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::Json;
+use super::session::{Citizen, Scope};
 use crate::keys::sha256_hex;
+use crate::limits::RetryAfter;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
@@ -20,6 +24,13 @@ const HANDOFF_TTL_SECS: i64 = 120;
 pub const HANDOFF_DIGITS: usize = 12;
 /// Redemptions per client address and minute.
 const REDEEM_PER_MINUTE: u32 = 10;
+/// Wrong codes per minute from all addresses together: beyond it, redemptions wait
+/// for the next minute, however many addresses the guesses come from.
+pub const WRONG_CODES_PER_MINUTE: u32 = 600;
+/// Codes one citizen may ask for per hour.
+pub const CODES_PER_HOUR: u32 = 10;
+/// The longest a kiosk session lives.
+const KIOSK_SESSION_SECS: u64 = 15 * 60;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HandoffCode {
@@ -40,18 +51,42 @@ pub struct RedeemRequest {
 pub struct HandoffSession {
     /// The citizen the code was issued to: the kiosk's account is theirs.
     pub id_number: String,
-    /// A token family of the kiosk's own: ending it leaves the citizen's wallet
-    /// logged in.
-    pub tokens: TokenPair,
+    /// A session of the kiosk's own: ending it leaves the citizen's wallet logged in.
+    pub tokens: KioskTokens,
+}
+
+/// A kiosk's session: an access token that may only read receipts, and no refresh
+/// token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KioskTokens {
+    pub access_token: String,
+    /// Seconds until the session ends: at most 900.
+    pub expires_in: i64,
+    pub token_type: &'static str,
+    /// The citizen's name as the province records it, for display.
+    pub name: String,
 }
 
 /// A one-time code that logs the citizen in elsewhere (a hospital kiosk).
 #[utoipa::path(post, path = "/v1/auth/handoff", tag = "auth", security(("citizen" = [])),
-    responses((status = 201, body = HandoffCode), (status = 401, body = ErrorBody)))]
+    responses((status = 201, body = HandoffCode), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody, description = "A kiosk session cannot hand itself on"),
+              (status = 429, body = ErrorBody, description = "Too many codes asked for by this citizen",
+               headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn create(
     State(state): State<AppState>,
     citizen: Citizen,
 ) -> ApiResult<(StatusCode, Json<HandoffCode>)> {
+    state
+        .handoff_codes_window
+        .admit(citizen.id, CODES_PER_HOUR)
+        .map_err(|wait| {
+            ApiError::too_many(
+                "auth.rate_limited",
+                "too many hand-off codes asked for; wait before asking again",
+                wait,
+            )
+        })?;
     let code: String = {
         let mut rng = rand::thread_rng();
         (0..HANDOFF_DIGITS)
@@ -97,8 +132,22 @@ pub async fn redeem(
                 wait,
             )
         })?;
-    let wrong =
-        || ApiError::unauthorized("auth.invalid_code", "the hand-off code is wrong or expired");
+    let too_many = |wait| {
+        ApiError::too_many(
+            "auth.rate_limited",
+            "too many hand-off codes tried; try again in a minute",
+            wait,
+        )
+    };
+    let wrong = || match state.handoff_failures.admit((), WRONG_CODES_PER_MINUTE) {
+        Ok(()) => {
+            ApiError::unauthorized("auth.invalid_code", "the hand-off code is wrong or expired")
+        }
+        Err(wait) => too_many(wait),
+    };
+    if state.handoff_failures.is_over(&(), WRONG_CODES_PER_MINUTE) {
+        return Err(too_many(RetryAfter(60)));
+    }
     let code: String = req
         .code
         .chars()
@@ -125,8 +174,30 @@ pub async fn redeem(
             .bind(citizen_id)
             .fetch_one(&mut *tx)
             .await?;
-    let family = random_token("fam_");
-    let tokens = issue_pair(&state, &mut tx, citizen_id, &family, None, name).await?;
+    let access = random_token("pja_");
+    let ttl = state
+        .config
+        .access_token_ttl
+        .as_secs()
+        .min(KIOSK_SESSION_SECS) as i64;
+    sqlx::query(
+        "INSERT INTO tokens (hash, kind, citizen_id, family, expires_at, scope) VALUES (?, 'access', ?, ?, ?, ?)",
+    )
+    .bind(sha256_hex(&access))
+    .bind(citizen_id)
+    .bind(random_token("fam_"))
+    .bind(now_secs() + ttl)
+    .bind(Scope::Kiosk.as_str())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok(Json(HandoffSession { id_number, tokens }))
+    Ok(Json(HandoffSession {
+        id_number,
+        tokens: KioskTokens {
+            access_token: access,
+            expires_in: ttl,
+            token_type: "Bearer",
+            name,
+        },
+    }))
 }

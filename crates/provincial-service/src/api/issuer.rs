@@ -1,9 +1,9 @@
 //! The issuer's side: issue receipts to citizens, reverse (冲红) and exchange (换开)
 //! them while wallets are connected. Authenticated by the issuer's API key.
 
-use super::auth::bearer;
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{Json, Path};
+use super::session::bearer;
 use crate::issue::{red_draft, sign_receipt, Draft, IssuerRecord};
 use crate::keys::sha256_hex;
 use crate::state::AppState;

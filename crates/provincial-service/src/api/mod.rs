@@ -9,6 +9,7 @@ pub mod extract;
 pub mod handoff;
 pub mod issuer;
 pub mod receipts;
+pub mod session;
 pub mod test_hooks;
 pub mod trust;
 
@@ -60,6 +61,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::send_sms))
         .routes(routes!(auth::login))
         .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
         .routes(routes!(handoff::create))
         .routes(routes!(handoff::redeem))
         .routes(routes!(receipts::list))

@@ -1,9 +1,9 @@
 //! A citizen's own receipts: the list since a cursor, one signed original, and the
 //! changes feed. Each query is bound to the authenticated citizen.
 
-use super::auth::Citizen;
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::extract::{Json, Path, Query};
+use super::session::Reader;
 use crate::faults;
 use crate::state::AppState;
 use axum::extract::State;
@@ -97,7 +97,7 @@ const ROW_COLUMNS: &str = "seq, state, original, linked_code, linked_number";
     responses((status = 200, body = ReceiptPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
-    citizen: Citizen,
+    citizen: Reader,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<ReceiptPage>> {
     let (after, limit) = q.parse()?;
@@ -156,7 +156,7 @@ pub async fn list(
     responses((status = 200, body = ReceiptEntry), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn fetch(
     State(state): State<AppState>,
-    citizen: Citizen,
+    citizen: Reader,
     Path((code, number)): Path<(String, String)>,
 ) -> ApiResult<Json<ReceiptEntry>> {
     // Someone else's receipt is "not found": the answer must not reveal that it exists.
@@ -204,7 +204,7 @@ pub struct ChangePage {
     responses((status = 200, body = ChangePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn changes(
     State(state): State<AppState>,
-    citizen: Citizen,
+    citizen: Reader,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<ChangePage>> {
     let (after, limit) = q.parse()?;
