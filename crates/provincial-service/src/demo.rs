@@ -367,7 +367,8 @@ pub async fn generate(
             let roll = rng.gen_range(0..1000);
             if roll < 25 {
                 let red_at = at + Duration::hours(rng.gen_range(2..72));
-                let draft = red_draft(&receipt, red_at, "患者退费");
+                let draft =
+                    red_draft(&receipt, red_at, "患者退费").expect("demo amounts are small");
                 let number = next(&mut numbers, province, issuer, &draft);
                 let (red, red_original) =
                     sign_receipt(&secret, province, keys, issuer, number, draft);
@@ -515,7 +516,9 @@ fn medical_draft(rng: &mut ChaCha20Rng, base: Draft, inpatient: bool) -> Draft {
         let (name, spec, unit, price) = *DRUGS.choose(rng).unwrap();
         let quantity = rng.gen_range(1..5);
         let amount = Fen(price * quantity);
-        drugs_total = drugs_total + amount;
+        drugs_total = drugs_total
+            .checked_add(amount)
+            .expect("demo amounts are small");
         detail_list.push(DetailItem {
             item_code: "C0104".into(),
             name: name.into(),
@@ -553,21 +556,21 @@ fn medical_draft(rng: &mut ChaCha20Rng, base: Draft, inpatient: bool) -> Draft {
         ));
     }
     items.sort_by(|a, b| a.code.cmp(&b.code));
-    let total: Fen = items.iter().map(|i| i.amount).sum();
+    let total = Fen::checked_sum(items.iter().map(|i| i.amount)).expect("demo amounts are small");
     let insured = rng.gen_range(0..100) < 90;
     let self_expense = Fen(total.0 * rng.gen_range(0..15) / 100);
-    let covered = total - self_expense;
+    let covered = Fen(total.0 - self_expense.0);
     let fund = if insured {
         Fen(covered.0 * rng.gen_range(40..75) / 100)
     } else {
         Fen::ZERO
     };
     let personal_account = if insured {
-        Fen((covered - fund).0 * rng.gen_range(0..60) / 100)
+        Fen((covered.0 - fund.0) * rng.gen_range(0..60) / 100)
     } else {
         Fen::ZERO
     };
-    let cash = total - fund - personal_account;
+    let cash = Fen(total.0 - fund.0 - personal_account.0);
     let admitted = visit - Duration::days(rng.gen_range(2..15));
     let department = DEPARTMENTS.choose(rng).unwrap().to_string();
     Draft {
@@ -594,7 +597,7 @@ fn medical_draft(rng: &mut ChaCha20Rng, base: Draft, inpatient: bool) -> Draft {
                 personal_account,
                 other: Fen::ZERO,
                 cash,
-                self_pay: Fen((covered - fund).0.max(0)),
+                self_pay: Fen((covered.0 - fund.0).max(0)),
                 self_expense,
             },
         }),

@@ -147,38 +147,48 @@ pub fn sign_receipt(
 }
 
 /// The red receipt (红字票据) that reverses `original`: every amount negated.
-pub fn red_draft(original: &Receipt, issued_at: NaiveDateTime, reason: &str) -> Draft {
+/// The red receipt (红字) that reverses `original`: every amount negated. `None`
+/// only for an amount that has no negative (`i64::MIN`), which no checked receipt
+/// carries.
+pub fn red_draft(original: &Receipt, issued_at: NaiveDateTime, reason: &str) -> Option<Draft> {
     let negate_items = original
         .items
         .iter()
-        .map(|i| LineItem {
-            amount: -i.amount,
-            ..i.clone()
+        .map(|i| {
+            Some(LineItem {
+                amount: i.amount.checked_neg()?,
+                ..i.clone()
+            })
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let negate_details = original
         .detail_list
         .iter()
-        .map(|d| DetailItem {
-            amount: -d.amount,
-            ..d.clone()
+        .map(|d| {
+            Some(DetailItem {
+                amount: d.amount.checked_neg()?,
+                ..d.clone()
+            })
         })
-        .collect();
-    let medical = original.medical.clone().map(|mut m| {
-        let p = &mut m.payments;
-        for part in [
-            &mut p.fund,
-            &mut p.personal_account,
-            &mut p.other,
-            &mut p.cash,
-            &mut p.self_pay,
-            &mut p.self_expense,
-        ] {
-            *part = -*part;
+        .collect::<Option<_>>()?;
+    let medical = match original.medical.clone() {
+        None => None,
+        Some(mut m) => {
+            let p = &mut m.payments;
+            for part in [
+                &mut p.fund,
+                &mut p.personal_account,
+                &mut p.other,
+                &mut p.cash,
+                &mut p.self_pay,
+                &mut p.self_expense,
+            ] {
+                *part = part.checked_neg()?;
+            }
+            Some(m)
         }
-        m
-    });
-    Draft {
+    };
+    Some(Draft {
         category: original.category,
         payer: original.payer.clone(),
         issued_at,
@@ -189,5 +199,5 @@ pub fn red_draft(original: &Receipt, issued_at: NaiveDateTime, reason: &str) -> 
         handler: original.handler.clone(),
         checker: original.checker.clone(),
         remark: format!("冲红 {}-{}：{reason}", original.code, original.number),
-    }
+    })
 }

@@ -527,3 +527,52 @@ async fn bad_claims_get_a_clear_4xx() {
         .await;
     assert_eq!(status, 409, "not approved yet");
 }
+
+/// The review's S6: a school issued a ¥1 "medical" receipt whose 个人自付 was a
+/// million times its total, and a medical-insurance claim took 60% of that. Both
+/// are refused at issue now: a medical receipt only from a medical issuer, and a
+/// payment split that adds up to the total.
+#[tokio::test]
+async fn a_school_cannot_issue_a_medical_receipt_nor_anyone_a_split_beyond_its_total() {
+    let s = start().await;
+    let issuers =
+        provincial_service::demo::issuers(&s.state.config.secret(), &s.state.config.province);
+    let school = issuers
+        .iter()
+        .position(|i| i.category == piaojia_receipt::Category::Education)
+        .unwrap();
+    let hospital = issuers
+        .iter()
+        .position(|i| i.category.is_medical())
+        .unwrap();
+    let medical = |self_pay: i64, cash: i64| {
+        json!({"visit_date":"2025-01-01","department":"x","insurance_type":"职工基本医疗保险",
+            "payments":{"fund":0,"personal_account":0,"other":0,"cash":cash,"self_pay":self_pay,"self_expense":0}})
+    };
+    let (_, school_key) = s.issuer_key(school);
+    let mut req = issue_request(&s.citizen_id(0), 100);
+    req["category"] = json!("medical_outpatient");
+    req["medical"] = medical(100, 100);
+    let (status, body) = s.post_auth("/v1/issuer/receipts", &school_key, req).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("receipt.invalid_draft")),
+        "{body}"
+    );
+
+    let (_, hospital_key) = s.issuer_key(hospital);
+    for (self_pay, cash) in [(100_000_000, 100), (50, 99), (-1, 100), (50, 101)] {
+        let mut req = issue_request(&s.citizen_id(0), 100);
+        req["medical"] = medical(self_pay, cash);
+        let (status, body) = s.post_auth("/v1/issuer/receipts", &hospital_key, req).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("receipt.invalid_payments")),
+            "{self_pay}/{cash}: {body}"
+        );
+    }
+    let mut req = issue_request(&s.citizen_id(0), 100);
+    req["medical"] = medical(60, 100);
+    let (status, body) = s.post_auth("/v1/issuer/receipts", &hospital_key, req).await;
+    assert_eq!(status, 201, "a split that fits is issued: {body}");
+}

@@ -27,6 +27,10 @@ pub enum Error {
     TotalMismatch { total: i64, items_sum: i64 },
     #[error("the amount in words does not match the total")]
     AmountInWordsMismatch,
+    #[error("the medical payment split does not fit the total: {0}")]
+    PaymentSplit(String),
+    #[error("an amount is larger than any receipt carries ({0} fen)")]
+    AmountOutOfRange(i64),
     #[error("trust bundle signature does not verify against the pinned root")]
     BundleSignature,
     #[error("malformed trust bundle: {0}")]
@@ -48,6 +52,8 @@ impl Error {
             Error::WrongProvince { .. } => "receipt.wrong_province",
             Error::TotalMismatch { .. } => "receipt.total_mismatch",
             Error::AmountInWordsMismatch => "receipt.amount_in_words_mismatch",
+            Error::PaymentSplit(_) => "receipt.payment_split",
+            Error::AmountOutOfRange(_) => "receipt.amount_out_of_range",
             Error::BundleSignature => "trust.bundle_signature",
             Error::BundleMalformed(_) => "trust.bundle_malformed",
         }

@@ -25,7 +25,9 @@ pub use trust::{
     Certificate, CertificateRole, Revocation, RevocationList, RootSigned, TrustAnchor, TrustBundle,
     TrustStore, CERTIFICATE_FORMAT, REVOCATIONS_FORMAT,
 };
-pub use verify::{check_amounts, parse_document, verify, verify_batch, VerifiedReceipt};
+pub use verify::{
+    check_amounts, parse_document, verify, verify_batch, VerifiedReceipt, MAX_AMOUNT_FEN,
+};
 pub use words::amount_in_words;
 
 /// Re-exported so that callers sign and pin keys with the same ed25519 types.

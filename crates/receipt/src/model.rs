@@ -249,14 +249,51 @@ pub struct PaymentSplit {
 }
 
 impl PaymentSplit {
-    /// What insurance paid: the pooled fund plus other payers.
-    pub fn insurance_paid(&self) -> Fen {
-        self.fund + self.other
+    /// What insurance paid: the pooled fund plus other payers. `None` only for a
+    /// split that `check` refuses.
+    pub fn insurance_paid(&self) -> Option<Fen> {
+        self.fund.checked_add(self.other)
     }
 
     /// What the patient paid: personal account plus cash.
-    pub fn patient_paid(&self) -> Fen {
-        self.personal_account + self.cash
+    pub fn patient_paid(&self) -> Option<Fen> {
+        self.personal_account.checked_add(self.cash)
+    }
+
+    /// Whether the split is one of `total`: each part of the total's sign (a red
+    /// receipt's are negative), the four payers adding up to the total, and 个人自付
+    /// plus 个人自费 within what the patient paid. A split that fails is the
+    /// issuer's word against its own total: a claim must not rest on it.
+    pub fn check(&self, total: Fen) -> Result<(), String> {
+        let parts = [
+            self.fund,
+            self.personal_account,
+            self.other,
+            self.cash,
+            self.self_pay,
+            self.self_expense,
+        ];
+        if parts.iter().any(|p| p.0.signum() * total.0.signum() < 0) {
+            return Err("a part of the payment has the wrong sign".into());
+        }
+        let paid = Fen::checked_sum([self.fund, self.personal_account, self.other, self.cash])
+            .ok_or("the payment split overflows")?;
+        if paid != total {
+            return Err(format!(
+                "the payers add up to {paid}, not the total {total}"
+            ));
+        }
+        let patient = self.patient_paid().ok_or("the payment split overflows")?;
+        let own_share = self
+            .self_pay
+            .checked_add(self.self_expense)
+            .ok_or("the payment split overflows")?;
+        if own_share.0.unsigned_abs() > patient.0.unsigned_abs() {
+            return Err(format!(
+                "个人自付 and 个人自费 ({own_share}) exceed what the patient paid ({patient})"
+            ));
+        }
+        Ok(())
     }
 }
 

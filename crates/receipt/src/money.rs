@@ -2,8 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::iter::Sum;
-use std::ops::{Add, Neg, Sub};
 
 /// An amount in fen (1 yuan = 100 fen). Negative on red (冲红) receipts.
 #[derive(
@@ -16,6 +14,17 @@ pub struct Fen(pub i64);
 
 impl Fen {
     pub const ZERO: Fen = Fen(0);
+
+    // No `+`, `-` or `Sum` for Fen: every sum of money says what happens when it
+    // does not fit, so none can wrap or panic on a signed document's amounts.
+
+    pub fn checked_sub(self, other: Fen) -> Option<Fen> {
+        self.0.checked_sub(other.0).map(Fen)
+    }
+
+    pub fn checked_neg(self) -> Option<Fen> {
+        self.0.checked_neg().map(Fen)
+    }
 
     pub fn checked_add(self, other: Fen) -> Option<Fen> {
         self.0.checked_add(other.0).map(Fen)
@@ -62,33 +71,6 @@ impl fmt::Display for Fen {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
         write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
-    }
-}
-
-impl Add for Fen {
-    type Output = Fen;
-    fn add(self, rhs: Fen) -> Fen {
-        Fen(self.0 + rhs.0)
-    }
-}
-
-impl Sub for Fen {
-    type Output = Fen;
-    fn sub(self, rhs: Fen) -> Fen {
-        Fen(self.0 - rhs.0)
-    }
-}
-
-impl Neg for Fen {
-    type Output = Fen;
-    fn neg(self) -> Fen {
-        Fen(-self.0)
-    }
-}
-
-impl Sum for Fen {
-    fn sum<I: Iterator<Item = Fen>>(iter: I) -> Fen {
-        iter.fold(Fen::ZERO, |a, b| a + b)
     }
 }
 

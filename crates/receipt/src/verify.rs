@@ -150,8 +150,34 @@ pub fn parse_document(document: &[u8]) -> Result<Receipt, Error> {
     Ok(receipt)
 }
 
-/// The checks on content that signatures cannot make: amounts add up and read right.
+/// The largest amount a receipt may carry, in fen (¥10 000 000 000): far above any
+/// real bill, and low enough that a million receipts add up within an i64.
+pub const MAX_AMOUNT_FEN: i64 = 1_000_000_000_000;
+
+/// The checks on content that signatures cannot make: amounts within range, adding
+/// up and reading right, and a medical payment split that fits the total.
 pub fn check_amounts(receipt: &Receipt) -> Result<(), Error> {
+    let amounts = receipt
+        .items
+        .iter()
+        .map(|i| i.amount)
+        .chain([receipt.total])
+        .chain(receipt.medical.iter().flat_map(|m| {
+            let p = &m.payments;
+            [
+                p.fund,
+                p.personal_account,
+                p.other,
+                p.cash,
+                p.self_pay,
+                p.self_expense,
+            ]
+        }));
+    for amount in amounts {
+        if amount.0.unsigned_abs() > MAX_AMOUNT_FEN as u64 {
+            return Err(Error::AmountOutOfRange(amount.0));
+        }
+    }
     let items_sum = Fen::checked_sum(receipt.items.iter().map(|i| i.amount))
         .ok_or_else(|| Error::Malformed("line item amounts overflow".into()))?;
     if items_sum != receipt.total {
@@ -162,6 +188,12 @@ pub fn check_amounts(receipt: &Receipt) -> Result<(), Error> {
     }
     if amount_in_words(receipt.total) != receipt.total_in_words {
         return Err(Error::AmountInWordsMismatch);
+    }
+    if let Some(medical) = &receipt.medical {
+        medical
+            .payments
+            .check(receipt.total)
+            .map_err(Error::PaymentSplit)?;
     }
     Ok(())
 }

@@ -338,3 +338,28 @@ fn altered(leaf: &serde_json::Value) -> serde_json::Value {
         other => serde_json::json!(other.to_string()),
     }
 }
+
+/// Defence in depth for S6 and W7: a signed receipt whose payment split does not
+/// fit its total, or whose amounts are beyond any bill, does not verify, whoever
+/// signed it.
+#[test]
+fn a_payment_split_beyond_the_total_or_an_absurd_amount_does_not_verify() {
+    let k = keys();
+    let mut r = receipt();
+    r.medical.as_mut().unwrap().payments.self_pay = Fen(100_000_000);
+    let e = verify(&sign(&r, &k, "ISS-1"), &store(&k)).unwrap_err();
+    assert_eq!(e.code(), "receipt.payment_split", "{e}");
+
+    let mut r = receipt();
+    r.medical.as_mut().unwrap().payments.fund = Fen(i64::MAX);
+    let e = verify(&sign(&r, &k, "ISS-1"), &store(&k)).unwrap_err();
+    assert_eq!(e.code(), "receipt.amount_out_of_range", "{e}");
+
+    let mut r = receipt();
+    r.medical.as_mut().unwrap().payments.cash = Fen(4_344);
+    r.medical.as_mut().unwrap().payments.other = Fen(1);
+    assert!(
+        verify(&sign(&r, &k, "ISS-1"), &store(&k)).is_ok(),
+        "a split that adds up"
+    );
+}

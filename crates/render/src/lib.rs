@@ -14,7 +14,7 @@ pub use layout::{Mark, PrintView, Verification};
 pub use print::{JobId, PrintError, PrintService, Printer, PrinterState};
 pub use summary::{ClaimSummary, SummaryLine};
 
-use piaojia_receipt::Receipt;
+use piaojia_receipt::{Fen, Receipt};
 use printpdf::{PdfDocument, PdfFontHandle, PdfSaveOptions};
 
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +25,8 @@ pub enum RenderError {
     Pdf(String),
     #[error("the text is too long for a QR code")]
     QrTooLong,
+    #[error("the amounts add up to more than can be shown")]
+    AmountOverflow,
 }
 
 impl RenderError {
@@ -34,6 +36,7 @@ impl RenderError {
             RenderError::Empty => "render.empty",
             RenderError::Pdf(_) => "render.pdf",
             RenderError::QrTooLong => "render.qr_too_long",
+            RenderError::AmountOverflow => "render.amount_overflow",
         }
     }
 }
@@ -117,9 +120,11 @@ pub fn receipt_pdf(view: &PrintView) -> Result<Vec<u8>, RenderError> {
 
 /// A claim's summary as a PDF.
 pub fn claim_summary_pdf(summary: &ClaimSummary) -> Result<Vec<u8>, RenderError> {
+    let total = Fen::checked_sum(summary.lines.iter().map(|l| l.total))
+        .ok_or(RenderError::AmountOverflow)?;
     document(
         &format!("报销申请汇总 {}", summary.claim_id),
-        |font, handle| summary::pages(font, handle, summary),
+        |font, handle| summary::pages(font, handle, summary, total),
     )
     .map(|pdf| pdf.bytes)
 }

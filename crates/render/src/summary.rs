@@ -28,8 +28,8 @@ pub struct ClaimSummary {
 
 const ROWS_PER_PAGE: usize = 20;
 
-pub fn pages(font: &Font, handle: &PdfFontHandle, s: &ClaimSummary) -> Vec<PdfPage> {
-    let total: Fen = s.lines.iter().map(|l| l.total).sum();
+/// The summary's pages; `total` is the lines' sum, checked by the caller.
+pub fn pages(font: &Font, handle: &PdfFontHandle, s: &ClaimSummary, total: Fen) -> Vec<PdfPage> {
     let chunks: Vec<&[SummaryLine]> = if s.lines.is_empty() {
         vec![&[]]
     } else {

@@ -342,7 +342,12 @@ impl Wallet {
                 document_sha256: stored.document_sha256,
             });
         }
-        let total_fen: i64 = rows.iter().map(|r| r.total_fen).sum();
+        let total_fen = rows
+            .iter()
+            .try_fold(0i64, |sum, r| sum.checked_add(r.total_fen))
+            .ok_or_else(|| {
+                WalletError::Invalid("the amounts add up beyond what can be counted".into())
+            })?;
         let manifest = Manifest {
             created_at: crate::store::now(),
             kind: kind.into(),

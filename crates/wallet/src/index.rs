@@ -358,7 +358,13 @@ pub struct Spending {
 }
 
 impl SearchIndex {
-    pub fn spending(&self, account_id: Option<i64>) -> Spending {
+    /// The figures; `None` when the amounts add up beyond an i64 of fen (no set of
+    /// real receipts does: every verified amount is at most `MAX_AMOUNT_FEN`).
+    pub fn spending(&self, account_id: Option<i64>) -> Option<Spending> {
+        fn add(sum: &mut i64, amount: i64) -> Option<()> {
+            *sum = sum.checked_add(amount)?;
+            Some(())
+        }
         use std::collections::BTreeMap;
         let mut years: BTreeMap<u32, (i64, i64)> = BTreeMap::new();
         let mut months: BTreeMap<u32, (i64, i64)> = BTreeMap::new();
@@ -377,19 +383,19 @@ impl SearchIndex {
             ] {
                 let entry = map.entry(key).or_default();
                 entry.0 += 1;
-                entry.1 += total;
+                add(&mut entry.1, total)?;
             }
             let entry = categories.entry(self.category[row]).or_default();
             entry.0 += 1;
-            entry.1 += total;
+            add(&mut entry.1, total)?;
             s.count += 1;
-            s.total_fen += total;
-            s.insurance_paid_fen += self.insurance[row];
-            s.patient_paid_fen += self.patient[row];
+            add(&mut s.total_fen, total)?;
+            add(&mut s.insurance_paid_fen, self.insurance[row])?;
+            add(&mut s.patient_paid_fen, self.patient[row])?;
             if self.flags[row] & CLAIMED != 0 {
-                s.claimed_fen += total;
+                add(&mut s.claimed_fen, total)?;
             } else {
-                s.unclaimed_fen += total;
+                add(&mut s.unclaimed_fen, total)?;
             }
         }
         let bucket = |key: String, (count, total_fen): (i64, i64)| Bucket {
@@ -423,6 +429,6 @@ impl SearchIndex {
             .map(|(k, v)| bucket(self.issuer_names[k as usize].clone(), v))
             .collect();
         s.by_issuer.sort_by_key(|b| std::cmp::Reverse(b.total_fen));
-        s
+        Some(s)
     }
 }

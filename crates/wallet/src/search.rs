@@ -239,7 +239,9 @@ impl Wallet {
     pub async fn spending(&self, account_id: Option<i64>) -> Result<crate::index::Spending> {
         let mut index = self.index.lock().await;
         index.refresh(&self.pool).await?;
-        Ok(index.spending(account_id))
+        index.spending(account_id).ok_or_else(|| {
+            crate::WalletError::Invalid("the amounts add up beyond what can be counted".into())
+        })
     }
 
     /// Ids of the dictionary texts that contain `word`.

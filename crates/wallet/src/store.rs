@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use chrono::{Local, NaiveDateTime};
-use piaojia_receipt::{Lifecycle, Receipt, ReceiptKey, VerifiedReceipt};
+use piaojia_receipt::{Fen, Lifecycle, Receipt, ReceiptKey, VerifiedReceipt};
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
@@ -107,7 +107,14 @@ impl<'a> PageWrites<'a> {
         let (insurance, patient) = r
             .medical
             .as_ref()
-            .map(|m| (m.payments.insurance_paid().0, m.payments.patient_paid().0))
+            // Verified: the split adds up to the total, so neither sum overflows.
+            .map(|m| {
+                let part = |sum: Option<Fen>| sum.unwrap_or(Fen::ZERO).0;
+                (
+                    part(m.payments.insurance_paid()),
+                    part(m.payments.patient_paid()),
+                )
+            })
             .unwrap_or((0, r.total.0));
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO receipts (account_id, province, code, number, issued_at, category, issuer_code, issuer_name,
@@ -161,7 +168,22 @@ impl<'a> PageWrites<'a> {
             None => Stored::AlreadyThere,
         };
         if let Some(original) = &r.reverses {
-            apply_lifecycle(conn, original, &Lifecycle::Reversed { by: r.key() }).await?;
+            // A red receipt reverses a receipt of its own issuer only: another
+            // issuer's certificate vouches for nothing about someone else's bill.
+            let same_issuer: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM receipts WHERE province = ? AND code = ? AND number = ? AND issuer_code = ?",
+            )
+            .bind(original.province.as_str())
+            .bind(original.code.as_str())
+            .bind(original.number.as_str())
+            .bind(r.issuer.code.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+            if same_issuer.is_some() {
+                apply_lifecycle(conn, original, &Lifecycle::Reversed { by: r.key() }).await?;
+            } else {
+                tracing::warn!("a red receipt names a receipt of another issuer; not applied");
+            }
         }
         if *lifecycle != Lifecycle::Normal {
             apply_lifecycle(conn, &r.key(), lifecycle).await?;

@@ -152,3 +152,73 @@ async fn without_a_login_sync_says_so() {
     let error = w.sync(account, &mut |_| {}).await.err().unwrap();
     assert_eq!(error.code(), "auth.not_logged_in");
 }
+
+/// The review's R1: a red receipt signed by another issuer (a school's valid
+/// certificate) named a hospital's receipt in `reverses`, and the wallet marked the
+/// hospital's receipt 冲红, so it could no longer be claimed. A red receipt now
+/// reverses only a receipt of its own issuer.
+#[tokio::test]
+async fn a_red_receipt_of_another_issuer_reverses_nothing() {
+    use provincial_service::{demo, issue, store};
+    let peer = peer(config(5)).await;
+    let issued = peer.issue(0, 500).await;
+    let (code, number) = (
+        issued["key"]["code"].as_str().unwrap().to_string(),
+        issued["key"]["number"].as_str().unwrap().to_string(),
+    );
+    let original: String =
+        sqlx::query_scalar("SELECT original FROM receipts WHERE code = ? AND number = ?")
+            .bind(&code)
+            .bind(&number)
+            .fetch_one(&peer.state.db)
+            .await
+            .unwrap();
+    let signed = piaojia_receipt::SignedOriginal::from_json(original.as_bytes()).unwrap();
+    let hospital_receipt = piaojia_receipt::parse_document(&signed.document).unwrap();
+
+    let config = &peer.state.config;
+    let issuers = demo::issuers(&config.secret(), &config.province);
+    let school = issuers
+        .iter()
+        .find(|i| i.category == piaojia_receipt::Category::Education)
+        .unwrap();
+    let now = piaojia_receipt::service_time::china_wall_clock_now();
+    let draft = issue::red_draft(&hospital_receipt, now, "不是我的票据").unwrap();
+    let (red, red_original) = issue::sign_receipt(
+        &config.secret(),
+        &config.province,
+        &peer.state.keys,
+        school,
+        9_999_999,
+        draft,
+    );
+    let citizen_id: i64 = sqlx::query_scalar("SELECT id FROM citizens WHERE id_number = ?")
+        .bind(peer.id_number(0))
+        .fetch_one(&peer.state.db)
+        .await
+        .unwrap();
+    let mut conn = peer.state.db.acquire().await.unwrap();
+    store::insert_receipt(&mut conn, citizen_id, &red, &red_original)
+        .await
+        .unwrap();
+    drop(conn);
+
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    sync(&w, account).await;
+    let lifecycle: String =
+        sqlx::query_scalar("SELECT lifecycle FROM receipts WHERE code = ? AND number = ?")
+            .bind(&code)
+            .bind(&number)
+            .fetch_one(w.pool())
+            .await
+            .unwrap();
+    assert_eq!(lifecycle, "normal");
+    let red_held: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM receipts WHERE is_red = 1 AND number = ?")
+            .bind(red.number.as_str())
+            .fetch_one(w.pool())
+            .await
+            .unwrap();
+    assert_eq!(red_held, 1, "the red receipt itself verifies and is kept");
+}

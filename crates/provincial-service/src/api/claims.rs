@@ -257,7 +257,7 @@ pub async fn submit(
                 "a red receipt cannot be claimed",
             ));
         }
-        reimbursable += if kind == "medical_insurance" {
+        let share = if kind == "medical_insurance" {
             let medical = document
                 .medical
                 .as_ref()
@@ -271,10 +271,26 @@ pub async fn submit(
                         ),
                     )
                 })?;
-            medical.payments.self_pay.0.max(0) * MEDICAL_INSURANCE_PERCENT / 100
+            // 个人自付 is the issuer's word: only what its own total allows counts.
+            let self_pay = medical
+                .payments
+                .self_pay
+                .0
+                .clamp(0, document.total.0.max(0));
+            self_pay
+                .checked_mul(MEDICAL_INSURANCE_PERCENT)
+                .map(|x| x / 100)
         } else {
-            document.total.0
+            Some(document.total.0)
         };
+        reimbursable = share
+            .and_then(|share| reimbursable.checked_add(share))
+            .ok_or_else(|| {
+                bad(
+                    "claim.amount_exceeds",
+                    "the receipts' amounts are out of range",
+                )
+            })?;
         seqs.push(seq);
     }
     if req.amount_requested > reimbursable {

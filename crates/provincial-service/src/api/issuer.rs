@@ -83,7 +83,7 @@ pub struct ExchangeRequest {
 const MAX_ITEMS: usize = 200;
 const MAX_TEXT: usize = 200;
 
-fn validate(req: &IssueRequest) -> ApiResult<()> {
+fn validate(req: &IssueRequest, issuer: &IssuerRecord) -> ApiResult<()> {
     let bad = |m: &str| Err(ApiError::bad_request("receipt.invalid_draft", m));
     if req.items.is_empty() || req.items.len() > MAX_ITEMS || req.detail_list.len() > 10 * MAX_ITEMS
     {
@@ -95,6 +95,20 @@ fn validate(req: &IssueRequest) -> ApiResult<()> {
     if Fen::checked_sum(req.items.iter().map(|i| i.amount)).is_none_or(|t| t.0 > 1_000_000_000_000)
     {
         return bad("the total is too large");
+    }
+    // A school's certificate does not vouch for a hospital bill: medical receipts
+    // come from medical issuers only.
+    if req.category.is_some_and(|c| c.is_medical()) && !issuer.category.is_medical() {
+        return bad("only a medical issuer issues medical receipts");
+    }
+    if let Some(medical) = &req.medical {
+        let total = Fen::checked_sum(req.items.iter().map(|i| i.amount)).ok_or_else(|| {
+            ApiError::bad_request("receipt.invalid_draft", "the total is too large")
+        })?;
+        medical
+            .payments
+            .check(total)
+            .map_err(|m| ApiError::bad_request("receipt.invalid_payments", m))?;
     }
     let texts = req
         .items
@@ -117,7 +131,7 @@ pub async fn issue(
     AuthIssuer(issuer): AuthIssuer,
     Json(req): Json<IssueRequest>,
 ) -> ApiResult<(StatusCode, Json<IssuedReceipt>)> {
-    validate(&req)?;
+    validate(&req, &issuer)?;
     let mut tx = state.db.begin().await?;
     let citizen: Option<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM citizens WHERE id_number = ?")
@@ -254,7 +268,12 @@ pub async fn reverse(
         &mut tx,
         &issuer,
         citizen_id,
-        red_draft(&original, now, req.reason.trim()),
+        red_draft(&original, now, req.reason.trim()).ok_or_else(|| {
+            ApiError::bad_request(
+                "receipt.amount_out_of_range",
+                "an amount cannot be reversed",
+            )
+        })?,
     )
     .await?;
     store::set_lifecycle(
