@@ -73,8 +73,15 @@ async fn request_sms(s: State<'_, Started>, id_number: String) -> Out<Option<Str
 }
 
 #[tauri::command]
-async fn login(s: State<'_, Started>, id_number: String, sms_code: String) -> Out<Account> {
-    Ok(s.app()?.login(id_number, sms_code).await?)
+async fn login(
+    s: State<'_, Started>,
+    id_number: String,
+    sms_code: String,
+    replace_root: Option<bool>,
+) -> Out<Account> {
+    Ok(s.app()?
+        .login(id_number, sms_code, replace_root.unwrap_or(false))
+        .await?)
 }
 
 #[tauri::command]

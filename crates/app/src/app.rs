@@ -229,7 +229,15 @@ impl App {
         }
     }
 
-    pub async fn login(&self, id_number: String, sms_code: String) -> Result<Account> {
+    /// Logs in to the configured service. `replace_root` pins the service's root even
+    /// where the account had another: the person confirmed it, after a first try
+    /// answered `trust.root_changed`.
+    pub async fn login(
+        &self,
+        id_number: String,
+        sms_code: String,
+        replace_root: bool,
+    ) -> Result<Account> {
         let (province, service_url, root_key) = self.service().await?;
         let spec = AccountSpec {
             province: piaojia_receipt::ProvinceCode::new(province)
@@ -238,7 +246,11 @@ impl App {
             root_key,
             id_number: id_number.trim().to_string(),
         };
-        Ok(self.wallet().await?.login(&spec, sms_code.trim()).await?)
+        let wallet = self.wallet().await?;
+        Ok(match replace_root {
+            true => wallet.login_replacing_root(&spec, sms_code.trim()).await?,
+            false => wallet.login(&spec, sms_code.trim()).await?,
+        })
     }
 
     /// A one-time code that logs this account in on a hospital kiosk.

@@ -9,7 +9,7 @@ async fn errors_carry_codes_the_ui_can_act_on() {
     let demo = app.status().await.unwrap().demo.unwrap();
     app.request_sms(demo.citizen_id.clone()).await.unwrap();
     let wrong = app
-        .login(demo.citizen_id.clone(), "000000".into())
+        .login(demo.citizen_id.clone(), "000000".into(), false)
         .await
         .unwrap_err();
     assert_eq!(UiError::from(wrong).code, "auth.failed");
@@ -85,3 +85,4 @@ async fn a_dead_service_is_a_clear_error_and_keeps_the_receipts() {
     assert_eq!(app.search(Query::default()).await.unwrap().count, held);
     assert!(!app.status().await.unwrap().syncing);
 }
+

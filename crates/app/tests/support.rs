@@ -40,7 +40,7 @@ pub async fn login(app: &App) -> i64 {
         .await
         .unwrap()
         .expect("the demo shows its SMS code");
-    app.login(demo.citizen_id, code).await.unwrap().id
+    app.login(demo.citizen_id, code, false).await.unwrap().id
 }
 
 /// An app logged in as the demo citizen with every demo receipt synced; returns the

@@ -3,12 +3,14 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-/// The demo service's province root keys (seed 20261127), pinned by default so that
-/// `piaojia login` works against `scripts/run.sh` out of the box.
-pub fn demo_root_key(province: &str) -> Option<&'static str> {
-    match province {
-        "330000" => Some("9JxCJX/24k37siC5qro3CzffnYsA0vMuTWJiJCTUXQU="),
-        "310000" => Some("NrGyRQwoCMEqHfvlou29mWcENdAWAL41l9oWfVaVSX8="),
+/// The demo service's province root keys (seed 20261127): pinned without
+/// `--root-key` only for the demo `scripts/run.sh` starts on this machine
+/// (Zhejiang on :8640, Shanghai on :8641). Their private keys are public; any other
+/// service must be given its root.
+pub fn demo_root_key(service: &str, province: &str) -> Option<&'static str> {
+    match (service.trim_end_matches('/'), province) {
+        ("http://127.0.0.1:8640", "330000") => Some("9JxCJX/24k37siC5qro3CzffnYsA0vMuTWJiJCTUXQU="),
+        ("http://127.0.0.1:8641", "310000") => Some("NrGyRQwoCMEqHfvlou29mWcENdAWAL41l9oWfVaVSX8="),
         _ => None,
     }
 }
@@ -197,9 +199,14 @@ pub struct LoginArgs {
     /// Province code (330000 Zhejiang, 310000 Shanghai).
     #[arg(long, default_value = "330000")]
     pub province: String,
-    /// The province's root public key (base64) to pin. Defaults to the demo's.
+    /// The province's root public key (base64) to pin. Needed for every service but
+    /// the local demo of `scripts/run.sh`.
     #[arg(long)]
     pub root_key: Option<String>,
+    /// Pin a root other than the one this account has: only when the province has
+    /// announced a new root key.
+    #[arg(long)]
+    pub replace_root: bool,
     /// Your ID number (身份证号).
     #[arg(long)]
     pub id: String,

@@ -6,7 +6,7 @@
 //! | 1 | any other error |
 //! | 2 | wrong usage (bad arguments) |
 //! | 3 | the wallet cannot be opened: wrong key or passphrase, keyring unreachable, key missing |
-//! | 4 | not logged in, or the login was refused |
+//! | 4 | not logged in, or the login was refused (also: a different root key than the pinned one) |
 //! | 5 | the provincial service is unreachable, answered with an error, or asks to wait (too many tries) |
 //! | 6 | verification failed: the receipt is not valid |
 //! | 7 | not found |
@@ -41,7 +41,9 @@ pub fn code_for_wallet(error: &WalletError) -> i32 {
         | WalletError::KeyringUnavailable(_)
         | WalletError::KeyMissing
         | WalletError::PassphraseRequired => LOCKED,
-        WalletError::NotLoggedIn { .. } | WalletError::AuthFailed(_) => AUTH,
+        WalletError::NotLoggedIn { .. }
+        | WalletError::AuthFailed(_)
+        | WalletError::RootChanged { .. } => AUTH,
         WalletError::ServiceUnavailable { .. }
         | WalletError::Tls(_)
         | WalletError::RateLimited { .. }

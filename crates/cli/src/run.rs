@@ -237,11 +237,13 @@ async fn login(wallet: &Wallet, args: &LoginArgs, json: bool) -> Result<i32> {
         service_url: args.service.clone(),
         root_key: match &args.root_key {
             Some(key) => key.clone(),
-            None => crate::args::demo_root_key(&args.province)
+            None => crate::args::demo_root_key(&args.service, &args.province)
                 .ok_or_else(|| {
-                    anyhow!(WalletError::Invalid(
-                        "give --root-key: the province's pinned root key".into()
-                    ))
+                    anyhow!(WalletError::Invalid(format!(
+                        "give --root-key for {}: the province's root key, as the province publishes it. \
+                         Only the local demo (scripts/run.sh) is known without it",
+                        args.service
+                    )))
                 })?
                 .to_string(),
         },
@@ -260,7 +262,11 @@ async fn login(wallet: &Wallet, args: &LoginArgs, json: bool) -> Result<i32> {
             line.trim().to_string()
         }
     };
-    let account = wallet.login(&spec, &code).await?;
+    let account = if args.replace_root {
+        wallet.login_replacing_root(&spec, &code).await?
+    } else {
+        wallet.login(&spec, &code).await?
+    };
     output::account(&account, json);
     Ok(exit::OK)
 }

@@ -415,3 +415,49 @@ async fn claim_new_add_submit_status_withdraw() {
     );
     assert_eq!(withdrawn["state"], "withdrawn");
 }
+
+/// The review's S2: without `--root-key`, any service used to be pinned to the
+/// demo's public root. Now only the local demo is known without it.
+#[tokio::test]
+async fn a_service_other_than_the_local_demo_needs_its_root_key() {
+    let peer = peer(5).await;
+    let (_dir, wallet) = temp_wallet();
+    let code = peer.sms_code().await;
+    let output = run(args(
+        piaojia(&wallet),
+        &[
+            "login",
+            "--service",
+            &peer.url(),
+            "--id",
+            &peer.id_number(),
+            "--code",
+            &code,
+        ],
+    ))
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("give --root-key"), "{said}");
+    // Refused before the service was asked: the code still logs in with the root.
+    let output = run(args(
+        piaojia(&wallet),
+        &[
+            "login",
+            "--service",
+            &peer.url(),
+            "--root-key",
+            &peer.root_key(),
+            "--id",
+            &peer.id_number(),
+            "--code",
+            &code,
+        ],
+    ))
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -17,6 +17,8 @@ pub enum WalletError {
     AuthFailed(String),
     #[error("the provincial service is unreachable after {attempts} attempts: {detail}")]
     ServiceUnavailable { attempts: u32, detail: String },
+    #[error("this account's root key is pinned as {pinned}, and this login gives {offered}: a root is replaced only on purpose (--replace-root), when the province has announced a new one")]
+    RootChanged { pinned: String, offered: String },
     #[error("the provincial service asks to wait {retry_after} s before trying again")]
     RateLimited { retry_after: u64 },
     #[error("no secure connection to the provincial service: {0}")]
@@ -67,6 +69,7 @@ impl WalletError {
             WalletError::AuthFailed(_) => "auth.failed",
             WalletError::ServiceUnavailable { .. } => "service.unavailable",
             WalletError::RateLimited { .. } => "service.rate_limited",
+            WalletError::RootChanged { .. } => "trust.root_changed",
             WalletError::Tls(_) => "service.tls",
             WalletError::Service { .. } => "service.error",
             WalletError::Protocol(_) => "service.protocol",

@@ -201,8 +201,41 @@ impl Wallet {
     }
 
     /// Logs in with the SMS code; keeps the account (created on first login) and its
-    /// refresh token (see `refresh.rs`).
+    /// refresh token (see `refresh.rs`). An account already pinned to another root is
+    /// refused before the code is spent: a root is never replaced silently.
     pub async fn login(&self, spec: &AccountSpec, sms_code: &str) -> Result<Account> {
+        self.refuse_other_root(spec).await?;
+        self.login_pinning(spec, sms_code).await
+    }
+
+    /// Logs in and pins `spec`'s root even where the account had another: for a
+    /// province that announced a new root key.
+    pub async fn login_replacing_root(
+        &self,
+        spec: &AccountSpec,
+        sms_code: &str,
+    ) -> Result<Account> {
+        self.login_pinning(spec, sms_code).await
+    }
+
+    async fn refuse_other_root(&self, spec: &AccountSpec) -> Result<()> {
+        let pinned: Option<String> = sqlx::query_scalar(
+            "SELECT root_key FROM accounts WHERE province = ? AND id_number = ?",
+        )
+        .bind(spec.province.as_str())
+        .bind(&spec.id_number)
+        .fetch_optional(&self.pool)
+        .await?;
+        match pinned {
+            Some(pinned) if pinned != spec.root_key => Err(WalletError::RootChanged {
+                pinned,
+                offered: spec.root_key.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    async fn login_pinning(&self, spec: &AccountSpec, sms_code: &str) -> Result<Account> {
         TrustAnchor::from_base64(spec.province.clone(), &spec.root_key)
             .map_err(WalletError::Trust)?;
         let pair = self

@@ -169,3 +169,35 @@ async fn an_account_that_cannot_sync_does_not_stop_the_others() {
     );
     assert!(progress_of.iter().all(|&a| a == sh));
 }
+
+/// The review's S2: every login overwrote the pinned root, silently. A different
+/// root is refused (before the SMS code is spent) unless asked for on purpose.
+#[tokio::test]
+async fn a_pinned_root_is_never_replaced_silently() {
+    let zhejiang = peer(config(5)).await;
+    let w = piaojia_wallet::Wallet::open_in_memory().await.unwrap();
+    let spec = zhejiang.spec(0);
+    w.login(&spec, &zhejiang.sms_code(0).await).await.unwrap();
+
+    let mut other = spec.clone();
+    other.root_key = "NrGyRQwoCMEqHfvlou29mWcENdAWAL41l9oWfVaVSX8=".into();
+    let code = zhejiang.sms_code(0).await;
+    let error = w.login(&other, &code).await.unwrap_err();
+    assert_eq!(error.code(), "trust.root_changed", "{error}");
+    let pinned: String = sqlx::query_scalar("SELECT root_key FROM accounts")
+        .fetch_one(w.pool())
+        .await
+        .unwrap();
+    assert_eq!(pinned, spec.root_key);
+    // The refusal came before the service was asked: the code still works.
+    w.login(&spec, &code).await.unwrap();
+
+    w.login_replacing_root(&other, &zhejiang.sms_code(0).await)
+        .await
+        .unwrap();
+    let pinned: String = sqlx::query_scalar("SELECT root_key FROM accounts")
+        .fetch_one(w.pool())
+        .await
+        .unwrap();
+    assert_eq!(pinned, other.root_key, "replaced on purpose");
+}

@@ -30,7 +30,8 @@ export const api = {
   status: () => invoke<AppStatus>("app_status"),
   unlock: (passphrase: string | null) => invoke<AppStatus>("unlock", { passphrase }),
   requestSms: (idNumber: string) => invoke<string | null>("request_sms", { idNumber }),
-  login: (idNumber: string, smsCode: string) => invoke<Account>("login", { idNumber, smsCode }),
+  login: (idNumber: string, smsCode: string, replaceRoot = false) =>
+    invoke<Account>("login", { idNumber, smsCode, replaceRoot }),
   logout: (accountId: number) => invoke<void>("logout", { accountId }),
   handoffCode: (accountId: number) => invoke<HandoffView>("handoff_code", { accountId }),
   syncNow: () => invoke<void>("sync_now"),
