@@ -85,4 +85,3 @@ async fn a_dead_service_is_a_clear_error_and_keeps_the_receipts() {
     assert_eq!(app.search(Query::default()).await.unwrap().count, held);
     assert!(!app.status().await.unwrap().syncing);
 }
-

@@ -164,9 +164,11 @@ pub fn search(result: &SearchResult, json: bool) {
     println!("{} receipts, total ¥{}", result.count, Fen(result.sum_fen));
 }
 
-pub fn detail(d: &ReceiptDetail, json: bool) {
+pub fn detail(d: &ReceiptDetail, verdict: &piaojia_wallet::Verdict, json: bool) {
     if json {
-        return print_json(d);
+        let mut value = serde_json::to_value(d).expect("serialises");
+        value["verdict"] = serde_json::to_value(verdict).expect("serialises");
+        return print_json(&value);
     }
     let r = &d.receipt;
     println!("{}", terminal_safe(&r.name));
@@ -216,12 +218,22 @@ pub fn detail(d: &ReceiptDetail, json: bool) {
         ),
         _ => {}
     }
-    println!(
-        "验证通过 {}（信任包 v{}）  SHA-256 {}",
-        d.verified_at.format("%Y-%m-%d %H:%M"),
-        d.bundle_version,
-        d.document_sha256
-    );
+    // The verdict of now, not of the day the receipt arrived.
+    match (&verdict.valid, &verdict.reason) {
+        (true, _) => println!(
+            "验证通过（{} 重新验证，信任包 v{}）  SHA-256 {}",
+            verdict.checked_at.format("%Y-%m-%d %H:%M"),
+            verdict.bundle_version,
+            d.document_sha256
+        ),
+        (false, reason) => println!(
+            "未通过验证（{} 重新验证）：{} ({})  SHA-256 {}",
+            verdict.checked_at.format("%Y-%m-%d %H:%M"),
+            terminal_safe(reason.as_deref().unwrap_or("")),
+            verdict.reason_code.as_deref().unwrap_or(""),
+            d.document_sha256
+        ),
+    }
 }
 
 pub fn verified(r: &Receipt, json: bool) {

@@ -385,7 +385,7 @@ async fn show(wallet: &Wallet, name: &str, json: bool) -> Result<i32> {
     let id = resolve(wallet, name).await?;
     match wallet.imported(id).await? {
         Some(imported) => output::imported_detail(&imported, json),
-        None => output::detail(&wallet.receipt(id).await?, json),
+        None => output::detail(&wallet.receipt(id).await?, &wallet.verdict(id).await?, json),
     }
     Ok(exit::OK)
 }

@@ -203,13 +203,15 @@ impl Wallet {
         })
     }
 
-    /// How a stored receipt is printed: its verification and any 冲红/换开 mark.
+    /// How a stored receipt is printed: its verification, as it stands now, and any
+    /// 冲红/换开 mark.
     pub async fn print_view_parts(&self, id: i64) -> Result<(Receipt, Verification, Mark)> {
         let detail = self.receipt(id).await?;
+        let verdict = self.verdict(id).await?;
         let verification = Verification {
-            valid: true,
-            checked_at: detail.verified_at,
-            bundle_version: detail.bundle_version as u64,
+            valid: verdict.valid,
+            checked_at: verdict.checked_at,
+            bundle_version: verdict.bundle_version,
         };
         let linked = format!(
             "{}-{}",

@@ -45,7 +45,7 @@ pub use recovery::RecoveryKey;
 pub use search::{Query, ReceiptSummary, SearchResult, Sort, Status as StatusFilter};
 pub use secret::{DbKey, SecretString};
 pub use sync::{AccountSync, SyncPhase, SyncProgress, SyncReport, PAGE_SIZE};
-pub use view::{Quarantined, ReceiptDetail, Status};
+pub use view::{Quarantined, ReceiptDetail, Status, Verdict};
 pub use wallet::{mask_id, Account, AccountSpec, KeyAccess, Wallet};
 
 /// The keyring service name under which Piaojia keeps its secrets.

@@ -7,6 +7,22 @@ use chrono::NaiveDateTime;
 use piaojia_receipt::{parse_document, Receipt, SignedOriginal};
 use serde::Serialize;
 
+/// What a receipt's signatures say at the moment they are asked: verified again,
+/// offline, against the trust bundle held now. Everything that says "valid" (the
+/// CLI's `show`, PDFs, prints, exports) takes it from here, never from the state
+/// stored when the receipt arrived: a certificate may have been revoked since.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Verdict {
+    pub valid: bool,
+    /// Why not, as a stable code (`receipt.certificate_revoked`, …) and in words.
+    pub reason_code: Option<String>,
+    pub reason: Option<String>,
+    pub checked_at: NaiveDateTime,
+    /// The trust bundle it was checked against; 0 when none could be read.
+    pub bundle_version: u64,
+}
+
 /// A stored receipt with the wallet's own state about it.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -105,6 +121,43 @@ impl Wallet {
                 .ok_or(WalletError::NotFound("receipt"))?;
         let bytes = bytes.ok_or(WalletError::Imported)?;
         Ok(SignedOriginal::from_json(&bytes)?)
+    }
+
+    /// The receipt's verdict now (see `Verdict`). Failures of the receipt or of its
+    /// trust bundle are a verdict; only the wallet's own faults are errors.
+    pub async fn verdict(&self, id: i64) -> Result<Verdict> {
+        let original = self.original(id).await?;
+        let (province, root_key): (String, String) = sqlx::query_as(
+            "SELECT a.province, a.root_key FROM receipts r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let checked_at = crate::store::now();
+        let refused = |code: &str, words: String, bundle_version: u64| Verdict {
+            valid: false,
+            reason_code: Some(code.to_string()),
+            reason: Some(words),
+            checked_at,
+            bundle_version,
+        };
+        let trust = match self.trust_store(&province, &root_key).await {
+            Ok(trust) => trust,
+            Err(e @ (WalletError::Trust(_) | WalletError::NotFound(_))) => {
+                return Ok(refused(e.code(), e.to_string(), 0))
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(match piaojia_receipt::verify(&original, &trust) {
+            Ok(_) => Verdict {
+                valid: true,
+                reason_code: None,
+                reason: None,
+                checked_at,
+                bundle_version: trust.version,
+            },
+            Err(e) => refused(e.code(), e.to_string(), trust.version),
+        })
     }
 
     /// Verifies a stored receipt again, offline, against the stored trust bundle.

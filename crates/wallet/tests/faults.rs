@@ -181,3 +181,38 @@ async fn an_absurd_token_lifetime_from_a_service_does_not_panic() {
     let account = w.login(&spec, "000000").await.unwrap();
     assert_eq!(account.display_name.as_deref(), Some("x"));
 }
+
+/// The review's W5: after an issuer's certificate was revoked, its receipts synced
+/// earlier still printed "签章…有效" and `show` said 验证通过, from the state stored
+/// when they arrived. What speaks now verifies now.
+#[tokio::test]
+async fn a_receipt_whose_certificate_was_revoked_since_is_no_longer_printed_valid() {
+    let peer = peer(config(30)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    sync(&w, account).await;
+    let (code, _) = peer.issuer_key(0);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM receipts WHERE issuer_code = ? LIMIT 1")
+        .bind(&code)
+        .fetch_one(w.pool())
+        .await
+        .unwrap();
+    assert!(w.verdict(id).await.unwrap().valid);
+    assert!(w.print_view_parts(id).await.unwrap().1.valid);
+
+    let response = reqwest::Client::new()
+        .post(format!("{}/test/issuers/{code}/revoke", peer.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    sync(&w, account).await;
+    let verdict = w.verdict(id).await.unwrap();
+    assert!(!verdict.valid);
+    assert_eq!(
+        verdict.reason_code.as_deref(),
+        Some("receipt.certificate_revoked")
+    );
+    let (_, printed, _) = w.print_view_parts(id).await.unwrap();
+    assert!(!printed.valid, "the PDF says 未通过, not 有效");
+}
