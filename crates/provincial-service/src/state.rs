@@ -80,8 +80,15 @@ impl AppState {
         Ok(state)
     }
 
-    /// Re-signs the trust bundle from the issuers table; the version goes up by one.
+    /// Re-signs the trust bundle from the issuers table. The version goes up by one
+    /// in the store, so a restarted service never publishes a version again.
     pub async fn republish_bundle(&self) -> Result<(), ServiceError> {
+        let version: i64 = sqlx::query_scalar(
+            "UPDATE bundle_version SET version = version + 1 WHERE id = 1 RETURNING version",
+        )
+        .fetch_one(&self.db)
+        .await?;
+        let version = version as u64;
         let province = &self.config.province;
         let issuers = store::all_issuers(&self.db).await?;
         let valid_from = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
@@ -124,8 +131,6 @@ impl AppState {
                 });
             }
         }
-        let mut current = self.bundle.write().expect("bundle lock");
-        let version = current.version + 1;
         let list = RevocationList {
             format: REVOCATIONS_FORMAT.into(),
             province: province.code.clone(),
@@ -133,12 +138,17 @@ impl AppState {
             issued_at: piaojia_receipt::service_time::china_wall_clock_now(),
             revoked,
         };
-        *current = Arc::new(TrustBundle {
+        let bundle = Arc::new(TrustBundle {
             province: province.code.clone(),
             version,
             certificates,
             revocations: RootSigned::sign(&list, &self.keys.root),
         });
+        let mut current = self.bundle.write().expect("bundle lock");
+        // Two republications at once: the newer version wins, whichever ends first.
+        if version > current.version {
+            *current = bundle;
+        }
         Ok(())
     }
 

@@ -96,7 +96,7 @@ async fn the_kiosks_tokens_are_a_family_of_their_own() {
             .bind(provincial_service::keys::sha256_hex(token))
             .fetch_one(&s.state.db)
     };
-    let kiosk_family = family(kiosk["tokens"]["refresh_token"].as_str().unwrap())
+    let kiosk_family = family(kiosk["tokens"]["access_token"].as_str().unwrap())
         .await
         .unwrap();
     let own_family = family(mine["refresh_token"].as_str().unwrap())

@@ -38,3 +38,44 @@ async fn revoking_an_issuer_publishes_a_new_bundle_and_its_receipts_fail() {
     let (status, _) = s.get(&format!("/test/issuers/{code}/revoke"), "").await;
     assert_eq!(status, 405);
 }
+
+/// The review's W4 (1): every start published version 1 again, so after a restart
+/// wallets (which refuse an older bundle) ignored every new revocation. The version
+/// lives in the store now and only grows.
+#[tokio::test]
+async fn the_bundle_version_survives_a_restart_and_only_grows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("service.db");
+    let first = start_with(provincial_service::ServiceConfig {
+        db_path: Some(db.clone()),
+        ..config()
+    })
+    .await;
+    let (code, _) = first.issuer_key(0);
+    let (status, body) = first
+        .post(
+            &format!("/test/issuers/{code}/revoke"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let before = body["version"].as_u64().unwrap();
+    assert_eq!(first.trust().await.version, before);
+
+    // The same store started again (the first instance stays idle).
+    let second = start_with(provincial_service::ServiceConfig {
+        db_path: Some(db),
+        ..config()
+    })
+    .await;
+    let after = second.trust().await.version;
+    assert!(after > before, "{before} -> {after}");
+    let (code, _) = second.issuer_key(1);
+    let (_, body) = second
+        .post(
+            &format!("/test/issuers/{code}/revoke"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert!(body["version"].as_u64().unwrap() > after);
+}
