@@ -35,22 +35,26 @@ source scripts/cups.sh
 log=$(mktemp)
 keyrings=$(mktemp -d)
 trap 'rm -rf "$log" "$keyrings"' EXIT
+# Whenever the session bus starts a Secret Service (the first use, or after the
+# daemon ended half-way), it starts this one: the same keyring, unlocked with the
+# same password. The system's own service file would start a daemon that waits for
+# a password prompt nobody answers, and every keyring call would hang.
+mkdir -p "$keyrings/dbus-1/services"
+cat > "$keyrings/dbus-1/services/org.freedesktop.secrets.service" <<'SERVICE'
+[D-BUS Service]
+Name=org.freedesktop.secrets
+Exec=/bin/sh -c 'echo -n piaojia-test-keyring | exec gnome-keyring-daemon --foreground --unlock --components=secrets'
+SERVICE
 # A virtual X display, and in it a private D-Bus session with a fresh keyring (in its
 # own XDG_DATA_HOME), unlocked before anything touches it; all end with the tests.
 # The password only guards this throwaway keyring.
 XDG_DATA_HOME="$keyrings" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
     set -e
-    # In the foreground under a loop of its own: once, in a long run, the daemon was
-    # gone half-way, and D-Bus then started one that waits for a password prompt
-    # nobody answers. Started again, it opens the same keyring with the same password;
-    # the log says so.
+    # Started here so that it is up before the tests; should it end half-way (it
+    # did, in some runs), the bus starts it again from the service file above.
     (
-        while true; do
-            echo -n "piaojia-test-keyring" |
-                gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null
-            echo "gnome-keyring-daemon ended (exit $?); starting it again" >&2
-            sleep 0.2
-        done
+        echo -n "piaojia-test-keyring" |
+            gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null
     ) &
     keyring=$!
     trap "pkill -P $keyring; kill $keyring" EXIT
