@@ -102,11 +102,23 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlit
 /// Re-encrypts the closed database under `new` in one transaction: with a rollback
 /// journal, so that a crash leaves either the old key or the new one working.
 pub async fn rekey(path: &Path, old: &DbKey, new: &DbKey) -> Result<()> {
-    let mut conn = options(path, old)
-        .journal_mode(SqliteJournalMode::Delete)
-        .connect()
-        .await
-        .map_err(map_open_error)?;
+    // Leaving WAL needs the file to itself, and SQLite answers "database is locked"
+    // at once, without its busy handler, while a connection of the pool just closed
+    // is still ending on its own thread (seen once in CI). A short, bounded wait.
+    let mut tries = 0;
+    let mut conn = loop {
+        match options(path, old)
+            .journal_mode(SqliteJournalMode::Delete)
+            .connect()
+            .await
+        {
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("5") && tries < 50 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => break other.map_err(map_open_error)?,
+        }
+    };
     sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_schema")
         .fetch_one(&mut conn)
         .await
