@@ -48,9 +48,26 @@ fn map_error(error: keyring::Error) -> WalletError {
     WalletError::KeyringUnavailable(detail)
 }
 
+/// A Secret Service that has just ended is started again by the session bus, and
+/// answers within moments: a call that found no service is tried again for up to
+/// three seconds before the keyring is called unreachable.
+fn with_retry<T>(mut call: impl FnMut() -> keyring::Result<T>) -> keyring::Result<T> {
+    let mut tries = 0;
+    loop {
+        match call() {
+            Err(keyring::Error::PlatformFailure(_)) if tries < 15 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl SecretStore for OsKeyring {
     fn get(&self, name: &str) -> Result<Option<SecretString>> {
-        match self.entry(name)?.get_password() {
+        let entry = self.entry(name)?;
+        match with_retry(|| entry.get_password()) {
             Ok(value) => Ok(Some(SecretString::new(value))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_error(e)),
@@ -58,11 +75,13 @@ impl SecretStore for OsKeyring {
     }
 
     fn set(&self, name: &str, value: &str) -> Result<()> {
-        self.entry(name)?.set_password(value).map_err(map_error)
+        let entry = self.entry(name)?;
+        with_retry(|| entry.set_password(value)).map_err(map_error)
     }
 
     fn delete(&self, name: &str) -> Result<()> {
-        match self.entry(name)?.delete_credential() {
+        let entry = self.entry(name)?;
+        match with_retry(|| entry.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_error(e)),
         }

@@ -127,12 +127,7 @@ impl Wallet {
     /// trust bundle are a verdict; only the wallet's own faults are errors.
     pub async fn verdict(&self, id: i64) -> Result<Verdict> {
         let original = self.original(id).await?;
-        let (province, root_key): (String, String) = sqlx::query_as(
-            "SELECT a.province, a.root_key FROM receipts r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?",
-        )
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await?;
+        let (province, root_key) = self.receipt_root(id).await?;
         let checked_at = crate::store::now();
         let refused = |code: &str, words: String, bundle_version: u64| Verdict {
             valid: false,
@@ -160,15 +155,20 @@ impl Wallet {
         })
     }
 
-    /// Verifies a stored receipt again, offline, against the stored trust bundle.
-    pub async fn reverify(&self, id: i64) -> Result<piaojia_receipt::VerifiedReceipt> {
-        let original = self.original(id).await?;
-        let (province, root_key): (String, String) = sqlx::query_as(
+    /// The province and pinned root of the account a stored receipt came through.
+    async fn receipt_root(&self, id: i64) -> Result<(String, String)> {
+        Ok(sqlx::query_as(
             "SELECT a.province, a.root_key FROM receipts r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?",
         )
         .bind(id)
         .fetch_one(&self.pool)
-        .await?;
+        .await?)
+    }
+
+    /// Verifies a stored receipt again, offline, against the stored trust bundle.
+    pub async fn reverify(&self, id: i64) -> Result<piaojia_receipt::VerifiedReceipt> {
+        let original = self.original(id).await?;
+        let (province, root_key) = self.receipt_root(id).await?;
         let trust = self.trust_store(&province, &root_key).await?;
         Ok(piaojia_receipt::verify(&original, &trust)?)
     }
