@@ -323,7 +323,8 @@ impl App {
                 Ok(report) => {
                     synced += 1;
                     totals.0 += report.new_receipts;
-                    totals.1 += report.quarantined;
+                    // Received now or held before: both went to the quarantine.
+                    totals.1 += report.quarantined + report.no_longer_valid;
                     totals.2 += report.changes_applied;
                 }
                 Err(error) => {

@@ -112,16 +112,24 @@ pub fn sync_reports(outcomes: &[piaojia_wallet::AccountSync], json: bool) {
     for o in outcomes {
         let account = &o.account;
         match &o.outcome {
-            Ok(r) => println!(
-                "{} {}: {} new, {} already held, {} quarantined, {} changes (trust bundle v{})",
-                account.province,
-                account.id_masked,
-                r.new_receipts,
-                r.already_held,
-                r.quarantined,
-                r.changes_applied,
-                r.bundle_version
-            ),
+            Ok(r) => {
+                println!(
+                    "{} {}: {} new, {} already held, {} quarantined, {} changes (trust bundle v{})",
+                    account.province,
+                    account.id_masked,
+                    r.new_receipts,
+                    r.already_held,
+                    r.quarantined,
+                    r.changes_applied,
+                    r.bundle_version
+                );
+                if r.no_longer_valid > 0 {
+                    println!(
+                        "  {} held receipts no longer verify under trust bundle v{} (a revoked certificate); moved to the quarantine: see `piaojia quarantine`",
+                        r.no_longer_valid, r.bundle_version
+                    );
+                }
+            }
             Err(e) => println!(
                 "{} {}: not synced: {}",
                 account.province,

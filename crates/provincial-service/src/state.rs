@@ -128,6 +128,7 @@ impl AppState {
                     serial: issuer.cert_serial.clone(),
                     revoked_at: *at,
                     reason: "revoked by the fiscal department".into(),
+                    public_key: Some(issuer.key.verifying_key().to_bytes()),
                 });
             }
         }

@@ -52,3 +52,19 @@ pub mod public_key {
             .map_err(|_| de::Error::custom("a public key is 32 bytes"))
     }
 }
+
+/// An optional 32-byte ed25519 public key as base64 (absent when `None`).
+pub mod optional_public_key {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(bytes: &Option<[u8; 32]>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(bytes) => super::serialize(bytes, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[u8; 32]>, D::Error> {
+        super::public_key::deserialize(d).map(Some)
+    }
+}

@@ -7,7 +7,7 @@ use crate::ids::ProvinceCode;
 use chrono::{NaiveDate, NaiveDateTime};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The root public key of a province, pinned in the wallet's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +84,17 @@ pub struct Revocation {
     pub serial: String,
     pub revoked_at: NaiveDateTime,
     pub reason: String,
+    /// The revoked certificate's key. A revocation refuses the key as well as the
+    /// serial: a key certified again under another serial (a renewal keeps the key)
+    /// is as compromised as it was. Optional so that a list can name a serial only;
+    /// the key is then taken from the bundle's certificate of that serial.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "b64::optional_public_key"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Byte))]
+    pub public_key: Option<[u8; 32]>,
 }
 
 /// Bytes signed by the province root.
@@ -171,6 +182,17 @@ impl TrustBundle {
                 ));
             }
         }
+        let revoked_keys = revocations
+            .revoked
+            .iter()
+            .filter_map(|r| {
+                r.public_key.or_else(|| {
+                    certificates
+                        .get(&r.serial)
+                        .map(|(cert, _): &(Certificate, VerifyingKey)| cert.public_key)
+                })
+            })
+            .collect();
         Ok(TrustStore {
             province: anchor.province.clone(),
             version: revocations.version,
@@ -180,6 +202,7 @@ impl TrustBundle {
                 .into_iter()
                 .map(|r| (r.serial.clone(), r))
                 .collect(),
+            revoked_keys,
         })
     }
 }
@@ -191,6 +214,7 @@ pub struct TrustStore {
     pub version: u64,
     certificates: HashMap<String, (Certificate, VerifyingKey)>,
     revoked: HashMap<String, Revocation>,
+    revoked_keys: HashSet<[u8; 32]>,
 }
 
 impl TrustStore {
@@ -227,7 +251,7 @@ impl TrustStore {
         if cert.role != role || subject.is_some_and(|s| s != cert.subject_code) {
             return Err(unknown());
         }
-        if self.revoked.contains_key(serial) {
+        if self.revoked.contains_key(serial) || self.revoked_keys.contains(&cert.public_key) {
             return Err(Error::CertificateRevoked {
                 serial: serial.to_string(),
             });

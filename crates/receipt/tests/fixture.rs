@@ -23,6 +23,8 @@ pub struct Keys {
     pub issuer: SigningKey,
     pub supervisor: SigningKey,
     pub other: SigningKey,
+    /// ISS-REV's key, revoked with it.
+    pub revoked: SigningKey,
 }
 
 pub fn keys() -> Keys {
@@ -31,6 +33,7 @@ pub fn keys() -> Keys {
         issuer: key(2),
         supervisor: key(3),
         other: key(4),
+        revoked: key(5),
     }
 }
 
@@ -63,7 +66,7 @@ pub fn bundle(k: &Keys) -> TrustBundle {
     let certs = [
         certificate("ISS-1", CertificateRole::Issuer, ISSUER_CODE, &k.issuer),
         certificate("ISS-2", CertificateRole::Issuer, "331001000002", &k.other),
-        certificate("ISS-REV", CertificateRole::Issuer, ISSUER_CODE, &k.issuer),
+        certificate("ISS-REV", CertificateRole::Issuer, ISSUER_CODE, &k.revoked),
         old,
         certificate(
             "SUP-1",
@@ -81,6 +84,7 @@ pub fn bundle(k: &Keys) -> TrustBundle {
             serial: "ISS-REV".into(),
             revoked_at: at(2024, 1, 1),
             reason: "key compromise".into(),
+            public_key: None,
         }],
     };
     TrustBundle {

@@ -363,3 +363,67 @@ fn a_payment_split_beyond_the_total_or_an_absurd_amount_does_not_verify() {
         "a split that adds up"
     );
 }
+
+/// The review's W4 (2): a key revoked under one serial, certified again under
+/// another (renewals keep the key), still verified under the other serial.
+/// Revoking a certificate now refuses its key under every serial.
+#[test]
+fn a_revoked_key_is_refused_under_another_serial() {
+    let k = keys();
+    let mut b = bundle(&k);
+    let mut again = certificate(
+        "ISS-AGAIN",
+        CertificateRole::Issuer,
+        ISSUER_CODE,
+        &k.revoked,
+    );
+    again.valid_from = date(2024, 6, 1);
+    b.certificates.push(RootSigned::sign(&again, &k.root));
+    let trust = b.verify(&anchor(&k)).unwrap();
+    let document = serde_json::to_vec(&receipt()).unwrap();
+    let mut r = receipt();
+    r.issued_at = at(2024, 7, 1);
+    let document_later = serde_json::to_vec(&r).unwrap();
+    for (document, serial) in [(document, "ISS-REV"), (document_later, "ISS-AGAIN")] {
+        let signed = SignedOriginal::sign(document, &k.revoked, serial, &k.supervisor, "SUP-1");
+        assert_eq!(
+            verify(&signed, &trust).err(),
+            Some(Error::CertificateRevoked {
+                serial: serial.into()
+            })
+        );
+    }
+    // The issuer's own, unrevoked key still verifies.
+    assert!(verify(&good(&k), &trust).is_ok());
+}
+
+/// A revocation that names the key refuses it even where the list's serial is not
+/// among the bundle's certificates.
+#[test]
+fn a_revocation_by_key_alone_refuses_every_certificate_of_that_key() {
+    let k = keys();
+    let mut b = bundle(&k);
+    let list = RevocationList {
+        format: REVOCATIONS_FORMAT.into(),
+        province: province(),
+        version: 7,
+        issued_at: at(2024, 2, 1),
+        revoked: vec![Revocation {
+            serial: "NOT-IN-THIS-BUNDLE".into(),
+            revoked_at: at(2024, 2, 1),
+            reason: "key compromise".into(),
+            public_key: Some(k.issuer.verifying_key().to_bytes()),
+        }],
+    };
+    b.revocations = RootSigned::sign(&list, &k.root);
+    let trust = b.verify(&anchor(&k)).unwrap();
+    assert_eq!(
+        verify(&good(&k), &trust).err(),
+        Some(Error::CertificateRevoked {
+            serial: "ISS-1".into()
+        })
+    );
+    // And the list's JSON carries the key, so a wallet that stores it keeps it.
+    let json = String::from_utf8(b.revocations.body.clone()).unwrap();
+    assert!(json.contains("\"public_key\""), "{json}");
+}

@@ -180,7 +180,7 @@ async fn bench(receipts: usize) {
             .map(|b| SignedOriginal::from_json(b).unwrap())
             .collect();
     let (bundle, root): (String, String) =
-        sqlx::query_as("SELECT b.bundle, a.root_key FROM trust_bundles b JOIN accounts a ON a.province = b.province")
+        sqlx::query_as("SELECT bundle, root_key FROM trust_bundles")
             .fetch_one(wallet.pool())
             .await
             .unwrap();

@@ -681,6 +681,7 @@ async fn restore_into(
     let mut terms = crate::store::TermCache::default();
     let mut writes = crate::store::PageWrites::new(&mut terms, false);
     let mut receipts = 0i64;
+    let mut bundles = Vec::new();
     let mut ended = None;
     while let Some(line) = reader.next_line()? {
         let record: Record = serde_json::from_slice(&line)
@@ -706,20 +707,10 @@ async fn restore_into(
                 .execute(&mut *tx)
                 .await?;
             }
+            // Kept only once checked against a restored account's root (below).
             Record::TrustBundle {
-                province,
-                version,
-                bundle,
-                fetched_at,
-            } => {
-                sqlx::query("INSERT INTO trust_bundles (province, version, bundle, fetched_at) VALUES (?, ?, ?, ?)")
-                    .bind(province)
-                    .bind(version)
-                    .bind(bundle)
-                    .bind(fetched_at)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+                bundle, fetched_at, ..
+            } => bundles.push((bundle, fetched_at)),
             Record::Receipt(r) => {
                 // A synced receipt's signed document, or an imported one's elements:
                 // checked before anything is written, and what it is found by.
@@ -783,11 +774,15 @@ async fn restore_into(
                 .bind(r.possible_duplicate_of)
                 .execute(&mut *tx)
                 .await?;
+                // What lists, searches and sums show comes from the signed document
+                // (or the imported elements), never from the backup's columns.
                 match &found_by {
                     FoundBy::Signed(document) => {
+                        crate::store::write_signed_columns(&mut tx, r.id, document).await?;
                         writes.add_postings(&mut tx, r.id, document).await?
                     }
                     FoundBy::Imported(elements) => {
+                        crate::import::update_row(&mut tx, r.id, elements).await?;
                         writes
                             .add_texts(&mut tx, r.id, crate::import::search_texts(elements))
                             .await?
@@ -920,12 +915,57 @@ async fn restore_into(
         }
     }
     writes.flush(&mut tx).await?;
+    for (bundle, fetched_at) in bundles {
+        keep_restored_bundle(&mut tx, &bundle, fetched_at).await?;
+    }
     tx.commit().await?;
+    // Every signed receipt is verified against its restored root: one that its
+    // bundle refuses goes to the quarantine, as after a sync.
+    wallet.reverify_all().await?;
     wallet
         .log_activity("restore", None, &[("receipts", receipts)])
         .await?;
     wallet.close().await;
     Ok(receipts)
+}
+
+/// Keeps a restored trust bundle for each restored root of its province that it
+/// verifies against; one that none vouches for is dropped (the next sync fetches it).
+async fn keep_restored_bundle(
+    conn: &mut sqlx::SqliteConnection,
+    bundle_json: &str,
+    fetched_at: chrono::NaiveDateTime,
+) -> Result<()> {
+    let bundle: piaojia_receipt::TrustBundle = serde_json::from_str(bundle_json)
+        .map_err(|e| WalletError::BackupDamaged(format!("a trust bundle does not parse: {e}")))?;
+    let roots: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT root_key FROM accounts WHERE province = ?")
+            .bind(bundle.province.as_str())
+            .fetch_all(&mut *conn)
+            .await?;
+    for root_key in roots {
+        let anchor = piaojia_receipt::TrustAnchor::from_base64(bundle.province.clone(), &root_key)
+            .map_err(WalletError::Trust)?;
+        let Ok(store) = bundle.verify(&anchor) else {
+            continue;
+        };
+        let version = i64::try_from(store.version)
+            .map_err(|_| WalletError::BackupDamaged("a trust bundle's version".into()))?;
+        sqlx::query(
+            "INSERT INTO trust_bundles (province, root_key, version, bundle, fetched_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (province, root_key) DO UPDATE SET version = excluded.version,
+                 bundle = excluded.bundle, fetched_at = excluded.fetched_at
+             WHERE excluded.version > trust_bundles.version",
+        )
+        .bind(bundle.province.as_str())
+        .bind(root_key)
+        .bind(version)
+        .bind(bundle_json)
+        .bind(fetched_at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Automatic backups: a folder and how many backups to keep there.

@@ -84,6 +84,18 @@ impl Wallet {
     /// Puts a stored receipt into a draft. A receipt held by any other claim is
     /// refused with that claim's id and state.
     pub async fn add_to_claim(&self, claim_id: i64, receipt_id: i64) -> Result<()> {
+        // A signed receipt is verified now: one whose certificate was revoked since
+        // it arrived is not put before a relying party.
+        match self.verdict(receipt_id).await {
+            Ok(verdict) if !verdict.valid => {
+                return Err(WalletError::Invalid(format!(
+                    "a receipt that no longer verifies ({}) cannot be claimed",
+                    verdict.reason_code.unwrap_or_default()
+                )))
+            }
+            Ok(_) | Err(WalletError::Imported) => {}
+            Err(e) => return Err(e),
+        }
         let mut tx = crate::db::begin_write(&self.pool).await?;
         let (state, account_id): (String, i64) =
             sqlx::query_as("SELECT state, account_id FROM claims WHERE id = ?")

@@ -641,7 +641,7 @@ fn bind_elements<'q>(
 }
 
 /// Writes merged elements over an imported receipt's row.
-async fn update_row(conn: &mut SqliteConnection, id: i64, e: &Elements) -> Result<()> {
+pub(crate) async fn update_row(conn: &mut SqliteConnection, id: i64, e: &Elements) -> Result<()> {
     let c = columns(e);
     let update = format!(
         "UPDATE receipts SET {} WHERE id = ?",

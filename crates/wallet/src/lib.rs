@@ -23,6 +23,7 @@ mod store;
 mod sync;
 mod sync_lock;
 mod transport;
+mod trust;
 mod view;
 mod wallet;
 

@@ -104,18 +104,7 @@ impl<'a> PageWrites<'a> {
         bundle_version: u64,
     ) -> Result<Stored> {
         let r = &verified.receipt;
-        let (insurance, patient) = r
-            .medical
-            .as_ref()
-            // Verified: the split adds up to the total, so neither sum overflows.
-            .map(|m| {
-                let part = |sum: Option<Fen>| sum.unwrap_or(Fen::ZERO).0;
-                (
-                    part(m.payments.insurance_paid()),
-                    part(m.payments.patient_paid()),
-                )
-            })
-            .unwrap_or((0, r.total.0));
+        let (insurance, patient) = payment_split(r);
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO receipts (account_id, province, code, number, issued_at, category, issuer_code, issuer_name,
                  payer_name, total, insurance_paid, patient_paid, is_red, verified_at, bundle_version, document_sha256, original)
@@ -231,6 +220,55 @@ impl<'a> PageWrites<'a> {
     }
 }
 
+/// What insurance and the patient paid of a receipt (the patient all of a
+/// non-medical one). Parsed documents keep the split within the total (see
+/// `PaymentSplit::check`), so neither sum overflows.
+fn payment_split(r: &Receipt) -> (i64, i64) {
+    r.medical
+        .as_ref()
+        .map(|m| {
+            let part = |sum: Option<Fen>| sum.unwrap_or(Fen::ZERO).0;
+            (
+                part(m.payments.insurance_paid()),
+                part(m.payments.patient_paid()),
+            )
+        })
+        .unwrap_or((0, r.total.0))
+}
+
+/// Sets a stored receipt's searchable columns from its signed document, so that
+/// what lists and sums show is what the signed bytes say (a restore takes nothing
+/// of this from the backup's copy of the columns).
+pub async fn write_signed_columns(
+    conn: &mut SqliteConnection,
+    receipt_id: i64,
+    r: &Receipt,
+) -> Result<()> {
+    let (insurance, patient) = payment_split(r);
+    sqlx::query(
+        "UPDATE receipts SET province = ?, code = ?, number = ?, issued_at = ?, category = ?,
+             issuer_code = ?, issuer_name = ?, payer_name = ?, total = ?, insurance_paid = ?,
+             patient_paid = ?, is_red = ?
+         WHERE id = ?",
+    )
+    .bind(r.province.as_str())
+    .bind(r.code.as_str())
+    .bind(r.number.as_str())
+    .bind(r.issued_at)
+    .bind(r.category.as_str())
+    .bind(&r.issuer.code)
+    .bind(&r.issuer.name)
+    .bind(&r.payer.name)
+    .bind(r.total.0)
+    .bind(insurance)
+    .bind(patient)
+    .bind(r.reverses.is_some())
+    .bind(receipt_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Records a lifecycle state on a stored receipt; a receipt not (yet) stored is
 /// left alone, its state arrives with it.
 pub async fn apply_lifecycle(
@@ -281,6 +319,53 @@ pub async fn quarantine(
             return Ok(());
         }
     }
+    let code_number = key.map(|k| (k.code.as_str(), k.number.as_str()));
+    insert_quarantine(conn, account_id, province, code_number, error, envelope).await
+}
+
+/// Moves a stored receipt that no longer verifies (its certificate was revoked, its
+/// root replaced) to the quarantine with the reason. One that a claim or imported
+/// files refer to keeps its row, so the claim's record stays whole, and is listed
+/// in the quarantine as well; everything that says "valid" verifies it again.
+pub async fn move_to_quarantine(
+    conn: &mut SqliteConnection,
+    receipt_id: i64,
+    account_id: i64,
+    province: &str,
+    error: &piaojia_receipt::Error,
+    envelope: &[u8],
+) -> Result<()> {
+    let (code, number, referenced): (String, String, bool) = sqlx::query_as(
+        "SELECT code, number, EXISTS (SELECT 1 FROM claim_receipts WHERE receipt_id = r.id)
+             OR EXISTS (SELECT 1 FROM originals WHERE receipt_id = r.id) OR r.claim_id IS NOT NULL
+         FROM receipts r WHERE id = ?",
+    )
+    .bind(receipt_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let code_number = Some((code.as_str(), number.as_str()));
+    insert_quarantine(conn, account_id, province, code_number, error, envelope).await?;
+    if !referenced {
+        sqlx::query("DELETE FROM receipt_terms WHERE receipt_id = ?")
+            .bind(receipt_id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM receipts WHERE id = ?")
+            .bind(receipt_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn insert_quarantine(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    province: &str,
+    code_number: Option<(&str, &str)>,
+    error: &piaojia_receipt::Error,
+    envelope: &[u8],
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO quarantine (account_id, province, code, number, reason_code, reason, received_at, entry_sha256, original)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -288,8 +373,8 @@ pub async fn quarantine(
     )
     .bind(account_id)
     .bind(province)
-    .bind(key.map(|k| k.code.as_str()))
-    .bind(key.map(|k| k.number.as_str()))
+    .bind(code_number.map(|(code, _)| code))
+    .bind(code_number.map(|(_, number)| number))
     .bind(error.code())
     .bind(error.to_string())
     .bind(now())

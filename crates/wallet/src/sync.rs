@@ -7,10 +7,9 @@ use crate::client::{is_unauthorized, ReceiptPage, ServiceClient};
 use crate::error::{Result, WalletError};
 use crate::secret::SecretString;
 use crate::store::{self, Stored, TermCache};
+use crate::trust::Root;
 use crate::wallet::Wallet;
-use piaojia_receipt::{
-    parse_document, ProvinceCode, SignedOriginal, TrustAnchor, TrustBundle, TrustStore,
-};
+use piaojia_receipt::{parse_document, SignedOriginal, TrustStore};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -46,6 +45,9 @@ pub struct SyncReport {
     pub changes_applied: u64,
     pub pages: u64,
     pub bundle_version: u64,
+    /// Receipts held before that the bundle received now refuses (a revoked
+    /// certificate or key): moved to the quarantine with the reason.
+    pub no_longer_valid: u64,
 }
 
 /// One account's part of a sync of several.
@@ -116,12 +118,15 @@ impl Wallet {
         .await?
         .ok_or(WalletError::NotFound("account"))?;
         let client = self.client(&account.service_url)?;
-        let province = ProvinceCode::new(account.province.clone())?;
-        let anchor = TrustAnchor::from_base64(province.clone(), &account.root_key)
-            .map_err(WalletError::Trust)?;
-        let trust = Arc::new(self.refresh_trust(&client, &anchor).await?);
+        let root = Root {
+            province: account.province.clone(),
+            root_key: account.root_key.clone(),
+        };
+        let (trust, no_longer_valid) = self.refresh_trust(&client, &root).await?;
+        let trust = Arc::new(trust);
         let mut report = SyncReport {
             bundle_version: trust.version,
+            no_longer_valid,
             ..SyncReport::default()
         };
         tracing::info!(account_id, bundle_version = trust.version, "sync started");
@@ -152,6 +157,7 @@ impl Wallet {
                 ("quarantined", report.quarantined as i64),
                 ("changes", report.changes_applied as i64),
                 ("bundle_version", report.bundle_version as i64),
+                ("no_longer_valid", report.no_longer_valid as i64),
             ],
         )
         .await?;
@@ -176,45 +182,6 @@ impl Wallet {
             "sync finished"
         );
         Ok(report)
-    }
-
-    /// Fetches the bundle, checks it against the pinned root, keeps the newest. An
-    /// older version than the one held is refused (no downgrade to un-revoke).
-    async fn refresh_trust(
-        &self,
-        client: &ServiceClient,
-        anchor: &TrustAnchor,
-    ) -> Result<TrustStore> {
-        let held: Option<(i64, String)> =
-            sqlx::query_as("SELECT version, bundle FROM trust_bundles WHERE province = ?")
-                .bind(anchor.province.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-        let fetched = client.trust_bundle().await?;
-        let fetched_store = fetched.verify(anchor).map_err(WalletError::Trust)?;
-        if let Some((version, bundle)) = held {
-            if (fetched_store.version as i64) < version {
-                tracing::warn!(
-                    held = version,
-                    offered = fetched_store.version,
-                    "older trust bundle refused"
-                );
-                let bundle: TrustBundle = serde_json::from_str(&bundle)
-                    .map_err(|e| WalletError::Protocol(e.to_string()))?;
-                return bundle.verify(anchor).map_err(WalletError::Trust);
-            }
-        }
-        sqlx::query(
-            "INSERT INTO trust_bundles (province, version, bundle, fetched_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (province) DO UPDATE SET version = excluded.version, bundle = excluded.bundle, fetched_at = excluded.fetched_at",
-        )
-        .bind(anchor.province.as_str())
-        .bind(fetched_store.version as i64)
-        .bind(serde_json::to_string(&fetched).expect("serialises"))
-        .bind(store::now())
-        .execute(&self.pool)
-        .await?;
-        Ok(fetched_store)
     }
 
     /// A valid access token: the session's, or a new one from the refresh token.

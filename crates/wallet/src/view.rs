@@ -127,7 +127,7 @@ impl Wallet {
     /// trust bundle are a verdict; only the wallet's own faults are errors.
     pub async fn verdict(&self, id: i64) -> Result<Verdict> {
         let original = self.original(id).await?;
-        let (province, root_key) = self.receipt_root(id).await?;
+        let root = self.receipt_root(id).await?;
         let checked_at = crate::store::now();
         let refused = |code: &str, words: String, bundle_version: u64| Verdict {
             valid: false,
@@ -136,7 +136,7 @@ impl Wallet {
             checked_at,
             bundle_version,
         };
-        let trust = match self.trust_store(&province, &root_key).await {
+        let trust = match self.trust_store(&root).await {
             Ok(trust) => trust,
             Err(e @ (WalletError::Trust(_) | WalletError::NotFound(_))) => {
                 return Ok(refused(e.code(), e.to_string(), 0))
@@ -155,43 +155,11 @@ impl Wallet {
         })
     }
 
-    /// The province and pinned root of the account a stored receipt came through.
-    async fn receipt_root(&self, id: i64) -> Result<(String, String)> {
-        Ok(sqlx::query_as(
-            "SELECT a.province, a.root_key FROM receipts r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?",
-        )
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
     /// Verifies a stored receipt again, offline, against the stored trust bundle.
     pub async fn reverify(&self, id: i64) -> Result<piaojia_receipt::VerifiedReceipt> {
         let original = self.original(id).await?;
-        let (province, root_key) = self.receipt_root(id).await?;
-        let trust = self.trust_store(&province, &root_key).await?;
+        let trust = self.trust_store(&self.receipt_root(id).await?).await?;
         Ok(piaojia_receipt::verify(&original, &trust)?)
-    }
-
-    pub(crate) async fn trust_store(
-        &self,
-        province: &str,
-        root_key: &str,
-    ) -> Result<piaojia_receipt::TrustStore> {
-        let bundle: String =
-            sqlx::query_scalar("SELECT bundle FROM trust_bundles WHERE province = ?")
-                .bind(province)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or(WalletError::NotFound("trust bundle (sync first)"))?;
-        let bundle: piaojia_receipt::TrustBundle =
-            serde_json::from_str(&bundle).map_err(|e| WalletError::Protocol(e.to_string()))?;
-        let anchor = piaojia_receipt::TrustAnchor::from_base64(
-            piaojia_receipt::ProvinceCode::new(province)?,
-            root_key,
-        )
-        .map_err(WalletError::Trust)?;
-        bundle.verify(&anchor).map_err(WalletError::Trust)
     }
 
     pub async fn quarantine(&self) -> Result<Vec<Quarantined>> {
@@ -222,22 +190,27 @@ impl Wallet {
 
 impl Wallet {
     /// Verifies a signed original from outside (a file), offline, against the stored
-    /// trust bundle of its province.
+    /// trust bundles of its province: valid when one of the roots pinned there
+    /// vouches for it. Where none does, the first root's answer is given.
     pub async fn verify_original(
         &self,
         original: &SignedOriginal,
     ) -> Result<piaojia_receipt::VerifiedReceipt> {
         let receipt = parse_document(&original.document)?;
-        let root_key: String =
-            sqlx::query_scalar("SELECT root_key FROM accounts WHERE province = ? LIMIT 1")
-                .bind(receipt.province.as_str())
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or(WalletError::NotFound("account in this receipt's province"))?;
-        let trust = self
-            .trust_store(receipt.province.as_str(), &root_key)
-            .await?;
-        Ok(piaojia_receipt::verify(original, &trust)?)
+        let mut first_refusal = None;
+        for root in self.roots_of(receipt.province.as_str()).await? {
+            let outcome = match self.trust_store(&root).await {
+                Ok(trust) => piaojia_receipt::verify(original, &trust).map_err(WalletError::from),
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok(verified) => return Ok(verified),
+                Err(e) => {
+                    first_refusal.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_refusal.unwrap_or(WalletError::NotFound("account in this receipt's province")))
     }
 
     /// 查验 of a stored receipt at its province's service: its live state there

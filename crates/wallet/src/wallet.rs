@@ -6,6 +6,7 @@ use crate::error::{Result, WalletError};
 use crate::keys::{self, KeyMode, Unlock, WalletMeta};
 use crate::keystore::{MemoryStore, SecretStore};
 use crate::secret::SecretString;
+use crate::trust::Root;
 use piaojia_receipt::{ProvinceCode, TrustAnchor};
 use serde::Serialize;
 use sqlx::SqlitePool;
@@ -209,13 +210,32 @@ impl Wallet {
     }
 
     /// Logs in and pins `spec`'s root even where the account had another: for a
-    /// province that announced a new root key.
+    /// province that announced a new root key. The service's trust bundle must
+    /// verify against the new root before anything changes (a mistyped key changes
+    /// nothing); then the receipts already held are verified against it, and those
+    /// it does not vouch for move to the quarantine with the reason.
     pub async fn login_replacing_root(
         &self,
         spec: &AccountSpec,
         sms_code: &str,
     ) -> Result<Account> {
-        self.login_pinning(spec, sms_code).await
+        let root = Root {
+            province: spec.province.as_str().to_string(),
+            root_key: spec.root_key.clone(),
+        };
+        let client = self.client(&spec.service_url)?;
+        client
+            .trust_bundle()
+            .await?
+            .verify(&root.anchor()?)
+            .map_err(WalletError::Trust)?;
+        let account = self.login_pinning(spec, sms_code).await?;
+        let (trust, _) = self.refresh_trust(&client, &root).await?;
+        self.reverify_stored(&root, &trust).await?;
+        self.forget_unpinned_bundles().await?;
+        self.log_activity("root_replaced", Some(account.id), &[])
+            .await?;
+        Ok(account)
     }
 
     async fn refuse_other_root(&self, spec: &AccountSpec) -> Result<()> {

@@ -370,3 +370,186 @@ async fn mutated_backups_are_refused_never_panic() {
         assert!(!target.exists(), "round {round}");
     }
 }
+
+/// Opens a backup with its recovery key and seals it again with every line passed
+/// through `edit`: what someone holding the recovery key (or a tool with a bug) can
+/// do. Written from the format described in backup.rs, with the same primitives
+/// (Argon2id, XChaCha20-Poly1305 STREAM BE32 in 64 KiB chunks, the header as AAD).
+fn reseal(
+    file: &std::path::Path,
+    recovery: &RecoveryKey,
+    edit: impl Fn(serde_json::Value) -> serde_json::Value,
+) {
+    use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
+    use chacha20poly1305::aead::{KeyInit, Payload};
+    use chacha20poly1305::XChaCha20Poly1305;
+    const CHUNK: usize = 64 * 1024;
+    let bytes = std::fs::read(file).unwrap();
+    let length = u32::from_be_bytes(bytes[8..12].try_into().unwrap()) as usize;
+    let header = bytes[12..12 + length].to_vec();
+    let h: serde_json::Value = serde_json::from_slice(&header).unwrap();
+    let number = |name: &str| h["kdf"][name].as_u64().unwrap() as u32;
+    let params = argon2::Params::new(
+        number("memory_kib"),
+        number("iterations"),
+        number("parallelism"),
+        Some(32),
+    )
+    .unwrap();
+    let salt = hex::decode(h["kdf"]["salt_hex"].as_str().unwrap()).unwrap();
+    let mut key = [0u8; 32];
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password_into(
+            recovery.expose().replace('-', "").as_bytes(),
+            &salt,
+            &mut key,
+        )
+        .unwrap();
+    let nonce: [u8; 19] = hex::decode(h["nonce_hex"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let cipher = || XChaCha20Poly1305::new(&key.into());
+    let sealed: Vec<&[u8]> = bytes[12 + length..].chunks(CHUNK + 16).collect();
+    let mut decryptor = DecryptorBE32::from_aead(cipher(), (&nonce).into());
+    let mut plain = Vec::new();
+    let (last, rest) = sealed.split_last().unwrap();
+    for chunk in rest {
+        let payload = Payload {
+            msg: chunk,
+            aad: &header,
+        };
+        plain.extend(decryptor.decrypt_next(payload).unwrap());
+    }
+    let payload = Payload {
+        msg: last,
+        aad: &header,
+    };
+    plain.extend(decryptor.decrypt_last(payload).unwrap());
+
+    let mut edited = Vec::new();
+    for line in plain.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        let record = edit(serde_json::from_slice(line).unwrap());
+        edited.extend(serde_json::to_vec(&record).unwrap());
+        edited.push(b'\n');
+    }
+    let mut out = bytes[..12 + length].to_vec();
+    let mut encryptor = EncryptorBE32::from_aead(cipher(), (&nonce).into());
+    let mut chunks = edited.chunks(CHUNK).peekable();
+    let mut tail: &[u8] = &[];
+    while let Some(chunk) = chunks.next() {
+        if chunks.peek().is_none() && chunk.len() < CHUNK {
+            tail = chunk;
+            break;
+        }
+        let payload = Payload {
+            msg: chunk,
+            aad: &header,
+        };
+        out.extend(encryptor.encrypt_next(payload).unwrap());
+    }
+    let payload = Payload {
+        msg: tail,
+        aad: &header,
+    };
+    out.extend(encryptor.encrypt_last(payload).unwrap());
+    std::fs::write(file, out).unwrap();
+}
+
+/// The review's W5 on restore: the backup's summary columns (total, issuer name…)
+/// were stored as they came, so lists and sums showed values the signed document
+/// does not say; and a receipt whose document was changed (with its hash) came back
+/// as valid. A restore now takes every column from the signed document and
+/// verifies each receipt against its restored root; what fails is quarantined.
+#[tokio::test]
+async fn a_restore_takes_nothing_from_the_backups_columns_and_verifies_every_receipt() {
+    let b = backed_up().await;
+    let edited_columns = std::sync::Mutex::new(None);
+    let forged = std::sync::Mutex::new(None);
+    reseal(&b.file, &b.recovery, |mut record| {
+        if record["t"] != "receipt" || record["original"].is_null() {
+            return record;
+        }
+        let mut first = edited_columns.lock().unwrap();
+        if first.is_none() {
+            *first = Some(record["id"].as_i64().unwrap());
+            record["total"] = 1.into();
+            record["issuer_name"] = "伪造医院".into();
+            record["payer_name"] = "某人".into();
+            return record;
+        }
+        let mut second = forged.lock().unwrap();
+        if second.is_none() {
+            // Change the signed document itself, and its hash to match.
+            *second = Some(record["id"].as_i64().unwrap());
+            let envelope =
+                piaojia_receipt::base64_text::decode(record["original"].as_str().unwrap()).unwrap();
+            let mut original = piaojia_receipt::SignedOriginal::from_json(&envelope).unwrap();
+            let mut document: serde_json::Value =
+                serde_json::from_slice(&original.document).unwrap();
+            document["issuer"]["name"] = "伪造医院".into();
+            original.document = serde_json::to_vec(&document).unwrap();
+            record["document_sha256"] = sha256_hex(&original.document).into();
+            let envelope = serde_json::to_vec(&original).unwrap();
+            record["original"] = piaojia_receipt::base64_text::encode(&envelope).into();
+        }
+        record
+    });
+    let edited = edited_columns.into_inner().unwrap().unwrap();
+    let forged = forged.into_inner().unwrap().unwrap();
+
+    let target = tempfile::tempdir().unwrap().keep().join("wallet");
+    let keyring = Arc::new(MemoryStore::default());
+    Wallet::restore(
+        &target,
+        &b.file,
+        &b.recovery,
+        KeyAccess::Keyring(keyring.clone()),
+    )
+    .await
+    .unwrap();
+    let w = Wallet::open(&target, KeyAccess::Keyring(keyring))
+        .await
+        .unwrap();
+    // Every column agrees with the signed document.
+    let rows: Vec<(i64, i64, String, String)> =
+        sqlx::query_as("SELECT id, total, issuer_name, payer_name FROM receipts")
+            .fetch_all(w.pool())
+            .await
+            .unwrap();
+    assert!(rows.iter().any(|(id, ..)| *id == edited));
+    for (id, total, issuer, payer) in &rows {
+        let signed = w.receipt(*id).await.unwrap().receipt;
+        assert_eq!(
+            (*total, issuer.as_str(), payer.as_str()),
+            (
+                signed.total.0,
+                signed.issuer.name.as_str(),
+                signed.payer.name.as_str()
+            )
+        );
+    }
+    assert!(
+        w.search(&piaojia_wallet::Query {
+            text: "伪造医院".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .count
+            == 0,
+        "the edited name is found nowhere"
+    );
+    // The changed document did not come back as a receipt: it is in quarantine.
+    assert!(rows.iter().all(|(id, ..)| *id != forged));
+    let quarantine = w.quarantine().await.unwrap();
+    assert_eq!(quarantine.len(), b.quarantined + 1);
+    assert!(quarantine
+        .iter()
+        .any(|q| q.reason_code == "receipt.issuer_signature"));
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}

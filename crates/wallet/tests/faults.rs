@@ -182,23 +182,47 @@ async fn an_absurd_token_lifetime_from_a_service_does_not_panic() {
     assert_eq!(account.display_name.as_deref(), Some("x"));
 }
 
-/// The review's W5: after an issuer's certificate was revoked, its receipts synced
-/// earlier still printed "签章…有效" and `show` said 验证通过, from the state stored
-/// when they arrived. What speaks now verifies now.
+/// The review's W5 and W4: after an issuer's certificate was revoked, its receipts
+/// synced earlier still printed "签章…有效", `show` said 验证通过, and they could be
+/// claimed, from the state stored when they arrived. Now the sync that brings the
+/// new bundle verifies what is held: the revoked issuer's receipts move to the
+/// quarantine with the reason. One that a claim holds keeps its row for the claim,
+/// is listed in the quarantine too, and everything that speaks of it says invalid.
 #[tokio::test]
-async fn a_receipt_whose_certificate_was_revoked_since_is_no_longer_printed_valid() {
+async fn a_revocation_moves_receipts_held_since_to_the_quarantine() {
     let peer = peer(config(30)).await;
     let dir = tempfile::tempdir().unwrap();
     let (w, account) = logged_in(&peer, dir.path(), 0).await;
     sync(&w, account).await;
     let (code, _) = peer.issuer_key(0);
-    let id: i64 = sqlx::query_scalar("SELECT id FROM receipts WHERE issuer_code = ? LIMIT 1")
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM receipts WHERE issuer_code = ? AND is_red = 0 AND lifecycle = 'normal' ORDER BY id")
+            .bind(&code)
+            .fetch_all(w.pool())
+            .await
+            .unwrap();
+    assert!(ids.len() >= 2, "the demo data has receipts of this issuer");
+    let (claimed, spare) = (ids[0], ids[1]);
+    assert!(w.verdict(claimed).await.unwrap().valid);
+    assert!(w.print_view_parts(claimed).await.unwrap().1.valid);
+    let claim = w
+        .create_claim(&piaojia_wallet::ClaimDraft {
+            account_id: account,
+            relying_party: "RP-EMP-001".into(),
+            purpose: "门诊报销".into(),
+            payee_account: "6222000000000000".into(),
+            amount_requested: piaojia_receipt::Fen(1),
+        })
+        .await
+        .unwrap();
+    w.add_to_claim(claim, claimed).await.unwrap();
+    let of_issuer: i64 = sqlx::query_scalar("SELECT count(*) FROM receipts WHERE issuer_code = ?")
         .bind(&code)
         .fetch_one(w.pool())
         .await
         .unwrap();
-    assert!(w.verdict(id).await.unwrap().valid);
-    assert!(w.print_view_parts(id).await.unwrap().1.valid);
+
+    let before = w.search(&piaojia_wallet::Query::default()).await.unwrap();
 
     let response = reqwest::Client::new()
         .post(format!("{}/test/issuers/{code}/revoke", peer.url()))
@@ -206,13 +230,51 @@ async fn a_receipt_whose_certificate_was_revoked_since_is_no_longer_printed_vali
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    sync(&w, account).await;
-    let verdict = w.verdict(id).await.unwrap();
+    let report = sync(&w, account).await;
+    assert_eq!(report.no_longer_valid as i64, of_issuer);
+    let quarantine = w.quarantine().await.unwrap();
+    assert_eq!(quarantine.len() as i64, of_issuer);
+    assert!(quarantine
+        .iter()
+        .all(|q| q.reason_code == "receipt.certificate_revoked"));
+    let left: Vec<i64> = sqlx::query_scalar("SELECT id FROM receipts WHERE issuer_code = ?")
+        .bind(&code)
+        .fetch_all(w.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, vec![claimed], "only the claimed one keeps its row");
+    assert_eq!(w.receipt(spare).await.unwrap_err().code(), "not_found");
+    let verdict = w.verdict(claimed).await.unwrap();
     assert!(!verdict.valid);
     assert_eq!(
         verdict.reason_code.as_deref(),
         Some("receipt.certificate_revoked")
     );
-    let (_, printed, _) = w.print_view_parts(id).await.unwrap();
+    let (_, printed, _) = w.print_view_parts(claimed).await.unwrap();
     assert!(!printed.valid, "the PDF says 未通过, not 有效");
+    // The search index, loaded before, no longer finds what moved out.
+    let found = w.search(&piaojia_wallet::Query::default()).await.unwrap();
+    assert_eq!(found.count, before.count - of_issuer + 1);
+    // A second sync of the same bundle moves nothing again.
+    assert_eq!(sync(&w, account).await.no_longer_valid, 0);
+}
+
+/// The review's W4 (4): a service offering the held bundle's version with a
+/// certificate dropped (each certificate is signed on its own, so it still
+/// verifies) made stored receipts fail. A same-version bundle that differs is
+/// refused and the held one kept.
+#[tokio::test]
+async fn a_same_version_bundle_that_differs_is_refused() {
+    let peer = peer(config(20)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    let first = sync(&w, account).await;
+    let mut thinner = (*peer.state.bundle()).clone();
+    thinner.certificates.truncate(1);
+    *peer.state.bundle.write().unwrap() = std::sync::Arc::new(thinner);
+    let again = sync(&w, account).await;
+    assert_eq!(again.bundle_version, first.bundle_version);
+    assert_eq!(again.no_longer_valid, 0);
+    assert_eq!(all_stored_verify(&w).await as u64, first.new_receipts);
+    assert!(w.quarantine().await.unwrap().is_empty());
 }

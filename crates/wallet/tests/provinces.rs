@@ -192,12 +192,118 @@ async fn a_pinned_root_is_never_replaced_silently() {
     // The refusal came before the service was asked: the code still works.
     w.login(&spec, &code).await.unwrap();
 
-    w.login_replacing_root(&other, &zhejiang.sms_code(0).await)
+    // Asked on purpose, a root that does not sign the service's bundle changes
+    // nothing: a mistyped key is not pinned.
+    let error = w
+        .login_replacing_root(&other, &zhejiang.sms_code(0).await)
         .await
-        .unwrap();
+        .unwrap_err();
+    assert_eq!(error.code(), "trust.invalid", "{error}");
     let pinned: String = sqlx::query_scalar("SELECT root_key FROM accounts")
         .fetch_one(w.pool())
         .await
         .unwrap();
-    assert_eq!(pinned, other.root_key, "replaced on purpose");
+    assert_eq!(pinned, spec.root_key);
+}
+
+async fn stored_count(w: &piaojia_wallet::Wallet) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM receipts")
+        .fetch_one(w.pool())
+        .await
+        .unwrap()
+}
+
+/// A province that moved to a new root: replacing the pinned root on purpose pins
+/// it, and the receipts already held are verified against it. Those the new root
+/// does not vouch for (here all: the old service's keys are not in the new bundle)
+/// move to the quarantine with the reason; the new root's bundle is the only one.
+#[tokio::test]
+async fn a_replaced_root_re_verifies_the_receipts_held() {
+    let old = peer(config(12)).await;
+    let new = peer(ServiceConfig {
+        seed: 7,
+        ..config(12)
+    })
+    .await;
+    let w = piaojia_wallet::Wallet::open_in_memory().await.unwrap();
+    let account = w
+        .login(&old.spec(0), &old.sms_code(0).await)
+        .await
+        .unwrap()
+        .id;
+    w.sync(account, &mut |_| {}).await.unwrap();
+    let held = stored_count(&w).await;
+    assert_eq!(held as usize, old.receipt_keys(0).await.len());
+    assert!(w.quarantine().await.unwrap().is_empty());
+
+    let spec = new.spec(0);
+    assert_ne!(spec.root_key, old.spec(0).root_key);
+    w.login_replacing_root(&spec, &new.sms_code(0).await)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored_count(&w).await,
+        0,
+        "none verifies under the new root"
+    );
+    let quarantine = w.quarantine().await.unwrap();
+    assert_eq!(quarantine.len() as i64, held);
+    for q in &quarantine {
+        assert!(q.reason_code.starts_with("receipt."), "{}", q.reason_code);
+    }
+    let bundles: Vec<String> = sqlx::query_scalar("SELECT root_key FROM trust_bundles")
+        .fetch_all(w.pool())
+        .await
+        .unwrap();
+    assert_eq!(bundles, vec![spec.root_key.clone()]);
+}
+
+/// The review's W3: a demo account and a real one in one province (two roots).
+/// Each sync replaced the province's only bundle, and then the other account's
+/// receipts failed re-verification. Each root keeps its own bundle now, and a
+/// receipt file verifies against whichever pinned root vouches for it.
+#[tokio::test]
+async fn two_roots_in_one_province_keep_their_own_bundles() {
+    let a = peer(config(5)).await;
+    let b = peer(ServiceConfig {
+        seed: 7,
+        ..config(5)
+    })
+    .await;
+    let w = piaojia_wallet::Wallet::open_in_memory().await.unwrap();
+    let acc_a = w.login(&a.spec(0), &a.sms_code(0).await).await.unwrap().id;
+    let acc_b = w.login(&b.spec(1), &b.sms_code(1).await).await.unwrap().id;
+    w.sync(acc_a, &mut |_| {}).await.unwrap();
+    let of = |account: i64| {
+        let pool = w.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM receipts WHERE account_id = ? ORDER BY id LIMIT 1",
+            )
+            .bind(account)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let from_a = of(acc_a).await;
+    assert!(w.reverify(from_a).await.is_ok());
+    let report = w.sync(acc_b, &mut |_| {}).await.unwrap();
+    assert_eq!(report.no_longer_valid, 0);
+    let from_b = of(acc_b).await;
+    for id in [from_a, from_b] {
+        w.reverify(id).await.unwrap();
+        assert!(w.verdict(id).await.unwrap().valid);
+        let original = w.original(id).await.unwrap();
+        w.verify_original(&original).await.unwrap();
+    }
+    let bundles: i64 = sqlx::query_scalar("SELECT count(*) FROM trust_bundles")
+        .fetch_one(w.pool())
+        .await
+        .unwrap();
+    assert_eq!(bundles, 2);
+    // Syncing the first again keeps the second's receipts valid.
+    w.sync(acc_a, &mut |_| {}).await.unwrap();
+    assert!(w.verdict(from_b).await.unwrap().valid);
+    assert!(w.quarantine().await.unwrap().is_empty());
 }
