@@ -13,8 +13,8 @@ need_debs dbus dbus-x11 gnome-keyring libsecret-tools sqlcipher poppler-utils zb
     openssl python3-venv
 need_desktop_debs
 # webkit2gtk-driver: WebKitWebDriver; openbox: a window manager, without which the
-# kiosk window cannot be fullscreen in Xvfb.
-need_debs webkit2gtk-driver openbox
+# kiosk window cannot be fullscreen in Xvfb; wmctrl: asks it to close the kiosk.
+need_debs webkit2gtk-driver openbox wmctrl
 
 # tauri-driver, kept beside the build cache so that a warm run does not rebuild it.
 tools="${PIAOJIA_TOOLS:-/var/tmp/piaojia-tools}"

@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "kiosk_print",
     "kiosk_end",
     "kiosk_exit",
+    "kiosk_touch",
 ];
 
 fn main() {

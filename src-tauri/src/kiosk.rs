@@ -99,7 +99,39 @@ pub fn clear_webview(window: &tauri::WebviewWindow) {
     }
 }
 
+/// The page reports that the patient touched the screen (at most every few seconds).
+#[tauri::command]
+pub async fn kiosk_touch(k: State<'_, KioskState>) -> Out<()> {
+    k.0.touch().await;
+    Ok(())
+}
+
 /// The kiosk's state, managed in place of the desktop app's.
-pub fn manage(app: &tauri::App, kiosk: Kiosk) {
-    app.manage(KioskState(Arc::new(kiosk)));
+pub fn manage(app: &tauri::App, kiosk: Kiosk) -> Arc<Kiosk> {
+    let kiosk = Arc::new(kiosk);
+    app.manage(KioskState(kiosk.clone()));
+    kiosk
+}
+
+/// Ends a session left untouched past its idle time, whatever the page does, and
+/// wipes the webview and reloads the first screen (see `Kiosk::end_if_idle`).
+pub fn spawn_idle_watch(window: tauri::WebviewWindow, kiosk: Arc<Kiosk>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            match kiosk.end_if_idle(std::time::Instant::now()).await {
+                Ok(false) => {}
+                Ok(true) => {
+                    tracing::info!("an idle session was ended by the kiosk");
+                    clear_webview(&window);
+                    if let Err(error) = window.eval("location.replace('/')") {
+                        tracing::warn!(%error, "the kiosk page was not reloaded");
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(code = error.code(), "an idle session did not end cleanly")
+                }
+            }
+        }
+    });
 }

@@ -64,6 +64,14 @@ pub fn run() {
             std::process::exit(2);
         }
     });
+    // Before any patient's data is in memory.
+    if kiosk.is_some() {
+        if let Err(error) = piaojia_app::kiosk::forbid_core_dumps() {
+            eprintln!("piaojia-desktop: core dumps could not be turned off: {error}");
+            std::process::exit(2);
+        }
+    }
+    let is_kiosk = kiosk.is_some();
     tauri::Builder::default()
         .invoke_handler(commands::handler())
         .setup(move |tauri_app| {
@@ -85,7 +93,7 @@ pub fn run() {
                     .build()?;
                 return Ok(());
             };
-            crate::kiosk::manage(tauri_app, kiosk);
+            let kiosk = crate::kiosk::manage(tauri_app, kiosk);
             // It covers the screen and nothing but the app may load in it. Not
             // incognito: WebKit's ephemeral context refuses WebDriver automation, so
             // the tested kiosk clears the webview's data at start and after each
@@ -95,6 +103,8 @@ pub fn run() {
                 .fullscreen(true)
                 .decorations(false)
                 .always_on_top(true)
+                // No Web Inspector, whatever the build.
+                .devtools(false)
                 .initialization_script("window.__PIAOJIA_KIOSK__ = true;")
                 .on_navigation(|url| {
                     url.scheme() == "tauri" || url.host_str() == Some("tauri.localhost")
@@ -102,11 +112,29 @@ pub fn run() {
                 .build()?;
             // A restart after a crash begins clean as well.
             crate::kiosk::clear_webview(&window);
+            // Alt+F4 or a window manager's close asks to close the window: refused.
+            // Only the operator's PIN (kiosk_exit) ends the kiosk.
+            window.on_window_event(|event| {
+                if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                    tracing::warn!("a request to close the kiosk window was refused");
+                    api.prevent_close();
+                }
+            });
+            crate::kiosk::spawn_idle_watch(window, kiosk);
             Ok(())
         })
         .build(tauri::generate_context!())
         .expect("the app could not be built")
-        .run(|handle, event| {
+        .run(move |handle, event| {
+            // The kiosk ends only by the operator's PIN, which exits with a code.
+            if let tauri::RunEvent::ExitRequested {
+                code: None, api, ..
+            } = &event
+            {
+                if is_kiosk {
+                    api.prevent_exit();
+                }
+            }
             if let tauri::RunEvent::Exit = event {
                 if let Some(started) = handle.try_state::<Started>() {
                     if let Ok(app) = started.app() {

@@ -375,6 +375,34 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
     // hard in the middle of the session.
     identify_with_handoff(&app, &service).await;
     app.wait_for("[data-receipt-id]").await;
+
+    // The review's K1: the window manager's close (as Alt+F4 asks it) ended the
+    // kiosk without the operator's PIN. It is refused; the session goes on.
+    let closed = std::process::Command::new("wmctrl")
+        .args(["-c", "票夹 自助打印"])
+        .status()
+        .unwrap();
+    assert!(closed.success(), "wmctrl found the kiosk window");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let pid = std::process::Command::new("pgrep")
+        .args(["-x", "piaojia-desktop"])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8(pid.stdout).unwrap();
+    let pid = pid.trim();
+    assert!(!pid.is_empty(), "the kiosk is still running");
+    app.wait_for("[data-receipt-id]").await;
+    // And it runs without core dumps.
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    assert_eq!(
+        core.split_whitespace().collect::<Vec<_>>()[4..6],
+        ["0", "0"],
+        "{core}"
+    );
     let killed = std::process::Command::new("pkill")
         .args(["-KILL", "-x", "piaojia-desktop"])
         .status()

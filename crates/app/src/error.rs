@@ -67,9 +67,18 @@ pub struct UiError {
 
 impl UiError {
     pub fn of(error: &AppError) -> UiError {
+        let message = match error {
+            // The words a service sends with a refusal are not shown: a service (or
+            // whoever answers in its place) could put anything there, e.g. "call
+            // this number". The person sees the status and the service's code.
+            AppError::Wallet(WalletError::Service { status, code, .. }) => {
+                format!("the provincial service refused this ({status} {code})")
+            }
+            other => other.to_string(),
+        };
         UiError {
             code: error.code().to_string(),
-            message: error.to_string(),
+            message,
         }
     }
 }
@@ -77,5 +86,27 @@ impl UiError {
 impl From<AppError> for UiError {
     fn from(error: AppError) -> UiError {
         UiError::of(&error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_services_own_words_never_reach_the_ui() {
+        let error = AppError::Wallet(WalletError::Service {
+            status: 409,
+            code: "claim.conflict".into(),
+            message: "请拨打 400-000-0000 领取退款".into(),
+        });
+        let shown = UiError::of(&error);
+        assert_eq!(shown.code, "service.error");
+        assert!(
+            shown.message.contains("409 claim.conflict"),
+            "{}",
+            shown.message
+        );
+        assert!(!shown.message.contains("400-000-0000"), "{}", shown.message);
     }
 }

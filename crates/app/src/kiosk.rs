@@ -13,13 +13,19 @@ use piaojia_wallet::{AccountSpec, Query, ReceiptSummary, Wallet};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::Mutex;
 
 /// Wrong operator PINs in a row before the PIN pad locks.
 pub const PIN_TRIES: u32 = 5;
 /// How long it stays locked.
 pub const PIN_LOCKOUT: Duration = Duration::from_secs(300);
+/// The most digits the PIN pad takes: a longer PIN could never be entered.
+pub const PIN_MAX_DIGITS: usize = 12;
+/// How long past its idle time a session may go untouched before the kiosk ends it
+/// on its own, whatever the page does. The page reports touches at most every
+/// few seconds and normally ends the session itself, after its countdown.
+pub const IDLE_GRACE: Duration = Duration::from_secs(10);
 
 fn default_idle_seconds() -> u32 {
     60
@@ -46,6 +52,10 @@ pub struct KioskConfig {
     pub operator_pin_hash: String,
     /// Where the operator log goes.
     pub operator_log: PathBuf,
+    /// Where the PIN pad's lockout is kept, so that a restart does not clear it;
+    /// beside the operator log (`<log>.pinlock`) unless given.
+    #[serde(default)]
+    pub pin_state: Option<PathBuf>,
 }
 
 impl KioskConfig {
@@ -67,6 +77,12 @@ impl KioskConfig {
         Ok(config)
     }
 
+    pub fn pin_state_path(&self) -> PathBuf {
+        self.pin_state
+            .clone()
+            .unwrap_or_else(|| self.operator_log.with_extension("pinlock"))
+    }
+
     /// Whether `pin` is the operator's.
     pub fn operator_pin_matches(&self, pin: &str) -> bool {
         PasswordHash::new(&self.operator_pin_hash).is_ok_and(|hash| {
@@ -77,11 +93,12 @@ impl KioskConfig {
     }
 }
 
-/// The hash to put in `operator_pin_hash` for a PIN of 6 or more digits.
+/// The hash to put in `operator_pin_hash` for a PIN of 6 to 12 digits (what the
+/// PIN pad takes).
 pub fn hash_operator_pin(pin: &str) -> Result<String> {
-    if pin.len() < 6 || !pin.bytes().all(|b| b.is_ascii_digit()) {
+    if !(6..=PIN_MAX_DIGITS).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
         return Err(AppError::Invalid(
-            "an operator PIN has 6 or more digits".into(),
+            "an operator PIN has 6 to 12 digits".into(),
         ));
     }
     let salt = SaltString::generate(&mut OsRng);
@@ -92,19 +109,46 @@ pub fn hash_operator_pin(pin: &str) -> Result<String> {
 }
 
 /// Counts wrong operator PINs and locks the pad for [`PIN_LOCKOUT`] after
-/// [`PIN_TRIES`] in a row, so that the PIN cannot be guessed at the screen.
-#[derive(Debug, Default)]
+/// [`PIN_TRIES`] in a row, so that the PIN cannot be guessed at the screen. Kept in
+/// a file (see [`PinGuard::load`]): restarting the kiosk does not clear it.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct PinGuard {
     wrong_in_a_row: u32,
-    locked_until: Option<Instant>,
+    /// Seconds since the Unix epoch: wall-clock time, the only kind a restart keeps.
+    locked_until: Option<u64>,
+}
+
+fn unix_seconds(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 impl PinGuard {
+    /// The guard kept at `path`; a fresh one where there is none. A file that does
+    /// not parse (damaged, or written by hand) locks the pad, rather than open it.
+    pub fn load(path: &Path) -> PinGuard {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or(PinGuard {
+                wrong_in_a_row: 0,
+                locked_until: Some(unix_seconds(SystemTime::now() + PIN_LOCKOUT)),
+            }),
+            Err(_) => PinGuard::default(),
+        }
+    }
+
+    /// Keeps the guard at `path`, atomically.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, serde_json::to_vec(self).expect("serialises"))?;
+        std::fs::rename(tmp, path)?;
+        Ok(())
+    }
+
     /// Checks `pin` with `matches` unless the pad is locked at `now`.
-    pub fn check(&mut self, now: Instant, matches: impl FnOnce() -> bool) -> Result<()> {
+    pub fn check(&mut self, now: SystemTime, matches: impl FnOnce() -> bool) -> Result<()> {
+        let now = unix_seconds(now);
         if let Some(until) = self.locked_until.filter(|until| *until > now) {
             return Err(AppError::PinLocked {
-                seconds: (until - now).as_secs().max(1),
+                seconds: (until - now).max(1),
             });
         }
         self.locked_until = None;
@@ -115,10 +159,38 @@ impl PinGuard {
         self.wrong_in_a_row += 1;
         if self.wrong_in_a_row >= PIN_TRIES {
             self.wrong_in_a_row = 0;
-            self.locked_until = Some(now + PIN_LOCKOUT);
+            self.locked_until = Some(now + PIN_LOCKOUT.as_secs());
         }
         Err(AppError::WrongPin)
     }
+}
+
+/// Keeps the kiosk's memory (patients' receipts and tokens) out of core dumps: no
+/// core file (RLIMIT_CORE 0, hard limit too, so it cannot be raised again) and not
+/// dumpable (which also refuses a debugger of the same user). Call once at start.
+#[cfg(target_os = "linux")]
+pub fn forbid_core_dumps() -> std::io::Result<()> {
+    let none = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: two system calls with a valid pointer and plain integers.
+    let limited = unsafe { libc::setrlimit(libc::RLIMIT_CORE, &none) };
+    if limited != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: as above.
+    let undumpable = unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
+    if undumpable != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Elsewhere the operating system's own settings rule (Piaojia's kiosk runs on Linux).
+#[cfg(not(target_os = "linux"))]
+pub fn forbid_core_dumps() -> std::io::Result<()> {
+    Ok(())
 }
 
 /// What a kiosk session did, in counts.
@@ -140,6 +212,8 @@ pub enum SessionEnd {
 pub struct KioskSession {
     pub wallet: Wallet,
     pub counts: SessionCounts,
+    /// The patient's last touch the kiosk heard of (a command, or the page's report).
+    last_touch: Instant,
 }
 
 impl KioskSession {
@@ -147,6 +221,7 @@ impl KioskSession {
         Ok(KioskSession {
             wallet: Wallet::open_in_memory().await?,
             counts: SessionCounts::default(),
+            last_touch: Instant::now(),
         })
     }
 
@@ -219,22 +294,49 @@ pub struct Kiosk {
 impl Kiosk {
     pub fn new(config: KioskConfig) -> Kiosk {
         let log = OperatorLog::new(config.operator_log.clone());
+        let pin_guard = PinGuard::load(&config.pin_state_path());
         Kiosk {
             config,
             log,
             session: Mutex::new(None),
-            pin_guard: std::sync::Mutex::new(PinGuard::default()),
+            pin_guard: std::sync::Mutex::new(pin_guard),
         }
     }
 
     /// Ends any session and lets the operator out when the PIN is theirs; wrong PINs
-    /// lock the pad for a while after a few tries.
+    /// lock the pad for a while after a few tries, across restarts.
     pub async fn operator_exit(&self, pin: &str) -> Result<()> {
-        self.pin_guard
-            .lock()
-            .expect("PIN guard")
-            .check(Instant::now(), || self.config.operator_pin_matches(pin))?;
+        {
+            let mut guard = self.pin_guard.lock().expect("PIN guard");
+            let checked = guard.check(SystemTime::now(), || self.config.operator_pin_matches(pin));
+            guard.save(&self.config.pin_state_path())?;
+            checked?;
+        }
         self.end(SessionEnd::Logout).await
+    }
+
+    /// The patient touched the screen (the page reports it).
+    pub async fn touch(&self) {
+        if let Some(session) = self.session.lock().await.as_mut() {
+            session.last_touch = Instant::now();
+        }
+    }
+
+    /// Ends the session when it has gone untouched for its idle time and
+    /// [`IDLE_GRACE`] at `now`, whatever the page does (its timer can be stopped
+    /// or broken). Returns whether it ended one.
+    pub async fn end_if_idle(&self, now: Instant) -> Result<bool> {
+        let deadline = Duration::from_secs(self.config.idle_seconds.into()) + IDLE_GRACE;
+        let mut slot = self.session.lock().await;
+        let idle = slot
+            .as_ref()
+            .is_some_and(|s| now.saturating_duration_since(s.last_touch) >= deadline);
+        if !idle {
+            return Ok(false);
+        }
+        let session = slot.take().expect("checked above");
+        session.end(SessionEnd::IdleTimeout, &self.log).await?;
+        Ok(true)
     }
 
     /// Starts a fresh session for a patient and asks the service for their SMS code.
@@ -282,8 +384,9 @@ impl Kiosk {
     /// Logs the patient in and pulls their receipts into the session's wallet;
     /// returns how many there are.
     pub async fn login(&self, id_number: &str, sms_code: &str) -> Result<u64> {
-        let slot = self.session.lock().await;
-        let session = slot.as_ref().ok_or(AppError::Locked)?;
+        let mut slot = self.session.lock().await;
+        let session = slot.as_mut().ok_or(AppError::Locked)?;
+        session.last_touch = Instant::now();
         let spec = AccountSpec {
             province: self.province()?,
             service_url: self.config.service.url.clone(),
@@ -296,8 +399,9 @@ impl Kiosk {
 
     /// The patient's receipts, newest (today's) first.
     pub async fn receipts(&self) -> Result<Vec<ReceiptSummary>> {
-        let slot = self.session.lock().await;
-        let session = slot.as_ref().ok_or(AppError::Locked)?;
+        let mut slot = self.session.lock().await;
+        let session = slot.as_mut().ok_or(AppError::Locked)?;
+        session.last_touch = Instant::now();
         let query = Query {
             limit: 1000,
             ..Query::default()
@@ -316,6 +420,7 @@ impl Kiosk {
     pub async fn print(&self, ids: &[i64]) -> Result<PrintOutcome> {
         let mut slot = self.session.lock().await;
         let session = slot.as_mut().ok_or(AppError::Locked)?;
+        session.last_touch = Instant::now();
         let outcome =
             crate::receipts::print_receipts(&session.wallet, self.config.printer.clone(), ids)
                 .await;
@@ -342,7 +447,7 @@ mod tests {
     #[test]
     fn wrong_pins_lock_the_pad_for_a_while_and_the_right_one_resets_the_count() {
         let mut guard = PinGuard::default();
-        let start = Instant::now();
+        let start = SystemTime::now();
         for _ in 0..PIN_TRIES - 1 {
             assert!(matches!(
                 guard.check(start, || false),

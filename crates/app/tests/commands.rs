@@ -170,3 +170,36 @@ async fn a_claim_from_selected_receipts_is_submitted_and_holds_them() {
     let withdrawn = app.withdraw_claim(claim.id).await.unwrap();
     assert_eq!(withdrawn.state, "withdrawn");
 }
+
+/// The review's W8: a panic inside a background sync left the "syncing" flag set,
+/// so every later sync answered `app.sync_running` until the app restarted. Here a
+/// sync panics half-way (in its progress report): it is reported as
+/// `app.sync_fault`, with a `failed` event, and the next sync runs and completes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sync_that_panics_is_reported_and_the_next_one_runs() {
+    let t = support::start().await;
+    let app = &t.app;
+    support::login(app).await;
+    let mut events = Vec::new();
+    let error = app
+        .sync(&mut |e| {
+            if matches!(e, SyncEvent::Progress { .. }) {
+                panic!("a fault half-way through a sync");
+            }
+            events.push(e);
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "app.sync_fault");
+    assert!(
+        matches!(events.last(), Some(SyncEvent::Failed { .. })),
+        "{events:?}"
+    );
+    assert!(!app.status().await.unwrap().syncing);
+    let mut again = Vec::new();
+    app.sync(&mut |e| again.push(e)).await.unwrap();
+    assert!(
+        matches!(again.last(), Some(SyncEvent::Done { .. })),
+        "{again:?}"
+    );
+}

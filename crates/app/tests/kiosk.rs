@@ -1,6 +1,6 @@
 use piaojia_app::kiosk::{
     hash_operator_pin, Kiosk, KioskConfig, KioskSession, OperatorLog, SessionCounts, SessionEnd,
-    PIN_TRIES,
+    IDLE_GRACE, PIN_TRIES,
 };
 use piaojia_wallet::Query;
 use provincial_service::{spawn, ServiceConfig};
@@ -279,4 +279,81 @@ async fn the_operator_pin_locks_after_wrong_tries() {
     }
     let locked = kiosk.operator_exit("246810").await.unwrap_err();
     assert_eq!(locked.code(), "kiosk.pin_locked");
+
+    // The review's K1: restarting the kiosk cleared the lockout. A new kiosk on the
+    // same config (a restart) finds the pad still locked.
+    drop(kiosk);
+    let restarted = kiosk_on(addr, &state, dir.path(), "PIAOJIA-PDF");
+    let locked = restarted.operator_exit("246810").await.unwrap_err();
+    assert_eq!(locked.code(), "kiosk.pin_locked");
+    // A lock file damaged (or emptied by hand) locks too; it never opens the pad.
+    std::fs::write(dir.path().join("operator.pinlock"), b"{").unwrap();
+    let restarted = kiosk_on(addr, &state, dir.path(), "PIAOJIA-PDF");
+    let locked = restarted.operator_exit("246810").await.unwrap_err();
+    assert_eq!(locked.code(), "kiosk.pin_locked");
+    // A PIN longer than the pad takes is refused when it is set.
+    assert!(hash_operator_pin("1234567890123").is_err());
+    assert!(hash_operator_pin("123456789012").is_ok());
+}
+
+/// The review's K1: the idle timeout was the page's timer only; a page whose timer
+/// stopped kept the patient's session open. The kiosk ends an untouched session on
+/// its own after the idle time and a grace, and a touch keeps it alive.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_untouched_session_ends_whatever_the_page_does() {
+    let (addr, state) = peer(6).await;
+    let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = kiosk_on(addr, &state, dir.path(), "PIAOJIA-PDF");
+    kiosk.request_sms(&citizen.id_number).await.unwrap();
+    let code = state
+        .pending_sms_code(&citizen.id_number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(kiosk.login(&citizen.id_number, &code).await.unwrap() >= 6);
+    let idle = std::time::Duration::from_secs(kiosk.config.idle_seconds.into());
+    let now = std::time::Instant::now();
+    assert!(
+        !kiosk.end_if_idle(now + idle).await.unwrap(),
+        "within the grace"
+    );
+    kiosk.touch().await;
+    let touched = std::time::Instant::now();
+    assert!(!kiosk
+        .end_if_idle(touched + idle + IDLE_GRACE / 2)
+        .await
+        .unwrap());
+    assert!(kiosk
+        .end_if_idle(touched + idle + IDLE_GRACE)
+        .await
+        .unwrap());
+    assert_eq!(kiosk.receipts().await.unwrap_err().code(), "app.locked");
+    let log = std::fs::read_to_string(dir.path().join("operator.log")).unwrap();
+    assert!(log.contains("idle_timeout"), "{log}");
+    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM tokens WHERE revoked = 0")
+        .fetch_one(&state.db)
+        .await
+        .unwrap();
+    assert_eq!(live, 0, "the patient's session ended at the service too");
+    assert!(
+        !kiosk.end_if_idle(touched + idle * 10).await.unwrap(),
+        "none left"
+    );
+}
+
+/// The review's K1: a crashed kiosk could leave a core file with patients' data.
+/// The kiosk process turns core dumps off for itself (this test process here).
+#[test]
+fn a_kiosk_process_leaves_no_core_dump() {
+    piaojia_app::kiosk::forbid_core_dumps().unwrap();
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+    // SAFETY: a plain query of this process's flag.
+    assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE) }, 0);
 }

@@ -262,7 +262,7 @@ pub struct VerifyArgs {
     #[arg(long = "trust", value_name = "CERT_FILE", requires = "file")]
     pub trust: Vec<PathBuf>,
     /// Ask the service (查验) with the elements below.
-    #[arg(long, requires_all = ["code", "number", "check_code"])]
+    #[arg(long, requires_all = ["code", "number", "check_code", "service"])]
     pub online: bool,
     /// The text of a receipt's QR code (PJ1|province|code|number|check code|date|fen).
     #[arg(long, conflicts_with_all = ["receipt", "file", "online", "qr_image"])]
@@ -270,8 +270,8 @@ pub struct VerifyArgs {
     /// A picture (PNG or JPEG) of a printed receipt; its QR code is read.
     #[arg(long, conflicts_with_all = ["receipt", "file", "online"])]
     pub qr_image: Option<PathBuf>,
-    /// The service to ask online (default: the wallet's account of that province,
-    /// else the local demo).
+    /// The service to ask online (with --qr, default: the wallet's account of that
+    /// province; never an address assumed).
     #[arg(long)]
     pub service: Option<String>,
     #[arg(long)]

@@ -481,12 +481,12 @@ async fn verify_online(args: &VerifyArgs, json: bool) -> Result<i32> {
     if let Some(date) = args.date {
         elements["issued_on"] = date.to_string().into();
     }
-    check_online(
-        args.service.as_deref().unwrap_or(DEMO_SERVICE),
-        &elements,
-        json,
-    )
-    .await
+    // clap requires --service with --online: no service is assumed, since whatever
+    // answers on a default address could say "valid".
+    let service = args.service.as_deref().ok_or_else(|| {
+        WalletError::Invalid("--online needs --service URL: the service to ask".into())
+    })?;
+    check_online(service, &elements, json).await
 }
 
 /// 查验 at `service`; a receipt the service does not know exits with INVALID_RECEIPT.
@@ -501,8 +501,6 @@ async fn check_online(service: &str, elements: &serde_json::Value, json: bool) -
         exit::OK
     })
 }
-
-const DEMO_SERVICE: &str = "http://127.0.0.1:8640";
 
 async fn print(
     wallet: &Wallet,
@@ -650,10 +648,12 @@ async fn verify_qr(wallet: &Wallet, payload: &str, args: &VerifyArgs, json: bool
     }
     let service = match &args.service {
         Some(url) => url.clone(),
-        None => wallet
-            .service_for(province)
-            .await?
-            .unwrap_or_else(|| DEMO_SERVICE.to_string()),
+        // The service of the wallet's own account there; never a default address.
+        None => wallet.service_for(province).await?.ok_or_else(|| {
+            WalletError::Invalid(format!(
+                "no account of province {province} in this wallet to ask: give --service URL"
+            ))
+        })?,
     };
     let issued_on = chrono::NaiveDate::parse_from_str(date, "%Y%m%d")
         .ok()

@@ -355,6 +355,17 @@ async fn verify_from_a_qr_payload_and_from_a_picture_of_a_print() {
     );
     let out = run(cmd(&wallet, &["verify", "--qr", "not a receipt"])).await;
     assert_eq!(out.status.code(), Some(2));
+    // The review's small item: a receipt of a province the wallet has no account in
+    // was asked of http://127.0.0.1:8640, where any local user could answer "valid".
+    // No address is assumed.
+    let shanghai = payload.replacen("PJ1|330000|", "PJ1|310000|", 1);
+    let out = run(cmd(&wallet, &["verify", "--qr", &shanghai])).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--service"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[tokio::test]

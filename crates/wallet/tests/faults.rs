@@ -278,3 +278,136 @@ async fn a_same_version_bundle_that_differs_is_refused() {
     assert_eq!(all_stored_verify(&w).await as u64, first.new_receipts);
     assert!(w.quarantine().await.unwrap().is_empty());
 }
+
+/// Changes `body` the way a lying or broken service might, by the `n`th mutation
+/// of a fixed sequence: one answer in seven goes through unchanged.
+fn mutate(body: &[u8], n: u64) -> Vec<u8> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(n);
+    let mut out = body.to_vec();
+    if out.is_empty() {
+        return out;
+    }
+    let at = rng.gen_range(0..out.len());
+    match n % 7 {
+        0 => out[at] ^= 1 << rng.gen_range(0..8),
+        1 => out.truncate(at),
+        2 => {
+            // A number grows absurdly (counts, cursors, amounts, versions).
+            if let Some(digit) = out[at..].iter().position(u8::is_ascii_digit) {
+                let at = at + digit;
+                out.splice(at..at + 1, b"99999999999999999999999".iter().copied());
+            }
+        }
+        3 => {
+            let noise: Vec<u8> = (0..rng.gen_range(1..16)).map(|_| rng.gen()).collect();
+            out.splice(at..at, noise);
+        }
+        4 => {
+            let text = String::from_utf8_lossy(&out).into_owned();
+            out = if rng.gen_bool(0.5) {
+                text.replacen("false", "true", 1).into_bytes()
+            } else {
+                text.replacen("\"normal\"", "\"reversed\"", 1).into_bytes()
+            };
+        }
+        5 => {
+            let end = rng.gen_range(at..out.len());
+            let copy = out[at..end].to_vec();
+            out.splice(at..at, copy);
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A proxy in front of `upstream` for the GETs of a sync (trust bundle, receipt
+/// pages, changes), each answer changed by `mutate`; returns its URL.
+async fn mutating_proxy(upstream: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let answered = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    tokio::spawn(async move {
+        let http = reqwest::Client::new();
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let (http, upstream, answered) = (http.clone(), upstream.clone(), answered.clone());
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&request).into_owned();
+                let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let authorization = head
+                    .lines()
+                    .find_map(|l| {
+                        let (name, value) = l.split_once(':')?;
+                        name.eq_ignore_ascii_case("authorization")
+                            .then(|| value.trim().to_string())
+                    })
+                    .unwrap_or_default();
+                let answer = http
+                    .get(format!("{upstream}{path}"))
+                    .header("authorization", authorization)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = answer.status().as_u16();
+                let body = answer.bytes().await.unwrap();
+                let n = answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let body = mutate(&body, n);
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+            });
+        }
+    });
+    url
+}
+
+/// Point 10 of the hardening: no panic is reachable from a service's answers. A
+/// service whose every answer is mutated (flipped bits, cut bodies, absurd
+/// numbers, noise, changed states, repeated parts) is synced 150 times from the
+/// start: each sync ends with a report or a typed error, and every receipt stored
+/// verifies.
+#[tokio::test(flavor = "multi_thread")]
+async fn mutated_answers_from_a_lying_service_never_panic_a_sync() {
+    let peer = peer(config(40)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    let w = w.with_retry(RetryPolicy {
+        attempts: 2,
+        ..fast_retry()
+    });
+    let proxy = mutating_proxy(peer.url()).await;
+    sqlx::query("UPDATE accounts SET service_url = ?")
+        .bind(&proxy)
+        .execute(w.pool())
+        .await
+        .unwrap();
+    let mut codes = std::collections::BTreeMap::<String, u32>::new();
+    for _ in 0..150 {
+        sqlx::query("UPDATE accounts SET receipts_cursor = '', changes_cursor = ''")
+            .execute(w.pool())
+            .await
+            .unwrap();
+        let code = match w.sync(account, &mut |_| {}).await {
+            Ok(_) => "ok".to_string(),
+            Err(e) => e.code().to_string(),
+        };
+        *codes.entry(code).or_default() += 1;
+    }
+    assert!(codes.contains_key("ok"), "{codes:?}");
+    assert!(codes.len() > 1, "the mutations were felt: {codes:?}");
+    all_stored_verify(&w).await;
+    println!("outcomes of 150 syncs through mutated answers: {codes:?}");
+}
