@@ -104,8 +104,7 @@ impl<'a> PageWrites<'a> {
         bundle_version: u64,
     ) -> Result<Stored> {
         let r = &verified.receipt;
-        let (insurance, patient) = payment_split(r);
-        let inserted: Option<i64> = sqlx::query_scalar(
+        let insert = sqlx::query(
             "INSERT INTO receipts (account_id, province, code, number, issued_at, category, issuer_code, issuer_name,
                  payer_name, total, insurance_paid, patient_paid, is_red, verified_at, bundle_version, document_sha256, original)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -119,25 +118,15 @@ impl<'a> PageWrites<'a> {
              WHERE receipts.original IS NULL
              RETURNING id",
         )
-        .bind(account_id)
-        .bind(r.province.as_str())
-        .bind(r.code.as_str())
-        .bind(r.number.as_str())
-        .bind(r.issued_at)
-        .bind(r.category.as_str())
-        .bind(&r.issuer.code)
-        .bind(&r.issuer.name)
-        .bind(&r.payer.name)
-        .bind(r.total.0)
-        .bind(insurance)
-        .bind(patient)
-        .bind(r.reverses.is_some())
-        .bind(now())
-        .bind(bundle_version as i64)
-        .bind(sha256_hex(&verified.original.document))
-        .bind(envelope)
-        .fetch_optional(&mut *conn)
-        .await?;
+        .bind(account_id);
+        let inserted: Option<i64> = bind_signed_columns(insert, r)
+            .bind(now())
+            .bind(bundle_version as i64)
+            .bind(sha256_hex(&verified.original.document))
+            .bind(envelope)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| sqlx::Row::get(&row, 0));
         let result = match inserted {
             Some(receipt_id) => {
                 self.add_postings(conn, receipt_id, r).await?;
@@ -236,6 +225,28 @@ fn payment_split(r: &Receipt) -> (i64, i64) {
         .unwrap_or((0, r.total.0))
 }
 
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds a signed receipt's searchable columns, in this order: province, code,
+/// number, issued_at, category, issuer_code, issuer_name, payer_name, total,
+/// insurance_paid, patient_paid, is_red.
+fn bind_signed_columns<'q>(query: Query<'q>, r: &'q Receipt) -> Query<'q> {
+    let (insurance, patient) = payment_split(r);
+    query
+        .bind(r.province.as_str())
+        .bind(r.code.as_str())
+        .bind(r.number.as_str())
+        .bind(r.issued_at)
+        .bind(r.category.as_str())
+        .bind(r.issuer.code.as_str())
+        .bind(r.issuer.name.as_str())
+        .bind(r.payer.name.as_str())
+        .bind(r.total.0)
+        .bind(insurance)
+        .bind(patient)
+        .bind(r.reverses.is_some())
+}
+
 /// Sets a stored receipt's searchable columns from its signed document, so that
 /// what lists and sums show is what the signed bytes say (a restore takes nothing
 /// of this from the backup's copy of the columns).
@@ -244,28 +255,16 @@ pub async fn write_signed_columns(
     receipt_id: i64,
     r: &Receipt,
 ) -> Result<()> {
-    let (insurance, patient) = payment_split(r);
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE receipts SET province = ?, code = ?, number = ?, issued_at = ?, category = ?,
              issuer_code = ?, issuer_name = ?, payer_name = ?, total = ?, insurance_paid = ?,
              patient_paid = ?, is_red = ?
          WHERE id = ?",
-    )
-    .bind(r.province.as_str())
-    .bind(r.code.as_str())
-    .bind(r.number.as_str())
-    .bind(r.issued_at)
-    .bind(r.category.as_str())
-    .bind(&r.issuer.code)
-    .bind(&r.issuer.name)
-    .bind(&r.payer.name)
-    .bind(r.total.0)
-    .bind(insurance)
-    .bind(patient)
-    .bind(r.reverses.is_some())
-    .bind(receipt_id)
-    .execute(&mut *conn)
-    .await?;
+    );
+    bind_signed_columns(update, r)
+        .bind(receipt_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
