@@ -4,7 +4,7 @@
 use printpdf::ParsedFont;
 use std::sync::OnceLock;
 
-const NOTO_SANS_SC: &[u8] = include_bytes!("../fonts/NotoSansSC-Regular.ttf");
+pub(crate) static NOTO_SANS_SC: &[u8] = include_bytes!("../fonts/NotoSansSC-Regular.ttf");
 
 pub struct Font {
     pub parsed: ParsedFont,

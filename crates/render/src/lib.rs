@@ -5,6 +5,7 @@
 mod canvas;
 mod font;
 mod layout;
+pub mod ofd;
 mod print;
 mod qr;
 mod summary;
@@ -27,6 +28,18 @@ pub enum RenderError {
     QrTooLong,
     #[error("the amounts add up to more than can be shown")]
     AmountOverflow,
+    #[error(transparent)]
+    Ofd(#[from] piaojia_ofd::OfdError),
+    #[error("the OFD document has no pages")]
+    OfdNoPages,
+    #[error("the OFD document has no page {0}")]
+    OfdNoSuchPage(usize),
+    #[error("an OFD page is too large to draw: {0}")]
+    OfdPageTooLarge(String),
+    #[error("an OFD page has too much to draw (more than {0} objects or characters)")]
+    OfdTooManyObjects(usize),
+    #[error("an OFD page could not be drawn: {0}")]
+    OfdDraw(String),
 }
 
 impl RenderError {
@@ -37,6 +50,12 @@ impl RenderError {
             RenderError::Pdf(_) => "render.pdf",
             RenderError::QrTooLong => "render.qr_too_long",
             RenderError::AmountOverflow => "render.amount_overflow",
+            RenderError::Ofd(e) => e.code(),
+            RenderError::OfdNoPages => "render.ofd_no_pages",
+            RenderError::OfdNoSuchPage(_) => "render.ofd_no_such_page",
+            RenderError::OfdPageTooLarge(_) => "render.ofd_page_too_large",
+            RenderError::OfdTooManyObjects(_) => "render.ofd_too_many_objects",
+            RenderError::OfdDraw(_) => "render.ofd_draw",
         }
     }
 }

@@ -3,7 +3,8 @@ use piaojia_receipt::{amount_in_words, Fen, LineItem, Receipt};
 use piaojia_render::{receipt_pdf, receipts_pdf, Mark};
 use std::process::Command;
 
-fn tool(name: &str, args: &[&str], pdf: &[u8]) -> String {
+/// Runs a poppler (or qpdf) tool on `pdf`; its standard output.
+pub fn tool(name: &str, args: &[&str], pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.pdf");
     std::fs::write(&path, pdf).unwrap();

@@ -1,5 +1,7 @@
 //! Tests of the PDFs with real tools: pdftotext, pdffonts, zbarimg, qpdf, pdftoppm.
 
+/// OFD originals drawn: the corpus and hostile files.
+mod ofd;
 /// Text, fonts, QR code and structure of single and batch PDFs.
 mod pdf;
 /// A real cupsd with a CUPS-PDF queue (started by the test command).

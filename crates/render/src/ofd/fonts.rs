@@ -1,0 +1,129 @@
+//! Fonts for an OFD's text: a font embedded in the file first; else the named font
+//! where this machine has it (or its usual substitute: a Song or Kai face for 宋体,
+//! 楷体, …, a monospace face for Courier); else the bundled Noto Sans SC, which also
+//! stands in, glyph by glyph, for whatever another font lacks.
+
+use super::document::FontRes;
+use super::Warnings;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use usvg::fontdb;
+
+/// The last family of every list: always there, covers CJK.
+pub const FALLBACK: &str = "Noto Sans SC";
+
+/// The bundled font and the machine's fonts, read once per process.
+fn base() -> &'static Arc<fontdb::Database> {
+    static BASE: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        db.load_font_source(fontdb::Source::Binary(Arc::new(crate::font::NOTO_SANS_SC)));
+        db.set_sans_serif_family(FALLBACK);
+        db.set_serif_family(FALLBACK);
+        Arc::new(db)
+    })
+}
+
+/// The fonts of one document: the base ones and its embedded ones, and the CSS
+/// family list each of its font resources is drawn with.
+pub struct FontBook {
+    pub db: Arc<fontdb::Database>,
+    /// Family lists of embedded fonts by resource ID.
+    embedded: HashMap<String, String>,
+}
+
+/// Common names of CJK and Latin faces and what may stand in for them here.
+fn substitutes(name: &str) -> &'static [&'static str] {
+    let lower = name.to_ascii_lowercase();
+    if lower.contains("courier") || lower.contains("mono") {
+        &[
+            "Courier New",
+            "Nimbus Mono PS",
+            "Liberation Mono",
+            "DejaVu Sans Mono",
+        ]
+    } else if lower.contains("times") || lower.contains("serif") {
+        &[
+            "Times New Roman",
+            "Nimbus Roman",
+            "Liberation Serif",
+            "DejaVu Serif",
+        ]
+    } else if lower.contains("arial") || lower.contains("helvetica") {
+        &["Arial", "Nimbus Sans", "Liberation Sans", "DejaVu Sans"]
+    } else if name.contains('宋') || lower.contains("song") || lower.contains("simsun") {
+        &["SimSun", "宋体", "Noto Serif CJK SC", "AR PL UMing CN"]
+    } else if name.contains('楷') || lower.contains("kai") {
+        &["KaiTi", "楷体", "AR PL UKai CN"]
+    } else if name.contains('黑') || lower.contains("hei") {
+        &["SimHei", "黑体", "Noto Sans CJK SC"]
+    } else if name.contains("仿宋") || lower.contains("fangsong") {
+        &["FangSong", "仿宋"]
+    } else {
+        &[]
+    }
+}
+
+/// A family name as it may stand in a CSS list (quoted, without quotes inside).
+fn quoted(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| !matches!(c, '\'' | '"' | ';' | '\\' | '<' | '>' | '&'))
+        .collect();
+    format!("'{}'", clean.trim())
+}
+
+impl FontBook {
+    /// Loads the fonts embedded in `fonts` (by resource ID) from `package`.
+    pub fn new<'a>(
+        package: &piaojia_ofd::Package,
+        fonts: impl Iterator<Item = (&'a String, &'a FontRes)>,
+        warnings: &mut Warnings,
+    ) -> FontBook {
+        let mut db: Option<fontdb::Database> = None;
+        let mut embedded = HashMap::new();
+        for (id, font) in fonts {
+            let Some(file) = &font.file else { continue };
+            let Some(bytes) = package.get(file) else {
+                continue;
+            };
+            let db = db.get_or_insert_with(|| (**base()).clone());
+            let ids = db.load_font_source(fontdb::Source::Binary(Arc::new(bytes.to_vec())));
+            let family = ids
+                .first()
+                .and_then(|face| db.face(*face))
+                .and_then(|face| face.families.first())
+                .map(|(name, _)| name.clone());
+            match family {
+                Some(family) => {
+                    embedded.insert(id.clone(), family);
+                }
+                None => warnings.add(format!(
+                    "the embedded font {} does not parse; its text is drawn with {FALLBACK}",
+                    font.family
+                )),
+            }
+        }
+        FontBook {
+            db: db.map(Arc::new).unwrap_or_else(|| base().clone()),
+            embedded,
+        }
+    }
+
+    /// The CSS family list for the font resource `id`.
+    pub fn family(&self, id: &str, font: Option<&FontRes>) -> String {
+        let mut list = Vec::new();
+        if let Some(family) = self.embedded.get(id) {
+            list.push(quoted(family));
+        }
+        if let Some(font) = font {
+            if !font.family.trim().is_empty() {
+                list.push(quoted(&font.family));
+            }
+            list.extend(substitutes(&font.family).iter().map(|s| quoted(s)));
+        }
+        list.push(quoted(FALLBACK));
+        list.join(", ")
+    }
+}
