@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "import_paths",
     "import_file",
     "imported",
+    "original_page",
     "kiosk_info",
     "kiosk_request_sms",
     "kiosk_login",

@@ -45,6 +45,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         import_paths,
         import_file,
         imported,
+        original_page,
         crate::kiosk::kiosk_info,
         crate::kiosk::kiosk_request_sms,
         crate::kiosk::kiosk_login,
@@ -235,4 +236,14 @@ async fn import_file(s: State<'_, Started>, request: tauri::ipc::Request<'_>) ->
 #[tauri::command]
 async fn imported(s: State<'_, Started>, id: i64) -> Out<Option<ImportedView>> {
     Ok(s.app()?.imported(id).await?)
+}
+
+#[tauri::command]
+async fn original_page(
+    s: State<'_, Started>,
+    id: i64,
+    page: u32,
+    dpi: u32,
+) -> Out<piaojia_app::OriginalPage> {
+    Ok(s.app()?.original_page(id, page, dpi).await?)
 }

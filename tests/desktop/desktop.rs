@@ -297,7 +297,28 @@ async fn files_are_imported_by_the_button_and_the_watched_folder_with_their_seal
         .await
         .unwrap();
     assert!(total.contains("526.00"), "{total}");
-    app.screenshot("13-imported-ofd").await;
+    // The original itself, drawn by the app's OFD renderer: a picture of the page
+    // whose width and height are the invoice's (210 × 140 mm), seal and all.
+    app.wait_for("[data-testid=original-view][data-pages='1'] [data-testid=original-image]")
+        .await;
+    let size = app
+        .wait_until(
+            "the original's picture is drawn",
+            async |c| {
+                let size = c
+                    .execute(
+                        "const i = document.querySelector('[data-testid=original-image]'); return i && i.complete ? [i.naturalWidth, i.naturalHeight] : null",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                size.as_array().map(|a| (a[0].as_f64().unwrap_or(0.0), a[1].as_f64().unwrap_or(0.0)))
+            },
+            |(w, _)| *w > 0.0,
+        )
+        .await;
+    let ratio = size.0 / size.1;
+    assert!((ratio - 1.5).abs() < 0.02, "a 210 × 140 mm page: {size:?}");
 
     // Saved into the watched folder: a sealed fiscal receipt, and a PDF that is none.
     let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").unwrap();
@@ -332,5 +353,27 @@ async fn files_are_imported_by_the_button_and_the_watched_folder_with_their_seal
         )
         .await;
     assert!(toast.contains('1'), "{toast}");
+
+    // The README's picture of an original in the app: the generated hospital
+    // receipt (the corpus files carry real names, which stay out of pictures).
+    let opened = app
+        .client
+        .execute(
+            "const row = [...document.querySelectorAll('[data-receipt-id]')].find(r => !r.textContent.includes('83089647')); if (row) row.click(); return !!row",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(opened, serde_json::json!(true));
+    app.wait_for("[data-testid=original-view] [data-testid=original-image]")
+        .await;
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=original-view]').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.screenshot("13-imported-ofd").await;
     app.close().await;
 }

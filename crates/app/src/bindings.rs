@@ -40,6 +40,7 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         BackupOutcome,
         crate::ImportReport,
         crate::ImportedView,
+        crate::OriginalPage,
     );
     numbers_not_bigints(dir)?;
     Ok(())

@@ -9,6 +9,7 @@ mod demo;
 mod error;
 mod imports;
 pub mod kiosk;
+mod originals;
 mod receipts;
 mod settings;
 mod views;
@@ -19,6 +20,7 @@ pub use error::{AppError, Result, UiError};
 pub use imports::{
     CertificateView, ImportReport, ImportedView, LevelView, OriginalView, RefusedFile, SealView,
 };
+pub use originals::OriginalPage;
 pub use settings::{Language, ServiceSettings, Settings, TextSize};
 pub use views::{
     AppStatus, BackupOutcome, DemoInfo, HandoffView, KeyringState, PrintOutcome, ReceiptView,

@@ -121,21 +121,29 @@ pub(crate) async fn print_receipts(
     printer: String,
     ids: &[i64],
 ) -> Result<PrintOutcome> {
-    let pdf = wallet.receipts_pdf(ids).await?;
+    // Original files print as they are (an OFD drawn); synced receipts in the
+    // official layout.
+    let documents = wallet.print_documents(ids).await?;
     let service = PrintService::default();
-    let job = service
-        .print_pdf(
-            &printer,
-            &format!("Piaojia {} receipts", ids.len()),
-            &pdf.bytes,
-        )
-        .await?;
-    service.wait(&printer, job, PRINT_WAIT).await?;
-    wallet.mark_printed(ids).await?;
+    let mut last_job = 0;
+    let mut pages = 0;
+    for document in &documents {
+        let job = service
+            .print_pdf(
+                &printer,
+                &format!("Piaojia {} receipts", document.receipt_ids.len()),
+                &document.bytes,
+            )
+            .await?;
+        service.wait(&printer, job, PRINT_WAIT).await?;
+        wallet.mark_printed(&document.receipt_ids).await?;
+        last_job = job.0;
+        pages += document.pages as u32;
+    }
     Ok(PrintOutcome {
         printer,
-        job: job.0,
+        job: last_job,
         receipts: ids.len() as u32,
-        pages: pdf.pages as u32,
+        pages,
     })
 }

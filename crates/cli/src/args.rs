@@ -303,9 +303,13 @@ pub struct ExportArgs {
     #[arg(long)]
     pub archive: bool,
     /// Export one receipt's signed original into the folder given by --to.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "pdf")]
     pub original: bool,
-    /// The ZIP file (or, with --original, the folder).
+    /// Write each receipt as a PDF into the folder given by --to: its OFD original
+    /// drawn, its PDF original as it is, else the official layout.
+    #[arg(long, conflicts_with = "archive")]
+    pub pdf: bool,
+    /// The ZIP file (or, with --original or --pdf, the folder).
     #[arg(long)]
     pub to: PathBuf,
 }

@@ -513,25 +513,40 @@ async fn print(
     for name in names {
         ids.push(resolve(wallet, name).await?);
     }
-    let document = wallet.receipts_pdf(&ids).await?.bytes;
+    // Original files print as they are (an OFD drawn); synced receipts in the
+    // official layout, several to a document.
+    let documents = wallet.print_documents(&ids).await?;
     match (printer, pdf) {
         (_, Some(path)) => {
-            std::fs::write(&path, &document)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut written = Vec::new();
+            for (n, document) in documents.iter().enumerate() {
+                let target = numbered(&path, n);
+                std::fs::write(&target, &document.bytes)
+                    .with_context(|| format!("cannot write {}", target.display()))?;
+                written.push(target.display().to_string());
+            }
             output::done(
-                &format!("{} receipt(s) written to {}", ids.len(), path.display()),
+                &format!("{} receipt(s) written to {}", ids.len(), written.join(", ")),
                 json,
             );
         }
         (Some(name), None) => {
             let service = piaojia_render::PrintService::default();
-            let job = service.print_pdf(&name, "piaojia", &document).await?;
-            service
-                .wait(&name, job, std::time::Duration::from_secs(120))
-                .await?;
-            wallet.mark_printed(&ids).await?;
+            let mut jobs = Vec::new();
+            for document in &documents {
+                let job = service.print_pdf(&name, "piaojia", &document.bytes).await?;
+                service
+                    .wait(&name, job, std::time::Duration::from_secs(120))
+                    .await?;
+                wallet.mark_printed(&document.receipt_ids).await?;
+                jobs.push(job.0.to_string());
+            }
             output::done(
-                &format!("{} receipt(s) printed on {name} (job {})", ids.len(), job.0),
+                &format!(
+                    "{} receipt(s) printed on {name} (job {})",
+                    ids.len(),
+                    jobs.join(", ")
+                ),
                 json,
             );
         }
@@ -542,6 +557,19 @@ async fn print(
         }
     }
     Ok(exit::OK)
+}
+
+/// `r.pdf`, then `r-2.pdf`, `r-3.pdf` for the documents after the first.
+fn numbered(path: &std::path::Path, n: usize) -> std::path::PathBuf {
+    if n == 0 {
+        return path.to_path_buf();
+    }
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let extension = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}-{}{extension}", n + 1))
 }
 
 async fn export(wallet: &Wallet, args: &crate::args::ExportArgs, json: bool) -> Result<i32> {
@@ -576,6 +604,14 @@ async fn export(wallet: &Wallet, args: &crate::args::ExportArgs, json: bool) -> 
         }
         piaojia_wallet::Selection::Ids(ids)
     };
+    if args.pdf {
+        let written = wallet.export_pdfs(&selection, &args.to).await?;
+        output::done(
+            &format!("{} PDF(s) written to {}", written.len(), args.to.display()),
+            json,
+        );
+        return Ok(exit::OK);
+    }
     output::export(
         &wallet
             .export_zip(&selection, &args.to, args.archive)

@@ -109,3 +109,95 @@ async fn verify_shows_the_levels_of_an_ofd_files_seals() {
     assert_eq!(refused.status.code(), Some(6));
     assert_eq!(json(&refused)["code"], "ofd.damaged");
 }
+
+/// An imported OFD prints as the original it is (drawn by the renderer), not in
+/// the official layout: `print --pdf` and `export --pdf` give the invoice's own
+/// page, at its size, with its text searchable. A receipt imported from XML alone
+/// has no original to print, and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_imported_ofd_prints_and_exports_as_its_original() {
+    let (dir, wallet) = temp_wallet();
+    let mut import = piaojia(&wallet);
+    import
+        .args(["--json", "import"])
+        .arg(corpus("vat-ofd/zj-033002000211-83089647-2020.ofd"))
+        .arg(corpus(
+            "vat-xml/cq-050001700111-12235358-TESTSYSTEM-original_invoice.xml",
+        ));
+    let imported = run(import).await;
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+
+    let pdf = dir.path().join("printed.pdf");
+    let mut print = piaojia(&wallet);
+    print
+        .args(["print", "033002000211-83089647", "--pdf"])
+        .arg(&pdf);
+    let printed = run(print).await;
+    assert_eq!(
+        printed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let pdftotext = |path: &std::path::Path| {
+        let out = std::process::Command::new("pdftotext")
+            .arg(path)
+            .arg("-")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = pdftotext(&pdf);
+    // The invoice's own words, which the official fiscal layout does not have.
+    for expected in [
+        "浙江增值税电子普通发票",
+        "83089647",
+        "兰溪市悦济舫餐厅",
+        "伍佰贰拾陆圆整",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let info = String::from_utf8(info.stdout).unwrap();
+    assert!(
+        info.contains("595.276 x 396.85 pts"),
+        "210 × 140 mm: {info}"
+    );
+
+    let folder = dir.path().join("pdfs");
+    let mut export = piaojia(&wallet);
+    export
+        .args(["export", "033002000211-83089647", "--pdf", "--to"])
+        .arg(&folder);
+    assert_eq!(run(export).await.status.code(), Some(0));
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0].to_string_lossy().ends_with("83089647.pdf"),
+        "{files:?}"
+    );
+    assert!(pdftotext(&files[0]).contains("浙江增值税电子普通发票"));
+
+    let mut xml_only = piaojia(&wallet);
+    xml_only
+        .args(["print", "050001700111-12235358", "--pdf"])
+        .arg(dir.path().join("xml.pdf"));
+    let refused = run(xml_only).await;
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("nothing to print"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}

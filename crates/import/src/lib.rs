@@ -16,6 +16,7 @@ mod xml_invoice;
 
 pub use elements::{Elements, Item, Party, ReceiptKind};
 pub use error::{ImportError, Result};
+pub use pdf_file::pdf_page_count;
 pub use qr::parse_qr;
 pub use read::{read_file, FileFormat, ReadFile, MAX_FILE};
 pub use xml_invoice::xml_elements;

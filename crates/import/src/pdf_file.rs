@@ -27,6 +27,21 @@ pub fn pdf_elements(bytes: &[u8]) -> Result<Elements> {
     })
 }
 
+/// How many pages a PDF has: a PDF original is printed as it is, and this both
+/// counts its sheets and checks that it is a PDF a printer can take.
+pub fn pdf_page_count(bytes: &[u8]) -> Result<usize> {
+    std::panic::catch_unwind(|| {
+        Document::load_mem_with_options(bytes, LoadOptions::with_max_decompressed_size(MAX_STREAM))
+            .map(|document| document.get_pages().len())
+            .map_err(|e| ImportError::Pdf(e.to_string()))
+    })
+    .unwrap_or_else(|_| {
+        Err(ImportError::Pdf(
+            "the PDF reader failed on this file".into(),
+        ))
+    })
+}
+
 fn read_pdf(bytes: &[u8]) -> Result<Elements> {
     let document =
         Document::load_mem_with_options(bytes, LoadOptions::with_max_decompressed_size(MAX_STREAM))

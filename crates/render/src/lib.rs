@@ -6,12 +6,14 @@ mod canvas;
 mod font;
 mod layout;
 pub mod ofd;
+mod pdf_view;
 mod print;
 mod qr;
 mod summary;
 
 pub use font::font;
 pub use layout::{Mark, PrintView, Verification};
+pub use pdf_view::{pdf_page_png, PdfPagePng};
 pub use print::{JobId, PrintError, PrintService, Printer, PrinterState};
 pub use summary::{ClaimSummary, SummaryLine};
 
@@ -40,6 +42,8 @@ pub enum RenderError {
     OfdTooManyObjects(usize),
     #[error("an OFD page could not be drawn: {0}")]
     OfdDraw(String),
+    #[error("a PDF page could not be shown: {0}")]
+    PdfPage(String),
 }
 
 impl RenderError {
@@ -56,6 +60,7 @@ impl RenderError {
             RenderError::OfdPageTooLarge(_) => "render.ofd_page_too_large",
             RenderError::OfdTooManyObjects(_) => "render.ofd_too_many_objects",
             RenderError::OfdDraw(_) => "render.ofd_draw",
+            RenderError::PdfPage(_) => "render.pdf_page",
         }
     }
 }

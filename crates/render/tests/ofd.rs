@@ -150,11 +150,11 @@ fn every_corpus_file_renders_with_its_text_its_size_and_embedded_fonts() {
     }
 }
 
-/// Pixels of `png` inside the rectangle (in mm) that are clearly red.
-fn red_pixels(png: &ofd::OfdPng, page_mm: (f64, f64), rect: (f64, f64, f64, f64)) -> usize {
-    let pixmap = tiny_skia::Pixmap::decode_png(&png.bytes).unwrap();
-    let sx = png.width as f64 / page_mm.0;
-    let sy = png.height as f64 / page_mm.1;
+/// Pixels of a PNG inside the rectangle (in mm) that are clearly red.
+fn red_pixels(png: &[u8], page_mm: (f64, f64), rect: (f64, f64, f64, f64)) -> usize {
+    let pixmap = tiny_skia::Pixmap::decode_png(png).unwrap();
+    let sx = pixmap.width() as f64 / page_mm.0;
+    let sy = pixmap.height() as f64 / page_mm.1;
     let mut red = 0;
     for y in (rect.1 * sy) as u32..((rect.1 + rect.3) * sy) as u32 {
         for x in (rect.0 * sx) as u32..((rect.0 + rect.2) * sx) as u32 {
@@ -177,10 +177,33 @@ fn a_sealed_invoice_shows_its_red_seal_at_the_stamp() {
     let bytes = std::fs::read(path).unwrap();
     let png = ofd::page_png(&bytes, 0, 150).unwrap();
     // The stamp: Signature.xml's StampAnnot, 90 8 30 20 (mm), on a 210 × 140 page.
-    let in_stamp = red_pixels(&png, (210.0, 140.0), (90.0, 8.0, 30.0, 20.0));
+    let in_stamp = red_pixels(&png.bytes, (210.0, 140.0), (90.0, 8.0, 30.0, 20.0));
     assert!(in_stamp > 500, "{in_stamp} red pixels in the seal's place");
     let (svg, _) = ofd::page_svg(&bytes, 0).unwrap();
     assert!(svg.contains("data:image/"), "the seal is a picture");
+
+    // The PDF, drawn by another renderer (hayro, a PDF rasteriser), has the seal
+    // in the same place: it is in the PDF, not only in Piaojia's own PNG.
+    let pdf = ofd::to_pdf(&bytes).unwrap();
+    let drawn = piaojia_render::pdf_page_png(&pdf.bytes, 0, 150).unwrap();
+    assert_eq!(drawn.pages, 1);
+    assert!(
+        (drawn.width as i64 - png.width as i64).abs() <= 2,
+        "{} vs {}",
+        drawn.width,
+        png.width
+    );
+    let in_stamp = red_pixels(&drawn.bytes, (210.0, 140.0), (90.0, 8.0, 30.0, 20.0));
+    assert!(
+        in_stamp > 500,
+        "{in_stamp} red pixels in the PDF's seal place"
+    );
+    assert_eq!(
+        piaojia_render::pdf_page_png(b"%PDF-1.7 nothing", 0, 150)
+            .err()
+            .map(|e| e.code()),
+        Some("render.pdf_page")
+    );
 }
 
 /// Builds an OFD package from (name, content) pairs.

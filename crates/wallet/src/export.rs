@@ -98,7 +98,7 @@ fn name_of(issued_at: NaiveDateTime, issuer: &str, total: i64, code: &str, numbe
 
 /// What an export says of a stored receipt, synced or imported alike.
 #[derive(sqlx::FromRow)]
-struct Stored {
+pub(crate) struct Stored {
     province: String,
     code: String,
     number: String,
@@ -113,7 +113,7 @@ struct Stored {
 }
 
 impl Stored {
-    fn base_name(&self) -> String {
+    pub(crate) fn base_name(&self) -> String {
         name_of(
             self.issued_at,
             &self.issuer_name,
@@ -270,7 +270,7 @@ impl Wallet {
             .ok_or(WalletError::NotFound("original file"))
     }
 
-    async fn stored(&self, id: i64) -> Result<Stored> {
+    pub(crate) async fn stored(&self, id: i64) -> Result<Stored> {
         sqlx::query_as(
             "SELECT province, code, number, issued_at, issuer_name, category, kind, total, lifecycle,
                     document_sha256, original AS signed

@@ -14,6 +14,7 @@ mod import;
 mod index;
 mod keys;
 mod keystore;
+mod printing;
 mod recovery;
 mod refresh;
 mod rekey;
@@ -42,6 +43,7 @@ pub use import::{
 pub use index::{Bucket, Spending};
 pub use keys::{KeyMode, META_FILE};
 pub use keystore::{MemoryStore, OsKeyring, SecretStore};
+pub use printing::PrintDocument;
 pub use recovery::RecoveryKey;
 pub use search::{Query, ReceiptSummary, SearchResult, Sort, Status as StatusFilter};
 pub use secret::{DbKey, SecretString};

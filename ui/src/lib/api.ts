@@ -13,6 +13,7 @@ import type { ClaimView } from "../bindings/ClaimView";
 import type { HandoffView } from "../bindings/HandoffView";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { ImportedView } from "../bindings/ImportedView";
+import type { OriginalPage } from "../bindings/OriginalPage";
 import type { PrintOutcome } from "../bindings/PrintOutcome";
 import type { Printer } from "../bindings/Printer";
 import type { Quarantined } from "../bindings/Quarantined";
@@ -58,6 +59,7 @@ export const api = {
   importFile: (name: string, bytes: Uint8Array) =>
     invoke<ImportReport>("import_file", bytes, { headers: { "x-file-name": encodeURIComponent(name) } }),
   imported: (id: number) => invoke<ImportedView | null>("imported", { id }),
+  originalPage: (id: number, page: number, dpi: number) => invoke<OriginalPage>("original_page", { id, page, dpi }),
 };
 
 /** Reports of the watched folder's imports. */
