@@ -4,9 +4,10 @@
 //! points, so that a PDF page gets the page's real size. Objects, nesting and text
 //! are bounded per page; what cannot be drawn is left out with a warning.
 
-use super::document::{numbers, ColorSpace, Document, Rect, Resources};
+use super::document::{numbers, Document, Rect, Resources};
 use super::fonts::FontBook;
 use super::path::{fmt, to_svg};
+use super::style::{color, Res};
 use super::{media, seals, Warnings};
 use crate::RenderError;
 use piaojia_ofd::xml::Element;
@@ -15,7 +16,7 @@ use std::fmt::Write;
 /// The most objects one page may have (a one-page invoice has a few hundred).
 pub const MAX_OBJECTS: usize = 100_000;
 /// The most characters of text one page may have.
-const MAX_CHARS: usize = 1_000_000;
+pub(super) const MAX_CHARS: usize = 1_000_000;
 /// How deep page blocks and composite objects may nest.
 const MAX_NESTING: usize = 16;
 /// The largest page side, in millimetres (an A0 sheet is 1189 mm).
@@ -30,15 +31,15 @@ pub struct PageSvg {
     pub height_mm: f64,
 }
 
-struct Painter<'a, 'p> {
-    doc: &'a Document<'p>,
-    page_res: Resources,
-    fonts: &'a FontBook,
-    out: String,
-    objects: usize,
-    chars: usize,
-    clip_ids: usize,
-    warnings: &'a mut Warnings,
+pub(super) struct Painter<'a, 'p> {
+    pub(super) doc: &'a Document<'p>,
+    pub(super) page_res: Resources,
+    pub(super) fonts: &'a FontBook,
+    pub(super) out: String,
+    pub(super) objects: usize,
+    pub(super) chars: usize,
+    pub(super) clip_ids: usize,
+    pub(super) warnings: &'a mut Warnings,
 }
 
 /// Draws page `index` (from 0) of `doc`. `seal_depth` counts seals drawn inside
@@ -192,144 +193,8 @@ fn matrix(text: &str) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `DeltaX`/`DeltaY` values with OFD's `g count value` repetition expanded, at
-/// most `limit` of them.
-fn deltas(text: &str, limit: usize) -> Vec<f64> {
-    let mut out = Vec::new();
-    let mut tokens = text.split_whitespace();
-    while let Some(token) = tokens.next() {
-        if out.len() >= limit {
-            break;
-        }
-        if token == "g" {
-            let count = tokens.next().and_then(|t| t.parse::<usize>().ok());
-            let value = tokens.next().and_then(|t| t.parse::<f64>().ok());
-            match (count, value) {
-                (Some(count), Some(value)) if value.is_finite() => {
-                    out.extend(std::iter::repeat_n(value, count.min(limit - out.len())))
-                }
-                _ => break,
-            }
-        } else {
-            match token.parse::<f64>() {
-                Ok(value) if value.is_finite() => out.push(value),
-                _ => break,
-            }
-        }
-    }
-    out
-}
-
-/// A colour element (`FillColor`, `StrokeColor`) as CSS, with its opacity.
-fn color(element: &Element, res: &Res<'_>) -> Option<(String, f64)> {
-    let values: Vec<f64> = element
-        .attribute("Value")?
-        .split_whitespace()
-        .map(|t| match t.strip_prefix('#') {
-            Some(hex) => u8::from_str_radix(hex, 16).ok().map(f64::from),
-            None => t.parse::<f64>().ok().filter(|v| v.is_finite()),
-        })
-        .collect::<Option<Vec<f64>>>()?;
-    let space = element
-        .attribute("ColorSpace")
-        .and_then(|id| res.color_space(id))
-        .unwrap_or(match values.len() {
-            1 => ColorSpace::Gray,
-            4 => ColorSpace::Cmyk,
-            _ => ColorSpace::Rgb,
-        });
-    let c = |v: f64| v.clamp(0.0, 255.0).round() as u8;
-    let (r, g, b) = match (space, values.as_slice()) {
-        (ColorSpace::Gray, [v, ..]) => (c(*v), c(*v), c(*v)),
-        (ColorSpace::Rgb, [r, g, b, ..]) => (c(*r), c(*g), c(*b)),
-        (ColorSpace::Cmyk, [cy, m, y, k, ..]) => {
-            let k = 1.0 - k / 255.0;
-            (
-                c(255.0 * (1.0 - cy / 255.0) * k),
-                c(255.0 * (1.0 - m / 255.0) * k),
-                c(255.0 * (1.0 - y / 255.0) * k),
-            )
-        }
-        _ => return None,
-    };
-    let alpha = element
-        .attribute("Alpha")
-        .and_then(|a| a.parse::<f64>().ok())
-        .map_or(1.0, |a| (a / 255.0).clamp(0.0, 1.0));
-    Some((format!("#{r:02x}{g:02x}{b:02x}"), alpha))
-}
-
-/// The page's resources over the document's.
-struct Res<'a> {
-    page: &'a Resources,
-    doc: &'a Resources,
-}
-
-impl Res<'_> {
-    fn color_space(&self, id: &str) -> Option<ColorSpace> {
-        self.page
-            .color_spaces
-            .get(id)
-            .or_else(|| self.doc.color_spaces.get(id))
-            .copied()
-    }
-
-    fn draw_param(&self, id: &str) -> Option<&Element> {
-        self.page
-            .draw_params
-            .get(id)
-            .or_else(|| self.doc.draw_params.get(id))
-    }
-
-    /// An attribute or child of a drawing parameter, following `Relative` parents.
-    fn param<'e>(
-        &'e self,
-        id: Option<&str>,
-        pick: impl Fn(&'e Element) -> Option<&'e str>,
-    ) -> Option<&'e str> {
-        let mut id = id?;
-        for _ in 0..8 {
-            let param = self.draw_param(id)?;
-            if let Some(value) = pick(param) {
-                return Some(value);
-            }
-            id = param.attribute("Relative")?;
-        }
-        None
-    }
-
-    fn param_color(&self, id: Option<&str>, name: &str) -> Option<(String, f64)> {
-        let mut id = id?;
-        for _ in 0..8 {
-            let param = self.draw_param(id)?;
-            if let Some(element) = param.child(name) {
-                return color(element, self);
-            }
-            id = param.attribute("Relative")?;
-        }
-        None
-    }
-}
-
 impl Painter<'_, '_> {
-    fn res(&self) -> Res<'_> {
+    pub(super) fn res(&self) -> Res<'_> {
         Res {
             page: &self.page_res,
             doc: &self.doc.resources,
@@ -564,135 +429,6 @@ impl Painter<'_, '_> {
         self.out.push_str(&out);
     }
 
-    fn text(&mut self, object: &Element, param: Option<&str>) -> Result<(), RenderError> {
-        let res = self.res();
-        let size = object
-            .attribute("Size")
-            .and_then(|s| s.parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s > 0.0 && *s < 1000.0)
-            .unwrap_or(3.5);
-        let font = object.attribute("Font").and_then(|id| {
-            self.page_res
-                .fonts
-                .get(id)
-                .or_else(|| self.doc.resources.fonts.get(id))
-        });
-        let family = self
-            .fonts
-            .family(object.attribute("Font").unwrap_or_default(), font);
-        let fill = object.attribute("Fill") != Some("false");
-        let (fill_color, fill_alpha) = object
-            .child("FillColor")
-            .and_then(|c| color(c, &res))
-            .or_else(|| res.param_color(param, "FillColor"))
-            .unwrap_or(("#000000".into(), 1.0));
-        let bold = font.is_some_and(|f| f.bold)
-            || object
-                .attribute("Weight")
-                .and_then(|w| w.parse::<u32>().ok())
-                .is_some_and(|w| w >= 600);
-        let italic = font.is_some_and(|f| f.italic) || object.attribute("Italic") == Some("true");
-        let mut head = format!(
-            r#"<g font-family="{}" font-size="{}" fill="{}""#,
-            escape(&family),
-            fmt(size),
-            if fill { fill_color.as_str() } else { "none" }
-        );
-        if fill_alpha < 1.0 {
-            let _ = write!(head, r#" fill-opacity="{}""#, fmt(fill_alpha));
-        }
-        if object.attribute("Stroke") == Some("true") {
-            let stroke = object
-                .child("StrokeColor")
-                .and_then(|c| color(c, &res))
-                .map_or("#000000".to_string(), |c| c.0);
-            let _ = write!(
-                head,
-                r#" stroke="{stroke}" stroke-width="{}""#,
-                fmt(size / 40.0)
-            );
-        }
-        if bold {
-            head.push_str(r#" font-weight="bold""#);
-        }
-        if italic {
-            head.push_str(r#" font-style="italic""#);
-        }
-        if let Some(scale) = object
-            .attribute("HScale")
-            .and_then(|s| s.parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s > 0.0 && (*s - 1.0).abs() > 1e-6)
-        {
-            let _ = write!(head, r#" transform="scale({} 1)""#, fmt(scale));
-        }
-        head.push('>');
-        let mut body = String::new();
-        let mut at = (0.0, 0.0);
-        for code in object.children_named("TextCode") {
-            let text: Vec<char> = code
-                .text
-                .chars()
-                .filter(|c| *c != '\n' && *c != '\r')
-                .collect();
-            if text.is_empty() {
-                continue;
-            }
-            self.chars += text.len();
-            if self.chars > MAX_CHARS {
-                return Err(RenderError::OfdTooManyObjects(MAX_CHARS));
-            }
-            let x = code
-                .attribute("X")
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(at.0);
-            let y = code
-                .attribute("Y")
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(at.1);
-            let dx = code
-                .attribute("DeltaX")
-                .map(|d| deltas(d, text.len() - 1))
-                .unwrap_or_default();
-            let dy = code
-                .attribute("DeltaY")
-                .map(|d| deltas(d, text.len() - 1))
-                .unwrap_or_default();
-            let mut xs = vec![x];
-            let mut ys = vec![y];
-            for (i, step) in dx.iter().enumerate() {
-                xs.push(xs[i] + step);
-            }
-            if !dy.is_empty() {
-                for i in 0..text.len() - 1 {
-                    let previous = ys[i];
-                    ys.push(previous + dy.get(i).copied().unwrap_or(0.0));
-                }
-                while xs.len() < ys.len() {
-                    // Vertical runs without DeltaX keep their column.
-                    let last = *xs.last().expect("one x at least");
-                    xs.push(last);
-                }
-            }
-            at = (*xs.last().expect("one x"), *ys.last().expect("one y"));
-            let list =
-                |values: &[f64]| values.iter().map(|v| fmt(*v)).collect::<Vec<_>>().join(" ");
-            let content: String = text.iter().collect();
-            let _ = write!(
-                body,
-                r#"<text xml:space="preserve" x="{}" y="{}">{}</text>"#,
-                list(&xs),
-                list(&ys),
-                escape(&content)
-            );
-        }
-        if !body.is_empty() {
-            self.out.push_str(&head);
-            self.out.push_str(&body);
-            self.out.push_str("</g>");
-        }
-        Ok(())
-    }
-
     fn image(&mut self, object: &Element) {
         let Some(id) = object.attribute("ResourceID") else {
             return;
@@ -754,26 +490,5 @@ impl Painter<'_, '_> {
             fmt(b.h)
         );
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deltas_expand_repetitions_within_a_limit() {
-        assert_eq!(
-            deltas("g 3 1.5 2 g 2 0.5", 100),
-            vec![1.5, 1.5, 1.5, 2.0, 0.5, 0.5]
-        );
-        assert_eq!(deltas("g 1000000000 1", 4), vec![1.0; 4]);
-        assert_eq!(deltas("1 x 2", 10), vec![1.0]);
-        assert_eq!(deltas("g 2", 10), Vec::<f64>::new());
-    }
-
-    #[test]
-    fn text_is_escaped_for_xml() {
-        assert_eq!(escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
     }
 }

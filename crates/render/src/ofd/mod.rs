@@ -16,6 +16,8 @@ mod media;
 mod output;
 mod path;
 mod seals;
+mod style;
+mod text;
 
 use crate::RenderError;
 use document::Document;
