@@ -125,17 +125,13 @@ impl Wallet {
                 receipt_ids: vec![id],
             }));
         }
-        let signed: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT original FROM receipts WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or(WalletError::NotFound("receipt"))?;
-        match signed {
-            Some(_) => Ok(Printed::Official),
-            None => Err(WalletError::Invalid(
+        // A signed original (synced from a service) prints in the official layout.
+        match self.original(id).await {
+            Ok(_) => Ok(Printed::Official),
+            Err(WalletError::Imported) => Err(WalletError::Invalid(
                 "this receipt was imported without an OFD or PDF file: there is nothing to print (import its file)".into(),
             )),
+            Err(e) => Err(e),
         }
     }
 }
