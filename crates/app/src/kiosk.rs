@@ -355,7 +355,7 @@ impl Kiosk {
     async fn fresh_session<'s>(
         &self,
         slot: &'s mut Option<KioskSession>,
-    ) -> Result<&'s KioskSession> {
+    ) -> Result<&'s mut KioskSession> {
         if let Some(old) = slot.take() {
             old.end(SessionEnd::Logout, &self.log).await?;
         }
@@ -378,7 +378,10 @@ impl Kiosk {
             .wallet
             .login_with_handoff(&self.province()?, &service.url, &service.root_key, code)
             .await?;
-        session.pull(account.id).await
+        let pulled = session.pull(account.id).await;
+        // The idle time counts from the end of what the patient waited for.
+        session.last_touch = Instant::now();
+        pulled
     }
 
     /// Logs the patient in and pulls their receipts into the session's wallet;
@@ -394,7 +397,9 @@ impl Kiosk {
             id_number: id_number.trim().to_string(),
         };
         let account = session.wallet.login(&spec, sms_code.trim()).await?;
-        session.pull(account.id).await
+        let pulled = session.pull(account.id).await;
+        session.last_touch = Instant::now();
+        pulled
     }
 
     /// The patient's receipts, newest (today's) first.
@@ -428,6 +433,8 @@ impl Kiosk {
             Ok(done) => session.counts.pages_printed += done.pages,
             Err(_) => session.counts.printer_errors += 1,
         }
+        // A print can take a minute; the idle time counts from its end.
+        session.last_touch = Instant::now();
         outcome
     }
 

@@ -23,7 +23,7 @@ issuer_signature 是开票单位对这些字节的 ed25519 签名，supervisor_s
 
 离线验证：piaojia verify --file <文件>（用钱包中已钉住的省级根公钥和信任包）。
 在线查验：用票据代码、票据号码、校验码到开票省份的财政电子票据查验平台查询，
-或 piaojia verify --online --code … --number … --check-code …
+或 piaojia verify --online --service <该省服务地址> --code … --number … --check-code …
 
 *.original.json is the signed original of a fiscal e-receipt: `document` holds the
 issuer's exact bytes (base64); `issuer_signature` is the issuer's ed25519 signature over
