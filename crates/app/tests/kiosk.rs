@@ -51,6 +51,18 @@ async fn sms_login(
     wallet.login(&spec, &code).await.unwrap()
 }
 
+/// A patient logs in at `kiosk` with the SMS code the service sent; how many
+/// receipts the session pulled.
+async fn kiosk_sms_login(
+    kiosk: &Kiosk,
+    state: &provincial_service::AppState,
+    id_number: &str,
+) -> u64 {
+    kiosk.request_sms(id_number).await.unwrap();
+    let code = state.pending_sms_code(id_number).await.unwrap().unwrap();
+    kiosk.login(id_number, &code).await.unwrap()
+}
+
 /// A kiosk on the service at `addr`, printing to `printer`, logging into `dir`.
 fn kiosk_on(
     addr: std::net::SocketAddr,
@@ -168,13 +180,7 @@ async fn a_stopped_printer_gets_no_job_and_the_retry_prints_once() {
     let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
     let dir = tempfile::tempdir().unwrap();
     let kiosk = kiosk_on(addr, &state, dir.path(), &printer);
-    kiosk.request_sms(&citizen.id_number).await.unwrap();
-    let code = state
-        .pending_sms_code(&citizen.id_number)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(kiosk.login(&citizen.id_number, &code).await.unwrap() >= 10);
+    assert!(kiosk_sms_login(&kiosk, &state, &citizen.id_number).await >= 10);
     let receipts = kiosk.receipts().await.unwrap();
     let newest = receipts.iter().map(|r| r.issued_at).max().unwrap();
     assert_eq!(receipts[0].issued_at, newest, "today's (the newest) first");
@@ -305,13 +311,7 @@ async fn an_untouched_session_ends_whatever_the_page_does() {
     let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
     let dir = tempfile::tempdir().unwrap();
     let kiosk = kiosk_on(addr, &state, dir.path(), "PIAOJIA-PDF");
-    kiosk.request_sms(&citizen.id_number).await.unwrap();
-    let code = state
-        .pending_sms_code(&citizen.id_number)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(kiosk.login(&citizen.id_number, &code).await.unwrap() >= 6);
+    assert!(kiosk_sms_login(&kiosk, &state, &citizen.id_number).await >= 6);
     let idle = std::time::Duration::from_secs(kiosk.config.idle_seconds.into());
     let now = std::time::Instant::now();
     assert!(

@@ -78,12 +78,7 @@ async fn a_faulty_service_leaves_nothing_invalid_and_everything_valid_stored() {
 async fn a_revoked_issuers_receipts_go_to_quarantine_with_the_reason() {
     let peer = peer(config(300)).await;
     let (code, _) = peer.issuer_key(0);
-    let response = reqwest::Client::new()
-        .post(format!("{}/test/issuers/{code}/revoke", peer.url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    peer.revoke_issuer(&code).await;
     let dir = tempfile::tempdir().unwrap();
     let (w, account) = logged_in(&peer, dir.path(), 0).await;
     let report = sync(&w, account).await;
@@ -224,12 +219,7 @@ async fn a_revocation_moves_receipts_held_since_to_the_quarantine() {
 
     let before = w.search(&piaojia_wallet::Query::default()).await.unwrap();
 
-    let response = reqwest::Client::new()
-        .post(format!("{}/test/issuers/{code}/revoke", peer.url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    peer.revoke_issuer(&code).await;
     let report = sync(&w, account).await;
     assert_eq!(report.no_longer_valid as i64, of_issuer);
     let quarantine = w.quarantine().await.unwrap();

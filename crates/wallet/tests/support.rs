@@ -87,6 +87,17 @@ impl Peer {
         )
     }
 
+    /// Revokes an issuer's certificate through the test hook; the service publishes
+    /// a new trust bundle.
+    pub async fn revoke_issuer(&self, code: &str) {
+        let response = reqwest::Client::new()
+            .post(format!("{}/test/issuers/{code}/revoke", self.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+
     pub async fn issue(&self, citizen: usize, amount: i64) -> serde_json::Value {
         let (_, key) = self.issuer_key(0);
         let body = serde_json::json!({
