@@ -44,12 +44,14 @@ impl KdfParams {
 
     /// Whether these are parameters a Piaojia wallet would write. They come from a
     /// file (a backup's header, `wallet.json`), and Argon2 with 4 TiB of memory or
-    /// four billion passes is a way to hang or abort whoever opens it.
+    /// four billion passes is a way to hang or abort whoever opens it; a salt that is
+    /// not hex is damage too, so every reader refuses it as such.
     pub fn within_bounds(&self) -> bool {
         (8 * 1024..=1024 * 1024).contains(&self.memory_kib)
             && (1..=10).contains(&self.iterations)
             && (1..=8).contains(&self.parallelism)
             && (16..=64).contains(&(self.salt_hex.len() / 2))
+            && hex::decode(&self.salt_hex).is_ok()
     }
 
     pub fn derive(&self, passphrase: &SecretString) -> Result<DbKey> {

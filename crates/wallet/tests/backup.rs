@@ -258,15 +258,19 @@ async fn a_missing_keyring_key_points_to_the_backup() {
 async fn a_header_with_absurd_key_derivation_parameters_is_refused_at_once() {
     let home = tempfile::tempdir().unwrap();
     let target = home.path().join("wallet");
-    for (memory, iterations, parallelism) in [
-        (u32::MAX, 1, 1),
-        (65536, u32::MAX, 1),
-        (65536, 3, 16_777_215),
-        (1, 3, 1),
+    // The last: a salt that is not hex (the fuzz run below once flipped a bit there).
+    let hex_salt = "00".repeat(16);
+    let broken_salt = format!("0g{}", "00".repeat(15));
+    for (memory, iterations, parallelism, salt) in [
+        (u32::MAX, 1, 1, &hex_salt),
+        (65536, u32::MAX, 1, &hex_salt),
+        (65536, 3, 16_777_215, &hex_salt),
+        (1, 3, 1, &hex_salt),
+        (65536, 3, 1, &broken_salt),
     ] {
         let header = serde_json::json!({
             "format": "piaojia.backup/1", "created_at": "2025-01-01T00:00:00",
-            "kdf": {"salt_hex": "00".repeat(16), "memory_kib": memory, "iterations": iterations, "parallelism": parallelism},
+            "kdf": {"salt_hex": salt, "memory_kib": memory, "iterations": iterations, "parallelism": parallelism},
             "nonce_hex": "00".repeat(19)
         })
         .to_string();
@@ -285,7 +289,7 @@ async fn a_header_with_absurd_key_derivation_parameters_is_refused_at_once() {
         .await;
         assert!(
             matches!(&result, Err(WalletError::BackupDamaged(m)) if m.contains("key derivation")),
-            "{memory}/{iterations}/{parallelism}: {result:?}"
+            "{memory}/{iterations}/{parallelism}/{salt}: {result:?}"
         );
         assert!(!target.exists());
     }
