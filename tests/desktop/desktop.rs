@@ -256,8 +256,8 @@ async fn files_are_imported_by_the_button_and_the_watched_folder_with_their_seal
         &[],
     )
     .await;
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/corpus/vat-ofd/zj-033002000211-83089647-2020.ofd")
+    let corpus = piaojia_ofd::testkit::corpus_dir()
+        .join("vat-ofd/zj-033002000211-83089647-2020.ofd")
         .canonicalize()
         .unwrap();
     app.wait_for("[data-testid=import-input]")

@@ -229,7 +229,9 @@ impl Desktop {
         std::fs::create_dir_all(&keep).unwrap();
         std::fs::write(keep.join(format!("{name}.png")), &png).unwrap();
         if std::env::var_os("PIAOJIA_UPDATE_SCREENSHOTS").is_some() {
-            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+            // Found when the test runs (a shared build cache may have built it elsewhere).
+            let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("started by cargo");
+            let docs = Path::new(&crate_dir).join("../../docs/screenshots");
             std::fs::create_dir_all(&docs).unwrap();
             std::fs::write(docs.join(format!("{name}.png")), &png).unwrap();
         }

@@ -4,7 +4,9 @@ use std::path::Path;
 /// ui/src/bindings. With PIAOJIA_UPDATE_BINDINGS=1 it writes them there instead.
 #[test]
 fn committed_bindings_are_current() {
-    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
+    // Found when the test runs (a shared build cache may have built it elsewhere).
+    let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("started by cargo");
+    let committed = Path::new(&crate_dir).join("../../ui/src/bindings");
     if std::env::var_os("PIAOJIA_UPDATE_BINDINGS").is_some() {
         let _ = std::fs::remove_dir_all(&committed);
         std::fs::create_dir_all(&committed).unwrap();

@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/corpus")
+    piaojia_ofd::testkit::corpus_dir()
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -4,9 +4,7 @@ use piaojia_ofd::SesVersion;
 use std::path::PathBuf;
 
 fn corpus(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/corpus")
-        .join(name)
+    piaojia_ofd::testkit::corpus_dir().join(name)
 }
 
 fn at(text: &str) -> chrono::NaiveDateTime {

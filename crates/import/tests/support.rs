@@ -1,12 +1,9 @@
 use chrono::NaiveDateTime;
 use piaojia_ofd::testkit::{make_ofd, Spec, Tamper, TestPki};
 use piaojia_ofd::{Certificate, SesVersion, TrustStore};
-use std::path::Path;
 
 pub fn corpus(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/corpus")
-        .join(name);
+    let path = piaojia_ofd::testkit::corpus_dir().join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 

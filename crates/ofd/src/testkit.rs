@@ -474,3 +474,13 @@ pub fn make_ofd(pki: &TestPki, spec: &Spec) -> Vec<u8> {
     }
     zip.finish().expect("zip").into_inner()
 }
+
+/// The repository's real files (`testdata/corpus`), found when the test runs: cargo
+/// sets `CARGO_MANIFEST_DIR` for each test and benchmark it starts. The value compiled
+/// in names wherever the binary was built, and a build cache shared by two checkouts
+/// (CI's and a developer's) hands one checkout's test binaries to the other.
+pub fn corpus_dir() -> std::path::PathBuf {
+    let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("started by cargo");
+    // Every crate's manifest is two levels below the root (crates/x, tests/desktop).
+    std::path::Path::new(&crate_dir).join("../../testdata/corpus")
+}

@@ -1,7 +1,7 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/corpus")
+    piaojia_ofd::testkit::corpus_dir()
 }
 
 pub fn corpus(name: &str) -> Vec<u8> {

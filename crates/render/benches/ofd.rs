@@ -5,7 +5,7 @@
 //!     cargo bench -p piaojia-render --bench ofd
 
 use piaojia_render::ofd;
-use std::path::PathBuf;
+
 use std::time::{Duration, Instant};
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -18,7 +18,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn main() {
-    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/corpus/vat-ofd");
+    let corpus = piaojia_ofd::testkit::corpus_dir().join("vat-ofd");
     let files = [
         "zj-033002000211-83089647-2020.ofd",
         "js-032001600511-31471858-2020.ofd",

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 fn corpus() -> Vec<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/corpus");
+    let root = piaojia_ofd::testkit::corpus_dir();
     let mut files: Vec<PathBuf> = ["vat-ofd", "other"]
         .iter()
         .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap())
@@ -172,8 +172,7 @@ fn red_pixels(png: &[u8], page_mm: (f64, f64), rect: (f64, f64, f64, f64)) -> us
 /// a sealed invoice is drawn at its stamp.
 #[test]
 fn a_sealed_invoice_shows_its_red_seal_at_the_stamp() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/corpus/vat-ofd/zj-033002000211-83089647-2020.ofd");
+    let path = piaojia_ofd::testkit::corpus_dir().join("vat-ofd/zj-033002000211-83089647-2020.ofd");
     let bytes = std::fs::read(path).unwrap();
     let png = ofd::page_png(&bytes, 0, 150).unwrap();
     // The stamp: Signature.xml's StampAnnot, 90 8 30 20 (mm), on a 210 × 140 page.
