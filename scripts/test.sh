@@ -23,6 +23,16 @@ if [ ! -x "$tools/bin/tauri-driver" ]; then
 fi
 export TAURI_DRIVER="$tools/bin/tauri-driver"
 
+# An independent XLSX reader (openpyxl), and an independent OFD renderer (ofd2png)
+# with an image comparison (scikit-image), from PyPI in a venv beside the build cache.
+checks="$tools/check-venv"
+if ! "$checks/bin/python" -c "import openpyxl, ofd2png, skimage" 2>/dev/null; then
+    python3 -m venv "$checks"
+    "$checks/bin/pip" install --quiet --disable-pip-version-check \
+        openpyxl==3.1.5 ofd2png==0.0.5 scikit-image==0.26.0 pillow==13.0.0
+fi
+export PIAOJIA_PYTHON="$checks/bin/python"
+
 build_ui
 (cd ui && npm run --silent check && npm test --silent)
 

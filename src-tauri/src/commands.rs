@@ -3,13 +3,13 @@
 
 use crate::shell::{spawn_sync, Started};
 use piaojia_app::{
-    AppStatus, BackupOutcome, HandoffView, ImportReport, ImportedView, PrintOutcome, ReceiptView,
-    SavedFile, Settings, UiError,
+    AppStatus, BackupOutcome, HandoffView, ImportReport, ImportedView, PaperSource, PrintOutcome,
+    ReceiptView, SavedFile, Settings, UiError,
 };
-use piaojia_render::Printer;
+use piaojia_render::{PerSheet, Printer};
 use piaojia_wallet::{
     Account, Activity, CheckResult, ClaimDraft, ClaimView, Quarantined, Query, RelyingParty,
-    SearchResult, Spending,
+    SearchResult, Spending, SummaryFormat,
 };
 use tauri::State;
 
@@ -31,6 +31,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         export_original,
         printers,
         print_receipts,
+        save_sheets,
+        print_sheets,
+        save_summary,
         quarantine,
         spending,
         activity,
@@ -139,6 +142,34 @@ async fn print_receipts(
     printer: Option<String>,
 ) -> Out<PrintOutcome> {
     Ok(s.app()?.print(ids, printer).await?)
+}
+
+#[tauri::command]
+async fn save_sheets(
+    s: State<'_, Started>,
+    source: PaperSource,
+    per_sheet: PerSheet,
+) -> Out<SavedFile> {
+    Ok(s.app()?.save_sheets(source, per_sheet).await?)
+}
+
+#[tauri::command]
+async fn print_sheets(
+    s: State<'_, Started>,
+    source: PaperSource,
+    per_sheet: PerSheet,
+    printer: Option<String>,
+) -> Out<PrintOutcome> {
+    Ok(s.app()?.print_sheets(source, per_sheet, printer).await?)
+}
+
+#[tauri::command]
+async fn save_summary(
+    s: State<'_, Started>,
+    source: PaperSource,
+    format: SummaryFormat,
+) -> Out<SavedFile> {
+    Ok(s.app()?.save_summary(source, format).await?)
 }
 
 #[tauri::command]

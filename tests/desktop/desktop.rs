@@ -170,6 +170,80 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
         "the PDF names receipt {receipt_number:?}"
     );
 
+    // Papers for reimbursement: two receipts ticked, their sheets (two to an A4
+    // page) and their 汇总表 saved from the list.
+    app.click("[data-nav=receipts]").await;
+    app.wait_for("[data-receipt-id] input[type=checkbox]").await;
+    app.client
+        .execute(
+            "const boxes = document.querySelectorAll('[data-receipt-id] input[type=checkbox]');
+             boxes[0].click(); boxes[1].click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.click("[data-testid=save-sheets]").await;
+    let saved_named = |prefix: &str| -> Option<std::path::PathBuf> {
+        std::fs::read_dir(app.save_dir())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                let name = p.file_name().unwrap().to_string_lossy();
+                name.starts_with(prefix) && !name.ends_with(".partial")
+            })
+    };
+    let sheets = app
+        .wait_until(
+            "the sheets are saved",
+            async |c| match saved_named("粘贴单-2张-") {
+                Some(path) => Some(Ok(path)),
+                // What the page says meanwhile, should it never come.
+                None => Some(Err(read_text(c, "[data-testid=toast]").await)),
+            },
+            |found| found.is_ok(),
+        )
+        .await
+        .unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&sheets)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
+    if std::env::var_os("PIAOJIA_UPDATE_SCREENSHOTS").is_some() {
+        // The README's picture of a sheet: the demo's receipts, two to a page.
+        let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap();
+        let picture = std::path::Path::new(&crate_dir).join("../../docs/screenshots/sheet-2up");
+        let made = std::process::Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-singlefile", "-f", "1"])
+            .arg(&sheets)
+            .arg(&picture)
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    app.click("[data-testid=summary-xlsx]").await;
+    let table = app
+        .wait_until(
+            "the summary table is saved",
+            async |c| match saved_named("汇总表-") {
+                Some(path) => Some(Ok(path)),
+                None => Some(Err(read_text(c, "[data-testid=toast]").await)),
+            },
+            |found| found.is_ok(),
+        )
+        .await
+        .unwrap();
+    assert!(std::fs::read(&table).unwrap().starts_with(b"PK"));
+    // The note of the save is closed, so that the next screens are seen alone.
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=toast] button')?.click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+
     // The tampered receipts: listed apart, each with its reason.
     app.click("[data-nav=rejected]").await;
     let reason = app

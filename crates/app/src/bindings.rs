@@ -41,6 +41,9 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::ImportReport,
         crate::ImportedView,
         crate::OriginalPage,
+        crate::PaperSource,
+        piaojia_render::PerSheet,
+        SummaryFormat,
     );
     numbers_not_bigints(dir)?;
     Ok(())

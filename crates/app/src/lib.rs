@@ -10,6 +10,7 @@ mod error;
 mod imports;
 pub mod kiosk;
 mod originals;
+mod papers;
 mod receipts;
 mod settings;
 mod views;
@@ -21,6 +22,7 @@ pub use imports::{
     CertificateView, ImportReport, ImportedView, LevelView, OriginalView, RefusedFile, SealView,
 };
 pub use originals::OriginalPage;
+pub use papers::PaperSource;
 pub use settings::{Language, ServiceSettings, Settings, TextSize};
 pub use views::{
     AppStatus, BackupOutcome, DemoInfo, HandoffView, KeyringState, PrintOutcome, ReceiptView,

@@ -6,8 +6,8 @@ use crate::error::{AppError, Result};
 use crate::views::{PrintOutcome, ReceiptView, SavedFile, VerificationView};
 use piaojia_render::{PrintService, Printer};
 use piaojia_wallet::{
-    base_name, Activity, CheckResult, Quarantined, Query, SearchResult, Spending, Wallet,
-    WalletError,
+    base_name, Activity, CheckResult, PrintDocument, Quarantined, Query, SearchResult, Spending,
+    Wallet, WalletError,
 };
 use std::time::Duration;
 
@@ -124,10 +124,21 @@ pub(crate) async fn print_receipts(
     // Original files print as they are (an OFD drawn); synced receipts in the
     // official layout.
     let documents = wallet.print_documents(ids).await?;
+    print_documents(wallet, printer, &documents).await
+}
+
+/// Prints each document as a job, following each to its end before the next, and
+/// marks its receipts printed.
+pub(crate) async fn print_documents(
+    wallet: &Wallet,
+    printer: String,
+    documents: &[PrintDocument],
+) -> Result<PrintOutcome> {
     let service = PrintService::default();
     let mut last_job = 0;
     let mut pages = 0;
-    for document in &documents {
+    let mut receipts = 0;
+    for document in documents {
         let job = service
             .print_pdf(
                 &printer,
@@ -139,11 +150,12 @@ pub(crate) async fn print_receipts(
         wallet.mark_printed(&document.receipt_ids).await?;
         last_job = job.0;
         pages += document.pages as u32;
+        receipts += document.receipt_ids.len() as u32;
     }
     Ok(PrintOutcome {
         printer,
         job: last_job,
-        receipts: ids.len() as u32,
+        receipts,
         pages,
     })
 }

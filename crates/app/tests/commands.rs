@@ -203,3 +203,102 @@ async fn a_sync_that_panics_is_reported_and_the_next_one_runs() {
         "{again:?}"
     );
 }
+
+/// Papers for reimbursement from each source the UI offers: a claim's sheets and
+/// 汇总表, a search result's, and sheets printed on the real CUPS queue.
+#[tokio::test]
+async fn papers_come_from_a_claim_a_search_and_chosen_receipts() {
+    use piaojia_app::PaperSource;
+    use piaojia_render::PerSheet;
+    use piaojia_wallet::SummaryFormat;
+    let (t, account) = support::synced().await;
+    let app = &t.app;
+    let picked = app
+        .search(Query {
+            status: Some(StatusFilter::Valid),
+            limit: 3,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    let ids: Vec<i64> = picked.items.iter().map(|r| r.id).collect();
+    let parties = app.relying_parties(account).await.unwrap();
+    let claim = app
+        .create_claim(
+            piaojia_wallet::ClaimDraft {
+                account_id: account,
+                relying_party: parties[0].code.clone(),
+                purpose: "门诊".into(),
+                payee_account: "6222020200001234567".into(),
+                amount_requested: piaojia_receipt::Fen(picked.items.iter().map(|r| r.total).sum()),
+            },
+            ids.clone(),
+        )
+        .await
+        .unwrap();
+
+    let pdftotext = |path: &str| {
+        let out = std::process::Command::new("pdftotext")
+            .arg(path)
+            .arg("-")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let sheets = app
+        .save_sheets(PaperSource::Claim(claim.id), PerSheet::Four)
+        .await
+        .unwrap();
+    assert!(sheets.path.contains("粘贴单-3张-"), "{}", sheets.path);
+    let text = pdftotext(&sheets.path);
+    for r in &picked.items {
+        assert!(text.contains(&r.number), "{} on the sheets", r.number);
+    }
+    let summary = app
+        .save_summary(PaperSource::Claim(claim.id), SummaryFormat::Pdf)
+        .await
+        .unwrap();
+    let text = pdftotext(&summary.path);
+    let total = piaojia_receipt::Fen(picked.items.iter().map(|r| r.total).sum());
+    assert!(
+        text.contains("票据汇总表") && text.contains(&total.to_string()),
+        "{text}"
+    );
+
+    // A search result: every receipt it finds, not its first page only.
+    let hospitals = Query {
+        text: "医院".into(),
+        limit: 1,
+        ..Query::default()
+    };
+    let found = app.search(hospitals.clone()).await.unwrap().count;
+    assert!(found > 1);
+    let csv = app
+        .save_summary(PaperSource::Search(hospitals), SummaryFormat::Csv)
+        .await
+        .unwrap();
+    let rows = std::fs::read_to_string(&csv.path).unwrap().lines().count() as i64;
+    assert_eq!(rows, 1 + found + 2, "a heading, a line each, the totals");
+
+    // Printed: one job of sheets on the queue the test command made.
+    let printer = std::env::var("PIAOJIA_TEST_PRINTER")
+        .expect("the test command starts cupsd with a queue and names it");
+    let outcome = app
+        .print_sheets(
+            PaperSource::Receipts(ids.clone()),
+            PerSheet::Two,
+            Some(printer),
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.receipts, 3);
+    assert!(outcome.pages >= 2, "{} sheets", outcome.pages);
+    for id in &ids {
+        assert!(app.receipt(*id).await.unwrap().detail.printed_count >= 1);
+    }
+    let refused = app
+        .save_sheets(PaperSource::Receipts(vec![]), PerSheet::Two)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "invalid_input");
+}

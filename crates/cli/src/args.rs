@@ -98,6 +98,9 @@ pub enum Command {
         /// Write a PDF file instead of printing.
         #[arg(long)]
         pdf: Option<PathBuf>,
+        /// Reimbursement sheets (粘贴单): 2 or 4 receipts to an A4 sheet, with cut lines.
+        #[arg(long, value_name = "2|4")]
+        sheet: Option<u32>,
     },
     /// Export receipts as a ZIP (PDFs, signed originals, manifest), or one signed original.
     Export(ExportArgs),
@@ -309,7 +312,16 @@ pub struct ExportArgs {
     /// drawn, its PDF original as it is, else the official layout.
     #[arg(long, conflicts_with = "archive")]
     pub pdf: bool,
-    /// The ZIP file (or, with --original or --pdf, the folder).
+    /// Reimbursement sheets (粘贴单) as one PDF file (--to): 2 or 4 receipts to an A4
+    /// sheet, each as it prints alone, with cut lines between them.
+    #[arg(long, value_name = "2|4", conflicts_with_all = ["archive", "original", "pdf"])]
+    pub sheet: Option<u32>,
+    /// The 汇总表 (date, issuer, number, amount; the total in figures and in words)
+    /// as the file given by --to: .pdf, .csv or .xlsx.
+    #[arg(long, conflicts_with_all = ["archive", "original", "pdf", "sheet"])]
+    pub summary: bool,
+    /// The ZIP file (or, with --original or --pdf, the folder; with --sheet or
+    /// --summary, the file).
     #[arg(long)]
     pub to: PathBuf,
 }

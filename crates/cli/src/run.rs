@@ -75,7 +75,8 @@ async fn on_wallet(wallet: &Wallet, command: Command, json: bool) -> Result<i32>
             receipts,
             printer,
             pdf,
-        } => print(wallet, &receipts, printer, pdf, json).await?,
+            sheet,
+        } => print(wallet, &receipts, printer, pdf, sheet, json).await?,
         Command::Export(args) => export(wallet, &args, json).await?,
         Command::Import(args) => crate::import::import(wallet, &args, json).await?,
         Command::SealRoots(command) => crate::import::seal_roots(wallet, command, json).await?,
@@ -507,6 +508,7 @@ async fn print(
     names: &[String],
     printer: Option<String>,
     pdf: Option<std::path::PathBuf>,
+    sheet: Option<u32>,
     json: bool,
 ) -> Result<i32> {
     let mut ids = Vec::new();
@@ -514,8 +516,18 @@ async fn print(
         ids.push(resolve(wallet, name).await?);
     }
     // Original files print as they are (an OFD drawn); synced receipts in the
-    // official layout, several to a document.
-    let documents = wallet.print_documents(&ids).await?;
+    // official layout, several to a document; or all of them on sheets.
+    let documents = match sheet {
+        Some(count) => vec![
+            wallet
+                .sheets(
+                    &piaojia_wallet::Selection::Ids(ids.clone()),
+                    per_sheet(count)?,
+                )
+                .await?,
+        ],
+        None => wallet.print_documents(&ids).await?,
+    };
     match (printer, pdf) {
         (_, Some(path)) => {
             let mut written = Vec::new();
@@ -559,6 +571,14 @@ async fn print(
     Ok(exit::OK)
 }
 
+/// Writes a whole file or nothing: into a partial file first, renamed when complete.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes)
+        .and_then(|_| std::fs::rename(&partial, path))
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// `r.pdf`, then `r-2.pdf`, `r-3.pdf` for the documents after the first.
 fn numbered(path: &std::path::Path, n: usize) -> std::path::PathBuf {
     if n == 0 {
@@ -570,6 +590,11 @@ fn numbered(path: &std::path::Path, n: usize) -> std::path::PathBuf {
         .map(|e| format!(".{}", e.to_string_lossy()))
         .unwrap_or_default();
     path.with_file_name(format!("{stem}-{}{extension}", n + 1))
+}
+
+fn per_sheet(count: u32) -> Result<piaojia_render::PerSheet> {
+    piaojia_render::PerSheet::from_count(count)
+        .ok_or_else(|| anyhow!(WalletError::Invalid("--sheet takes 2 or 4".into())))
 }
 
 async fn export(wallet: &Wallet, args: &crate::args::ExportArgs, json: bool) -> Result<i32> {
@@ -604,6 +629,30 @@ async fn export(wallet: &Wallet, args: &crate::args::ExportArgs, json: bool) -> 
         }
         piaojia_wallet::Selection::Ids(ids)
     };
+    if let Some(count) = args.sheet {
+        let sheets = wallet.sheets(&selection, per_sheet(count)?).await?;
+        write_file(&args.to, &sheets.bytes)?;
+        output::done(
+            &format!(
+                "{} receipt(s) on {} sheet(s) written to {}",
+                sheets.receipt_ids.len(),
+                sheets.pages,
+                args.to.display()
+            ),
+            json,
+        );
+        return Ok(exit::OK);
+    }
+    if args.summary {
+        let format = piaojia_wallet::SummaryFormat::of_path(&args.to).ok_or_else(|| {
+            anyhow!(WalletError::Invalid(
+                "--summary writes a .pdf, .csv or .xlsx file: name --to so".into()
+            ))
+        })?;
+        write_file(&args.to, &wallet.summary_table(&selection, format).await?)?;
+        output::done(&format!("汇总表 written to {}", args.to.display()), json);
+        return Ok(exit::OK);
+    }
     if args.pdf {
         let written = wallet.export_pdfs(&selection, &args.to).await?;
         output::done(

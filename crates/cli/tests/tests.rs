@@ -17,6 +17,8 @@ mod logs;
 mod output;
 /// A passphrase wallet (no keyring): login in one run, sync in the next.
 mod passphrase;
+/// Reimbursement sheets and the 汇总表 from chosen receipts.
+mod reimbursement;
 /// `verify --file` on OFD files: seals in levels, real and generated.
 mod sealed_files;
 /// Running the binary, a service, a logged-in wallet.

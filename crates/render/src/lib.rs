@@ -9,13 +9,15 @@ pub mod ofd;
 mod pdf_view;
 mod print;
 mod qr;
+mod sheets;
 mod summary;
 
 pub use font::font;
 pub use layout::{Mark, PrintView, Verification};
 pub use pdf_view::{pdf_page_png, PdfPagePng};
 pub use print::{JobId, PrintError, PrintService, Printer, PrinterState};
-pub use summary::{ClaimSummary, SummaryLine};
+pub use sheets::{sheets_pdf, PerSheet};
+pub use summary::{ClaimHeading, Summary, SummaryLine};
 
 use piaojia_receipt::{Fen, Receipt};
 use printpdf::{PdfDocument, PdfFontHandle, PdfSaveOptions};
@@ -44,6 +46,8 @@ pub enum RenderError {
     OfdDraw(String),
     #[error("a PDF page could not be shown: {0}")]
     PdfPage(String),
+    #[error("a document could not be placed on a sheet: {0}")]
+    Sheet(String),
 }
 
 impl RenderError {
@@ -61,6 +65,7 @@ impl RenderError {
             RenderError::OfdTooManyObjects(_) => "render.ofd_too_many_objects",
             RenderError::OfdDraw(_) => "render.ofd_draw",
             RenderError::PdfPage(_) => "render.pdf_page",
+            RenderError::Sheet(_) => "render.sheet",
         }
     }
 }
@@ -142,13 +147,15 @@ pub fn receipt_pdf(view: &PrintView) -> Result<Vec<u8>, RenderError> {
     receipts_pdf(std::slice::from_ref(view)).map(|pdf| pdf.bytes)
 }
 
-/// A claim's summary as a PDF.
-pub fn claim_summary_pdf(summary: &ClaimSummary) -> Result<Vec<u8>, RenderError> {
+/// A summary (汇总表), or a claim's summary, as a PDF.
+pub fn summary_pdf(summary: &Summary) -> Result<Pdf, RenderError> {
     let total = Fen::checked_sum(summary.lines.iter().map(|l| l.total))
         .ok_or(RenderError::AmountOverflow)?;
-    document(
-        &format!("报销申请汇总 {}", summary.claim_id),
-        |font, handle| summary::pages(font, handle, summary, total),
-    )
-    .map(|pdf| pdf.bytes)
+    let title = match &summary.claim {
+        Some(claim) => format!("报销申请汇总 {}", claim.claim_id),
+        None => format!("票据汇总表 {} 张", summary.lines.len()),
+    };
+    document(&title, |font, handle| {
+        summary::pages(font, handle, summary, total)
+    })
 }

@@ -10,3 +10,5 @@ mod printing;
 mod qr;
 /// Representative receipts from the reference service's demo data.
 mod samples;
+/// Reimbursement sheets: two or four pages to an A4 sheet, with cut lines.
+mod sheets;

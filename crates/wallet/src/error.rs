@@ -55,6 +55,8 @@ pub enum WalletError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Render(#[from] piaojia_render::RenderError),
 }
 
 impl WalletError {
@@ -84,6 +86,7 @@ impl WalletError {
             WalletError::Invalid(_) => "invalid_input",
             WalletError::Db(_) | WalletError::Migrate(_) => "wallet.database",
             WalletError::Io(_) => "wallet.io",
+            WalletError::Render(e) => e.code(),
         }
     }
 }

@@ -113,6 +113,20 @@ pub(crate) struct Stored {
 }
 
 impl Stored {
+    /// The receipt's line in a summary (汇总表).
+    pub(crate) fn summary_line(self) -> piaojia_render::SummaryLine {
+        piaojia_render::SummaryLine {
+            date: self.issued_at.format("%Y-%m-%d").to_string(),
+            code_number: if self.code.is_empty() {
+                self.number
+            } else {
+                format!("{}-{}", self.code, self.number)
+            },
+            issuer: self.issuer_name,
+            total: Fen(self.total),
+        }
+    }
+
     pub(crate) fn base_name(&self) -> String {
         name_of(
             self.issued_at,
@@ -240,7 +254,7 @@ impl Wallet {
                 mark: m.clone(),
             })
             .collect();
-        piaojia_render::receipts_pdf(&views).map_err(|e| WalletError::Invalid(e.to_string()))
+        Ok(piaojia_render::receipts_pdf(&views)?)
     }
 
     /// Writes a receipt's signed original (its exact bytes), or for an imported
@@ -393,31 +407,18 @@ impl Wallet {
             .export_zip(&Selection::Claim(claim_id), path, false)
             .await?;
         let account = self.account(claim.account_id).await?;
-        let mut lines = Vec::new();
-        for id in &claim.receipt_ids {
-            let r = self.stored(*id).await?;
-            lines.push(piaojia_render::SummaryLine {
-                date: r.issued_at.format("%Y-%m-%d").to_string(),
-                code_number: if r.code.is_empty() {
-                    r.number
-                } else {
-                    format!("{}-{}", r.code, r.number)
-                },
-                issuer: r.issuer_name,
-                total: Fen(r.total),
-            });
-        }
-        let summary = piaojia_render::ClaimSummary {
-            claim_id,
-            claimant: account.display_name.unwrap_or_default(),
-            relying_party: claim.relying_party.clone(),
-            purpose: claim.purpose.clone(),
-            state: claim.state.clone(),
-            amount_requested: Fen(claim.amount_requested),
-            lines,
+        let summary = piaojia_render::Summary {
+            claim: Some(piaojia_render::ClaimHeading {
+                claim_id,
+                claimant: account.display_name.unwrap_or_default(),
+                relying_party: claim.relying_party.clone(),
+                purpose: claim.purpose.clone(),
+                state: claim.state.clone(),
+                amount_requested: Fen(claim.amount_requested),
+            }),
+            lines: self.summary_lines(&claim.receipt_ids).await?,
         };
-        let pdf = piaojia_render::claim_summary_pdf(&summary)
-            .map_err(|e| WalletError::Invalid(e.to_string()))?;
+        let pdf = piaojia_render::summary_pdf(&summary)?.bytes;
         // Add the summary to the finished ZIP.
         let file = std::fs::OpenOptions::new()
             .read(true)
@@ -448,24 +449,7 @@ fn zip_error(e: zip::result::ZipError) -> WalletError {
     WalletError::Io(std::io::Error::other(e.to_string()))
 }
 
-/// A text cell. One that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`,
-/// or a tab or return first: an issuer name is the issuer's text) gets a leading
-/// apostrophe, which shows it as the text it is.
-fn csv_text(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        csv_field(&format!("'{text}"))
-    } else {
-        csv_field(text)
-    }
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
+use crate::csv::csv_text;
 
 fn manifest_csv(m: &Manifest) -> String {
     let mut out = String::from("\u{feff}pdf,original,files,kind,province,code,number,issued_on,issuer,category,total_yuan,state,document_sha256\n");
@@ -517,24 +501,7 @@ impl Wallet {
 
 #[cfg(test)]
 mod tests {
-    use super::{csv_text, safe_name};
-
-    /// The review's small item: an issuer named `=HYPERLINK(…)` or `@SUM(…)` ran as
-    /// a formula when manifest.csv was opened in a spreadsheet.
-    #[test]
-    fn text_that_looks_like_a_formula_stays_text() {
-        assert_eq!(csv_text("=1+2"), "'=1+2");
-        assert_eq!(csv_text("@SUM(A1:A9)"), "'@SUM(A1:A9)");
-        assert_eq!(csv_text("+86 571"), "'+86 571");
-        assert_eq!(csv_text("-2+3"), "'-2+3");
-        assert_eq!(csv_text("\tx"), "'\tx");
-        assert_eq!(
-            csv_text("=HYPERLINK(\"http://x\",\"a\")"),
-            "\"'=HYPERLINK(\"\"http://x\"\",\"\"a\"\")\""
-        );
-        assert_eq!(csv_text("台州市中心医院"), "台州市中心医院");
-        assert_eq!(csv_text("a,b"), "\"a,b\"");
-    }
+    use super::safe_name;
 
     #[test]
     fn names_cannot_leave_their_folder() {

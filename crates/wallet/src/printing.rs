@@ -108,10 +108,7 @@ impl Wallet {
             let bytes = self.original_bytes(ofd.id).await?;
             let drawn = tokio::task::spawn_blocking(move || piaojia_render::ofd::to_pdf(&bytes))
                 .await
-                .map_err(|e| WalletError::Invalid(format!("drawing failed: {e}")))?
-                .map_err(|e| {
-                    WalletError::Invalid(format!("the OFD original cannot be drawn: {e}"))
-                })?;
+                .map_err(|e| WalletError::Invalid(format!("drawing failed: {e}")))??;
             if !drawn.warnings.is_empty() {
                 // Counts only: the warnings name files inside the original.
                 tracing::warn!(

@@ -14,6 +14,8 @@ import type { HandoffView } from "../bindings/HandoffView";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { ImportedView } from "../bindings/ImportedView";
 import type { OriginalPage } from "../bindings/OriginalPage";
+import type { PaperSource } from "../bindings/PaperSource";
+import type { PerSheet } from "../bindings/PerSheet";
 import type { PrintOutcome } from "../bindings/PrintOutcome";
 import type { Printer } from "../bindings/Printer";
 import type { Quarantined } from "../bindings/Quarantined";
@@ -24,6 +26,7 @@ import type { SavedFile } from "../bindings/SavedFile";
 import type { SearchResult } from "../bindings/SearchResult";
 import type { Settings } from "../bindings/Settings";
 import type { Spending } from "../bindings/Spending";
+import type { SummaryFormat } from "../bindings/SummaryFormat";
 import type { SyncEvent } from "../bindings/SyncEvent";
 import type { UiError } from "../bindings/UiError";
 
@@ -43,6 +46,10 @@ export const api = {
   exportOriginal: (id: number) => invoke<SavedFile>("export_original", { id }),
   printers: () => invoke<Printer[]>("printers"),
   print: (ids: number[], printer: string | null) => invoke<PrintOutcome>("print_receipts", { ids, printer }),
+  saveSheets: (source: PaperSource, perSheet: PerSheet) => invoke<SavedFile>("save_sheets", { source, perSheet }),
+  printSheets: (source: PaperSource, perSheet: PerSheet, printer: string | null) =>
+    invoke<PrintOutcome>("print_sheets", { source, perSheet, printer }),
+  saveSummary: (source: PaperSource, format: SummaryFormat) => invoke<SavedFile>("save_summary", { source, format }),
   quarantine: () => invoke<Quarantined[]>("quarantine"),
   spending: () => invoke<Spending>("spending"),
   activity: (limit: number) => invoke<Activity[]>("activity", { limit }),
