@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-fn corpus() -> Vec<PathBuf> {
+pub fn corpus() -> Vec<PathBuf> {
     let root = piaojia_ofd::testkit::corpus_dir();
     let mut files: Vec<PathBuf> = ["vat-ofd", "other"]
         .iter()

@@ -1,5 +1,7 @@
 //! Tests of the PDFs with real tools: pdftotext, pdffonts, zbarimg, qpdf, pdftoppm.
 
+/// Every corpus OFD page compared with an independent renderer's (SSIM).
+mod fidelity;
 /// OFD originals drawn: the corpus and hostile files.
 mod ofd;
 /// Text, fonts, QR code and structure of single and batch PDFs.
