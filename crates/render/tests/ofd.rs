@@ -323,3 +323,96 @@ fn hostile_pages_are_bounded() {
         .expect("garbage");
     assert!(garbage.code().starts_with("ofd."), "{}", garbage.code());
 }
+
+/// The box of dark pixels of a PNG: x0, y0, x1, y1.
+fn ink_box(png: &[u8]) -> (u32, u32, u32, u32) {
+    let pixmap = tiny_skia::Pixmap::decode_png(png).unwrap();
+    let mut b = (u32::MAX, u32::MAX, 0, 0);
+    for y in 0..pixmap.height() {
+        for x in 0..pixmap.width() {
+            let p = pixmap.pixel(x, y).unwrap();
+            if p.red() < 128 && p.green() < 128 && p.blue() < 128 {
+                b = (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y));
+            }
+        }
+    }
+    assert!(b.0 <= b.2, "no ink");
+    b
+}
+
+fn with_res(res: &[u8], extra: &[(&str, &[u8])], objects: &str) -> Vec<u8> {
+    let mut files: Vec<(&str, &[u8])> = Vec::new();
+    let document = document("0 0 100 60");
+    let page = page(objects);
+    files.push(("OFD.xml", OFD_XML));
+    files.push(("Doc_0/Document.xml", &document));
+    files.push(("Doc_0/PublicRes.xml", res));
+    files.push(("Doc_0/Pages/Page_0/Content.xml", &page));
+    files.extend_from_slice(extra);
+    package(&files)
+}
+
+/// `CharDirection` turns each glyph (一, a flat stroke, stands up at 90°), and
+/// `ReadDirection` sets characters without deltas one below the other.
+#[test]
+fn char_and_read_directions_turn_and_set_the_glyphs() {
+    const RES: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="http://www.ofdspec.org/2016" BaseLoc="Res"/>"#;
+    let shape = |attributes: &str, text: &str| {
+        let objects = format!(
+            r#"<ofd:TextObject ID="6" Boundary="20 10 60 45" Size="12" {attributes}><ofd:TextCode X="10" Y="15">{text}</ofd:TextCode></ofd:TextObject>"#
+        );
+        let b = ink_box(
+            &ofd::page_png(&with_res(RES, &[], &objects), 0, 150)
+                .unwrap()
+                .bytes,
+        );
+        (b.2 - b.0 + 1, b.3 - b.1 + 1)
+    };
+    let (w, h) = shape("", "一");
+    assert!(w > 4 * h, "一 lies flat: {w} × {h}");
+    let (w, h) = shape(r#"CharDirection="90""#, "一");
+    assert!(h > 4 * w, "一 turned stands up: {w} × {h}");
+    let (w, h) = shape("", "一二三");
+    assert!(w > h, "read across: {w} × {h}");
+    let (w, h) = shape(r#"ReadDirection="90""#, "一二三");
+    assert!(h > 2 * w, "read downwards: {w} × {h}");
+}
+
+/// A BMP picture is drawn (written again as PNG); one whose header claims a
+/// picture too large to hold is left out with a warning.
+#[test]
+fn bmp_pictures_are_drawn_and_huge_ones_left_out() {
+    const RES: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="http://www.ofdspec.org/2016" BaseLoc="Res"><ofd:MultiMedias><ofd:MultiMedia ID="4" Type="Image" Format="BMP"><ofd:MediaFile>black.bmp</ofd:MediaFile></ofd:MultiMedia><ofd:MultiMedia ID="5" Type="Image" Format="BMP"><ofd:MediaFile>huge.bmp</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias></ofd:Res>"#;
+    let mut bmp = Vec::new();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([0, 0, 0]))
+        .write_to(&mut std::io::Cursor::new(&mut bmp), image::ImageFormat::Bmp)
+        .unwrap();
+    assert!(bmp.starts_with(b"BM"));
+    // The same header with 60 000 × 60 000 pixels and nothing behind it.
+    let mut huge = bmp[..54].to_vec();
+    huge[18..22].copy_from_slice(&60_000i32.to_le_bytes());
+    huge[22..26].copy_from_slice(&60_000i32.to_le_bytes());
+    let objects = r#"<ofd:ImageObject ID="7" Boundary="30 20 40 20" CTM="40 0 0 20 0 0" ResourceID="4"/><ofd:ImageObject ID="8" Boundary="0 0 10 10" CTM="10 0 0 10 0 0" ResourceID="5"/>"#;
+    let file = with_res(
+        RES,
+        &[("Doc_0/Res/black.bmp", &bmp), ("Doc_0/Res/huge.bmp", &huge)],
+        objects,
+    );
+    let png = ofd::page_png(&file, 0, 100).unwrap();
+    // 30..70 × 20..40 mm at 100 DPI.
+    let b = ink_box(&png.bytes);
+    let mm = |px: u32| px as f64 * 25.4 / 100.0;
+    assert!(
+        (mm(b.0) - 30.0).abs() < 1.0 && (mm(b.2) - 70.0).abs() < 1.0,
+        "{b:?}"
+    );
+    assert!(
+        (mm(b.1) - 20.0).abs() < 1.0 && (mm(b.3) - 40.0).abs() < 1.0,
+        "{b:?}"
+    );
+    assert!(
+        png.warnings.iter().any(|w| w.contains("BMP")),
+        "{:?}",
+        png.warnings
+    );
+}

@@ -25,12 +25,22 @@ fn base() -> &'static Arc<fontdb::Database> {
     })
 }
 
+/// Whether the bundled font has a glyph for `c` (its tables parsed once).
+fn bundled_has(c: char) -> bool {
+    static FACE: OnceLock<Option<ttf_parser::Face<'static>>> = OnceLock::new();
+    FACE.get_or_init(|| ttf_parser::Face::parse(crate::font::NOTO_SANS_SC, 0).ok())
+        .as_ref()
+        .is_some_and(|face| face.glyph_index(c).is_some())
+}
+
 /// The fonts of one document: the base ones and its embedded ones, and the CSS
 /// family list each of its font resources is drawn with.
 pub struct FontBook {
     pub db: Arc<fontdb::Database>,
     /// Family lists of embedded fonts by resource ID.
     embedded: HashMap<String, String>,
+    /// The bundled Noto Sans SC in `db`.
+    fallback: Option<fontdb::ID>,
 }
 
 /// Common names of CJK and Latin faces and what may stand in for them here.
@@ -105,9 +115,31 @@ impl FontBook {
                 )),
             }
         }
+        let db = db.map(Arc::new).unwrap_or_else(|| base().clone());
+        let fallback = db.query(&fontdb::Query {
+            families: &[fontdb::Family::Name(FALLBACK)],
+            ..fontdb::Query::default()
+        });
         FontBook {
-            db: db.map(Arc::new).unwrap_or_else(|| base().clone()),
+            db,
             embedded,
+            fallback,
+        }
+    }
+
+    /// How a font is found for a character that the chosen one lacks: the bundled
+    /// Noto Sans SC first (it has CJK, Latin and ¥), and only then usvg's own
+    /// search, which opens each of the machine's fonts in turn (a map, a parse and
+    /// an unmap each: most of the drawing time when it ran for every such text).
+    pub fn resolver(&self) -> usvg::FontResolver<'static> {
+        let fallback = self.fallback;
+        let search = usvg::FontResolver::default_fallback_selector();
+        usvg::FontResolver {
+            select_font: usvg::FontResolver::default_font_selector(),
+            select_fallback: Box::new(move |c, used, db| match fallback {
+                Some(id) if !used.contains(&id) && bundled_has(c) => Some(id),
+                _ => search(c, used, db),
+            }),
         }
     }
 

@@ -1,7 +1,8 @@
 //! Pictures as `data:` URIs for the page's SVG. PNG, JPEG and GIF are passed as
 //! they are (the SVG renderer decodes them); JBIG2, the bi-level format of many
-//! e-invoices' QR codes, is decoded (hayro-jbig2) and written as PNG. The format is
-//! told by the bytes, since producers label it loosely (`GBIG2`, `JB2`, `png`).
+//! e-invoices' QR codes, is decoded (hayro-jbig2) and BMP (the image crate) too,
+//! each written as PNG. The format is told by the bytes, since producers label it
+//! loosely (`GBIG2`, `JB2`, `png`).
 
 /// The most pixels a decoded picture may have (a QR code is a few thousand).
 const MAX_PIXELS: u64 = 40_000_000;
@@ -17,11 +18,32 @@ pub fn data_uri(_declared: &str, bytes: &[u8]) -> Result<String, String> {
         let png = jbig2_to_png(bytes)?;
         return Ok(format!("data:image/png;base64,{}", super::base64(&png)));
     } else if bytes.starts_with(b"BM") {
-        return Err("BMP pictures are not drawn".into());
+        let png = bmp_to_png(bytes)?;
+        return Ok(format!("data:image/png;base64,{}", super::base64(&png)));
     } else {
         return Err("a picture of a kind that is not drawn".into());
     };
     Ok(format!("data:{mime};base64,{}", super::base64(bytes)))
+}
+
+/// A BMP as a PNG, decoded within the pixel bound (its header is read first).
+fn bmp_to_png(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut reader =
+        image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Bmp);
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_PIXELS * 4);
+    reader.limits(limits);
+    let picture = reader.decode().map_err(|e| format!("BMP: {e}"))?;
+    let (width, height) = (picture.width(), picture.height());
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(format!("BMP picture of {width} × {height} pixels"));
+    }
+    let mut png = Vec::new();
+    picture
+        .to_rgba8()
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| format!("PNG: {e}"))?;
+    Ok(png)
 }
 
 /// Collects a JBIG2 page's pixels, row by row.

@@ -13,6 +13,7 @@ const MAX_PIXELS: u64 = 100_000_000;
 fn tree(page: &PageSvg, fonts: &FontBook) -> Result<usvg::Tree, RenderError> {
     let options = usvg::Options {
         fontdb: fonts.db.clone(),
+        font_resolver: fonts.resolver(),
         ..usvg::Options::default()
     };
     usvg::Tree::from_str(&page.svg, &options).map_err(|e| RenderError::OfdDraw(e.to_string()))

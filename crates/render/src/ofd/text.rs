@@ -1,6 +1,7 @@
 //! Text objects: each `TextCode` as an SVG `<text>` with every character at the
 //! position OFD gives (`X`/`Y` and the `DeltaX`/`DeltaY` runs), in the object's
-//! font, size and colours.
+//! font, size and colours; each glyph turned by `CharDirection`, and without
+//! deltas, the characters set one after another in the `ReadDirection`.
 
 use super::draw::{Painter, MAX_CHARS};
 use super::path::fmt;
@@ -53,6 +54,17 @@ fn deltas(text: &str, limit: usize) -> Vec<f64> {
         }
     }
     out
+}
+
+/// A direction attribute (`CharDirection`, `ReadDirection`): 0, 90, 180 or 270
+/// degrees; anything else is 0, OFD's default.
+fn direction(object: &Element, name: &str) -> u32 {
+    match object.attribute(name).map(str::trim) {
+        Some("90") => 90,
+        Some("180") => 180,
+        Some("270") => 270,
+        _ => 0,
+    }
 }
 
 impl Painter<'_, '_> {
@@ -122,6 +134,12 @@ impl Painter<'_, '_> {
             let _ = write!(head, r#" transform="scale({} 1)""#, fmt(scale));
         }
         head.push('>');
+        // SVG turns each glyph about its own origin, clockwise, as OFD does.
+        let turn = match direction(object, "CharDirection") {
+            0 => String::new(),
+            degrees => format!(r#" rotate="{degrees}""#),
+        };
+        let read = direction(object, "ReadDirection");
         let mut body = String::new();
         let mut at = (0.0, 0.0);
         for code in object.children_named("TextCode") {
@@ -158,6 +176,19 @@ impl Painter<'_, '_> {
             for (i, step) in dx.iter().enumerate() {
                 xs.push(xs[i] + step);
             }
+            if dx.is_empty() && dy.is_empty() && read != 0 {
+                // No positions given: a character's size apart in the reading
+                // direction (CJK characters are as wide as they are high).
+                let (sx, sy) = match read {
+                    90 => (0.0, size),
+                    180 => (-size, 0.0),
+                    _ => (0.0, -size),
+                };
+                for i in 1..text.len() {
+                    xs.push(x + sx * i as f64);
+                    ys.push(y + sy * i as f64);
+                }
+            }
             if !dy.is_empty() {
                 for i in 0..text.len() - 1 {
                     let previous = ys[i];
@@ -175,7 +206,7 @@ impl Painter<'_, '_> {
             let content: String = text.iter().collect();
             let _ = write!(
                 body,
-                r#"<text xml:space="preserve" x="{}" y="{}">{}</text>"#,
+                r#"<text xml:space="preserve" x="{}" y="{}"{turn}>{}</text>"#,
                 list(&xs),
                 list(&ys),
                 escape(&content)
