@@ -8,6 +8,16 @@ fn cmd(wallet: &Path, args: &[&str]) -> Command {
     c
 }
 
+/// Runs `piaojia` with `args`; fails the test with what it said unless it succeeds.
+async fn succeeds(wallet: &Path, args: &[&str]) {
+    let out = run(cmd(wallet, args)).await;
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn tool(name: &str, args: &[&str], file: &Path) -> String {
     let out = Command::new(name)
         .args(args)
@@ -82,12 +92,7 @@ async fn sheets_and_the_summary_table_from_chosen_receipts() {
         let file = dir.path().join(format!("sheets-{count}.pdf"));
         let mut args = vec!["export", "--sheet", count, "--to", file.to_str().unwrap()];
         args.extend(&ids);
-        let out = run(cmd(&wallet, &args)).await;
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeds(&wallet, &args).await;
         let info = tool("pdfinfo", &[], &file);
         assert!(info.contains(size), "{info}");
         let text = tool("pdftotext", &[], &file);
@@ -101,24 +106,14 @@ async fn sheets_and_the_summary_table_from_chosen_receipts() {
     let printed = dir.path().join("printed.pdf");
     let mut args = vec!["print", "--sheet", "4", "--pdf", printed.to_str().unwrap()];
     args.extend(&ids);
-    let out = run(cmd(&wallet, &args)).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeds(&wallet, &args).await;
     assert!(tool("pdfinfo", &[], &printed).contains("841.89 x 595.276 pts"));
 
     // The summary table as CSV: a line each, the total in figures and in words.
     let csv = dir.path().join("汇总表.csv");
     let mut args = vec!["export", "--summary", "--to", csv.to_str().unwrap()];
     args.extend(&ids);
-    let out = run(cmd(&wallet, &args)).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeds(&wallet, &args).await;
     let text = std::fs::read_to_string(&csv).unwrap();
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(rows.len(), 1 + chosen.len() + 2, "{text}");
@@ -135,7 +130,7 @@ async fn sheets_and_the_summary_table_from_chosen_receipts() {
     let pdf = dir.path().join("汇总表.pdf");
     let mut args = vec!["export", "--summary", "--to", pdf.to_str().unwrap()];
     args.extend(&ids);
-    assert!(run(cmd(&wallet, &args)).await.status.success());
+    succeeds(&wallet, &args).await;
     let text = tool("pdftotext", &[], &pdf);
     assert!(text.contains("票据汇总表"), "{text}");
     assert!(text.contains(&yuan), "{text}");
@@ -145,7 +140,7 @@ async fn sheets_and_the_summary_table_from_chosen_receipts() {
     let xlsx = dir.path().join("summary.xlsx");
     let mut args = vec!["export", "--summary", "--to", xlsx.to_str().unwrap()];
     args.extend(&ids);
-    assert!(run(cmd(&wallet, &args)).await.status.success());
+    succeeds(&wallet, &args).await;
     let script = r#"
 import sys, decimal, openpyxl
 sheet = openpyxl.load_workbook(sys.argv[1]).active

@@ -18,6 +18,10 @@ fn base() -> &'static Arc<fontdb::Database> {
     BASE.get_or_init(|| {
         let mut db = fontdb::Database::new();
         db.load_system_fonts();
+        keep_in_memory(
+            &mut db,
+            SUBSTITUTES.iter().flat_map(|(_, names)| names.iter()),
+        );
         db.load_font_source(fontdb::Source::Binary(Arc::new(crate::font::NOTO_SANS_SC)));
         db.set_sans_serif_family(FALLBACK);
         db.set_serif_family(FALLBACK);
@@ -43,35 +47,119 @@ pub struct FontBook {
     fallback: Option<fontdb::ID>,
 }
 
-/// Common names of CJK and Latin faces and what may stand in for them here.
-fn substitutes(name: &str) -> &'static [&'static str] {
-    let lower = name.to_ascii_lowercase();
-    if lower.contains("courier") || lower.contains("mono") {
+/// Families that may stand in for the fonts OFD files name, by a mark in the name
+/// (the first that matches: 仿宋 before 宋).
+const SUBSTITUTES: &[(&str, &[&str])] = &[
+    ("仿宋", &["FangSong", "仿宋"]),
+    ("fangsong", &["FangSong", "仿宋"]),
+    (
+        "courier",
         &[
             "Courier New",
             "Nimbus Mono PS",
             "Liberation Mono",
             "DejaVu Sans Mono",
-        ]
-    } else if lower.contains("times") || lower.contains("serif") {
+        ],
+    ),
+    (
+        "mono",
+        &[
+            "Courier New",
+            "Nimbus Mono PS",
+            "Liberation Mono",
+            "DejaVu Sans Mono",
+        ],
+    ),
+    (
+        "times",
         &[
             "Times New Roman",
             "Nimbus Roman",
             "Liberation Serif",
             "DejaVu Serif",
-        ]
-    } else if lower.contains("arial") || lower.contains("helvetica") {
-        &["Arial", "Nimbus Sans", "Liberation Sans", "DejaVu Sans"]
-    } else if name.contains('宋') || lower.contains("song") || lower.contains("simsun") {
-        &["SimSun", "宋体", "Noto Serif CJK SC", "AR PL UMing CN"]
-    } else if name.contains('楷') || lower.contains("kai") {
-        &["KaiTi", "楷体", "AR PL UKai CN"]
-    } else if name.contains('黑') || lower.contains("hei") {
-        &["SimHei", "黑体", "Noto Sans CJK SC"]
-    } else if name.contains("仿宋") || lower.contains("fangsong") {
-        &["FangSong", "仿宋"]
-    } else {
-        &[]
+        ],
+    ),
+    (
+        "serif",
+        &[
+            "Times New Roman",
+            "Nimbus Roman",
+            "Liberation Serif",
+            "DejaVu Serif",
+        ],
+    ),
+    (
+        "arial",
+        &["Arial", "Nimbus Sans", "Liberation Sans", "DejaVu Sans"],
+    ),
+    (
+        "helvetica",
+        &["Arial", "Nimbus Sans", "Liberation Sans", "DejaVu Sans"],
+    ),
+    (
+        "宋",
+        &["SimSun", "宋体", "Noto Serif CJK SC", "AR PL UMing CN"],
+    ),
+    (
+        "song",
+        &["SimSun", "宋体", "Noto Serif CJK SC", "AR PL UMing CN"],
+    ),
+    (
+        "simsun",
+        &["SimSun", "宋体", "Noto Serif CJK SC", "AR PL UMing CN"],
+    ),
+    ("楷", &["KaiTi", "楷体", "AR PL UKai CN"]),
+    ("kai", &["KaiTi", "楷体", "AR PL UKai CN"]),
+    ("黑", &["SimHei", "黑体", "Noto Sans CJK SC"]),
+    ("hei", &["SimHei", "黑体", "Noto Sans CJK SC"]),
+];
+
+/// Common names of CJK and Latin faces and what may stand in for them here: the
+/// list of the first mark the name has.
+fn substitutes(name: &str) -> &'static [&'static str] {
+    let lower = name.to_lowercase();
+    SUBSTITUTES
+        .iter()
+        .find(|(mark, _)| lower.contains(mark))
+        .map_or(&[], |(_, names)| names)
+}
+
+/// The largest font file read into memory: Latin families (a few hundred KB) are
+/// kept, CJK collections (10–30 MB) stay on disk, for the app's memory's sake.
+const MAX_KEPT: u64 = 8 * 1024 * 1024;
+
+/// Reads the files of the faces of `families` into memory. usvg opens a face's
+/// data for every glyph it shapes and outlines, and a face on disk is mapped and
+/// unmapped each time: for an invoice's digits in a Courier or Times substitute
+/// that was a third of the drawing time.
+fn keep_in_memory<'a>(db: &mut fontdb::Database, families: impl Iterator<Item = &'a &'a str>) {
+    let wanted: std::collections::HashSet<&str> = families.copied().collect();
+    let mut paths = std::collections::BTreeSet::new();
+    for face in db.faces() {
+        if let fontdb::Source::File(path) = &face.source {
+            if face
+                .families
+                .iter()
+                .any(|(name, _)| wanted.contains(name.as_str()))
+            {
+                paths.insert(path.clone());
+            }
+        }
+    }
+    for path in paths {
+        let fits = std::fs::metadata(&path).is_ok_and(|m| m.len() <= MAX_KEPT);
+        let Some(bytes) = fits.then(|| std::fs::read(&path).ok()).flatten() else {
+            continue;
+        };
+        let on_disk: Vec<fontdb::ID> = db
+            .faces()
+            .filter(|f| matches!(&f.source, fontdb::Source::File(p) if *p == path))
+            .map(|f| f.id)
+            .collect();
+        for id in on_disk {
+            db.remove_face(id);
+        }
+        db.load_font_source(fontdb::Source::Binary(Arc::new(bytes)));
     }
 }
 
