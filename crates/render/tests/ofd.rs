@@ -416,3 +416,17 @@ fn bmp_pictures_are_drawn_and_huge_ones_left_out() {
         png.warnings
     );
 }
+
+/// `HScale` narrows each glyph and leaves the places `DeltaX` gives: 一 at 10 mm
+/// narrowed to half, twice, 20 mm apart, spans about 25 mm (not 15, as when the
+/// places were narrowed too: the red title of the V1 circular was drawn 85 mm wide
+/// instead of its boundary's 134).
+#[test]
+fn hscale_narrows_the_glyphs_not_their_places() {
+    const RES: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="http://www.ofdspec.org/2016" BaseLoc="Res"/>"#;
+    let objects = r#"<ofd:TextObject ID="6" Boundary="10 10 80 30" Size="10" HScale="0.5"><ofd:TextCode X="0" Y="15" DeltaX="20">一一</ofd:TextCode></ofd:TextObject>"#;
+    let png = ofd::page_png(&with_res(RES, &[], objects), 0, 100).unwrap();
+    let b = ink_box(&png.bytes);
+    let mm = (b.2 - b.0 + 1) as f64 * 25.4 / 100.0;
+    assert!((22.0..=26.5).contains(&mm), "{mm:.1} mm wide");
+}

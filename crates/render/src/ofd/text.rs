@@ -126,12 +126,15 @@ impl Painter<'_, '_> {
         if italic {
             head.push_str(r#" font-style="italic""#);
         }
-        if let Some(scale) = object
+        // HScale narrows the glyphs, not their places: the group is scaled, and
+        // the x positions inside it are divided by the same factor.
+        let hscale = object
             .attribute("HScale")
             .and_then(|s| s.parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s > 0.0 && (*s - 1.0).abs() > 1e-6)
-        {
-            let _ = write!(head, r#" transform="scale({} 1)""#, fmt(scale));
+            .filter(|s| s.is_finite() && *s >= 0.01 && (*s - 1.0).abs() > 1e-6)
+            .unwrap_or(1.0);
+        if hscale != 1.0 {
+            let _ = write!(head, r#" transform="scale({} 1)""#, fmt(hscale));
         }
         head.push('>');
         // SVG turns each glyph about its own origin, clockwise, as OFD does.
@@ -203,6 +206,7 @@ impl Painter<'_, '_> {
             at = (*xs.last().expect("one x"), *ys.last().expect("one y"));
             let list =
                 |values: &[f64]| values.iter().map(|v| fmt(*v)).collect::<Vec<_>>().join(" ");
+            let xs: Vec<f64> = xs.iter().map(|x| x / hscale).collect();
             let content: String = text.iter().collect();
             let _ = write!(
                 body,
