@@ -16,7 +16,7 @@ const FLOORS: &[(&str, f64, &str)] = &[
     ("ofdrw-testseal-two-sequential-seals", 0.79, "leaves out the red fills (Fill=\"true\", FillColor 255 0 0) and both seals; page 5, without fills, 0.97"),
     ("realestate-cert-v4-plus-gbt35275-tampered", 0.71, "draws an empty page"),
     ("redacted-wuhan-metro-invoice", 0.19, "ignores the text's CTM: letters many times too large, overlapping"),
-    ("v1-iofd-nonstandard-digest-tampered", 0.69, "the red title and rule in black, unscaled; DeltaX spacing ignored; page 2 0.96"),
+    ("v1-iofd-nonstandard-digest-tampered", 0.69, "the red title in black with HScale 0.64 ignored (past the page's edge), the red rule grey, DeltaX spacing ignored; page 2 0.96"),
     ("bj-011002680026-71500013-2020-TESTSYSTEM-5pages", 0.60, "draws the invoice's template on the list pages; no colours, seal or QR picture"),
     ("cq-050001700111-12235358-2020-TESTSYSTEM-5pages", 0.60, "draws the invoice's template on the list pages; no colours, seal or QR picture"),
     ("cq-050001700111-99999951-2020-TESTSYSTEM", 0.57, "no colours, seal or QR picture; DeltaX spacing and vertical labels ignored"),
