@@ -183,27 +183,30 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
         .await
         .unwrap();
     app.click("[data-testid=save-sheets]").await;
-    let saved_named = |prefix: &str| -> Option<std::path::PathBuf> {
-        std::fs::read_dir(app.save_dir())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| {
-                let name = p.file_name().unwrap().to_string_lossy();
-                name.starts_with(prefix) && !name.ends_with(".partial")
-            })
-    };
-    let sheets = app
-        .wait_until(
-            "the sheets are saved",
-            async |c| match saved_named("粘贴单-2张-") {
-                Some(path) => Some(Ok(path)),
-                // What the page says meanwhile, should it never come.
-                None => Some(Err(read_text(c, "[data-testid=toast]").await)),
+    // A file of the save folder named `prefix…`, once whole; meanwhile what the
+    // page says, should it never come.
+    let saved = async |what: &str, prefix: &str| {
+        app.wait_until(
+            what,
+            async |c| {
+                let found = std::fs::read_dir(app.save_dir())
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .find(|p| {
+                        let name = p.file_name().unwrap().to_string_lossy();
+                        name.starts_with(prefix) && !name.ends_with(".partial")
+                    });
+                match found {
+                    Some(path) => Some(Ok(path)),
+                    None => Some(Err(read_text(c, "[data-testid=toast]").await)),
+                }
             },
             |found| found.is_ok(),
         )
         .await
-        .unwrap();
+        .unwrap()
+    };
+    let sheets = saved("the sheets are saved", "粘贴单-2张-").await;
     let info = std::process::Command::new("pdfinfo")
         .arg(&sheets)
         .output()
@@ -223,17 +226,7 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
         assert!(made.success());
     }
     app.click("[data-testid=summary-xlsx]").await;
-    let table = app
-        .wait_until(
-            "the summary table is saved",
-            async |c| match saved_named("汇总表-") {
-                Some(path) => Some(Ok(path)),
-                None => Some(Err(read_text(c, "[data-testid=toast]").await)),
-            },
-            |found| found.is_ok(),
-        )
-        .await
-        .unwrap();
+    let table = saved("the summary table is saved", "汇总表-").await;
     assert!(std::fs::read(&table).unwrap().starts_with(b"PK"));
     // The note of the save is closed, so that the next screens are seen alone.
     app.client
