@@ -3,13 +3,13 @@
 
 use crate::shell::{spawn_sync, Started};
 use piaojia_app::{
-    AppStatus, BackupOutcome, HandoffView, ImportReport, ImportedView, PaperSource, PrintOutcome,
-    ReceiptView, SavedFile, Settings, UiError,
+    AppStatus, BackupOutcome, HandoffView, ImportReport, ImportedView, PrintOutcome, ReceiptView,
+    SavedFile, Settings, UiError,
 };
 use piaojia_render::{PerSheet, Printer};
 use piaojia_wallet::{
     Account, Activity, CheckResult, ClaimDraft, ClaimView, Quarantined, Query, RelyingParty,
-    SearchResult, Spending, SummaryFormat,
+    SearchResult, Selection, Spending, SummaryFormat,
 };
 use tauri::State;
 
@@ -147,29 +147,29 @@ async fn print_receipts(
 #[tauri::command]
 async fn save_sheets(
     s: State<'_, Started>,
-    source: PaperSource,
+    selection: Selection,
     per_sheet: PerSheet,
 ) -> Out<SavedFile> {
-    Ok(s.app()?.save_sheets(source, per_sheet).await?)
+    Ok(s.app()?.save_sheets(selection, per_sheet).await?)
 }
 
 #[tauri::command]
 async fn print_sheets(
     s: State<'_, Started>,
-    source: PaperSource,
+    selection: Selection,
     per_sheet: PerSheet,
     printer: Option<String>,
 ) -> Out<PrintOutcome> {
-    Ok(s.app()?.print_sheets(source, per_sheet, printer).await?)
+    Ok(s.app()?.print_sheets(selection, per_sheet, printer).await?)
 }
 
 #[tauri::command]
 async fn save_summary(
     s: State<'_, Started>,
-    source: PaperSource,
+    selection: Selection,
     format: SummaryFormat,
 ) -> Out<SavedFile> {
-    Ok(s.app()?.save_summary(source, format).await?)
+    Ok(s.app()?.save_summary(selection, format).await?)
 }
 
 #[tauri::command]

@@ -41,7 +41,7 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::ImportReport,
         crate::ImportedView,
         crate::OriginalPage,
-        crate::PaperSource,
+        Selection,
         piaojia_render::PerSheet,
         SummaryFormat,
     );

@@ -22,7 +22,6 @@ pub use imports::{
     CertificateView, ImportReport, ImportedView, LevelView, OriginalView, RefusedFile, SealView,
 };
 pub use originals::OriginalPage;
-pub use papers::PaperSource;
 pub use settings::{Language, ServiceSettings, Settings, TextSize};
 pub use views::{
     AppStatus, BackupOutcome, DemoInfo, HandoffView, KeyringState, PrintOutcome, ReceiptView,

@@ -1,42 +1,24 @@
 //! Papers for reimbursement (报销材料): sheets (粘贴单) with two or four receipts to
 //! an A4 page, saved or printed, and the 汇总表 as PDF, CSV or XLSX; from chosen
-//! receipts, a search result or a claim.
+//! receipts, a search result or a claim (a wallet `Selection`).
 
 use crate::app::App;
 use crate::error::{AppError, Result};
 use crate::receipts::print_documents;
 use crate::views::{PrintOutcome, SavedFile};
 use piaojia_render::PerSheet;
-use piaojia_wallet::{Query, Selection, SummaryFormat};
-use serde::Deserialize;
+use piaojia_wallet::{Selection, SummaryFormat};
 use std::path::Path;
-
-/// Which receipts the papers are for.
-#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-pub enum PaperSource {
-    /// The receipts the person ticked.
-    Receipts(Vec<i64>),
-    /// Every receipt a search finds (its paging ignored).
-    Search(Query),
-    Claim(i64),
-}
-
-impl PaperSource {
-    fn selection(self) -> Selection {
-        match self {
-            PaperSource::Receipts(ids) => Selection::Ids(ids),
-            PaperSource::Search(query) => Selection::Search(query),
-            PaperSource::Claim(id) => Selection::Claim(id),
-        }
-    }
-}
 
 impl App {
     /// Saves the sheets into the save folder.
-    pub async fn save_sheets(&self, source: PaperSource, per_sheet: PerSheet) -> Result<SavedFile> {
+    pub async fn save_sheets(
+        &self,
+        selection: Selection,
+        per_sheet: PerSheet,
+    ) -> Result<SavedFile> {
         let wallet = self.wallet().await?;
-        let sheets = wallet.sheets(&source.selection(), per_sheet).await?;
+        let sheets = wallet.sheets(&selection, per_sheet).await?;
         let name = format!("粘贴单-{}张-{}.pdf", sheets.receipt_ids.len(), stamp());
         self.save(&name, &sheets.bytes)
     }
@@ -44,7 +26,7 @@ impl App {
     /// Prints the sheets on `printer` (or the one in the settings), as one job.
     pub async fn print_sheets(
         &self,
-        source: PaperSource,
+        selection: Selection,
         per_sheet: PerSheet,
         printer: Option<String>,
     ) -> Result<PrintOutcome> {
@@ -52,18 +34,18 @@ impl App {
             .or(self.settings().printer)
             .ok_or_else(|| AppError::Invalid("choose a printer in the settings first".into()))?;
         let wallet = self.wallet().await?;
-        let sheets = wallet.sheets(&source.selection(), per_sheet).await?;
+        let sheets = wallet.sheets(&selection, per_sheet).await?;
         print_documents(&wallet, printer, std::slice::from_ref(&sheets)).await
     }
 
     /// Saves the 汇总表 into the save folder.
     pub async fn save_summary(
         &self,
-        source: PaperSource,
+        selection: Selection,
         format: SummaryFormat,
     ) -> Result<SavedFile> {
         let wallet = self.wallet().await?;
-        let bytes = wallet.summary_table(&source.selection(), format).await?;
+        let bytes = wallet.summary_table(&selection, format).await?;
         let name = format!("汇总表-{}.{}", stamp(), format.extension());
         self.save(&name, &bytes)
     }

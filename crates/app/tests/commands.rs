@@ -208,8 +208,8 @@ async fn a_sync_that_panics_is_reported_and_the_next_one_runs() {
 /// 汇总表, a search result's, and sheets printed on the real CUPS queue.
 #[tokio::test]
 async fn papers_come_from_a_claim_a_search_and_chosen_receipts() {
-    use piaojia_app::PaperSource;
     use piaojia_render::PerSheet;
+    use piaojia_wallet::Selection;
     use piaojia_wallet::SummaryFormat;
     let (t, account) = support::synced().await;
     let app = &t.app;
@@ -246,7 +246,7 @@ async fn papers_come_from_a_claim_a_search_and_chosen_receipts() {
         String::from_utf8(out.stdout).unwrap()
     };
     let sheets = app
-        .save_sheets(PaperSource::Claim(claim.id), PerSheet::Four)
+        .save_sheets(Selection::Claim(claim.id), PerSheet::Four)
         .await
         .unwrap();
     assert!(sheets.path.contains("粘贴单-3张-"), "{}", sheets.path);
@@ -255,7 +255,7 @@ async fn papers_come_from_a_claim_a_search_and_chosen_receipts() {
         assert!(text.contains(&r.number), "{} on the sheets", r.number);
     }
     let summary = app
-        .save_summary(PaperSource::Claim(claim.id), SummaryFormat::Pdf)
+        .save_summary(Selection::Claim(claim.id), SummaryFormat::Pdf)
         .await
         .unwrap();
     let text = pdftotext(&summary.path);
@@ -274,7 +274,7 @@ async fn papers_come_from_a_claim_a_search_and_chosen_receipts() {
     let found = app.search(hospitals.clone()).await.unwrap().count;
     assert!(found > 1);
     let csv = app
-        .save_summary(PaperSource::Search(hospitals), SummaryFormat::Csv)
+        .save_summary(Selection::Search(hospitals), SummaryFormat::Csv)
         .await
         .unwrap();
     let rows = std::fs::read_to_string(&csv.path).unwrap().lines().count() as i64;
@@ -284,11 +284,7 @@ async fn papers_come_from_a_claim_a_search_and_chosen_receipts() {
     let printer = std::env::var("PIAOJIA_TEST_PRINTER")
         .expect("the test command starts cupsd with a queue and names it");
     let outcome = app
-        .print_sheets(
-            PaperSource::Receipts(ids.clone()),
-            PerSheet::Two,
-            Some(printer),
-        )
+        .print_sheets(Selection::Ids(ids.clone()), PerSheet::Two, Some(printer))
         .await
         .unwrap();
     assert_eq!(outcome.receipts, 3);
@@ -297,7 +293,7 @@ async fn papers_come_from_a_claim_a_search_and_chosen_receipts() {
         assert!(app.receipt(*id).await.unwrap().detail.printed_count >= 1);
     }
     let refused = app
-        .save_sheets(PaperSource::Receipts(vec![]), PerSheet::Two)
+        .save_sheets(Selection::Ids(vec![]), PerSheet::Two)
         .await
         .unwrap_err();
     assert_eq!(refused.code(), "invalid_input");

@@ -9,42 +9,32 @@ fn grey_pixels(pdf: &[u8], page: usize, dpi: u32) -> (usize, usize, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("s.pdf");
     std::fs::write(&input, pdf).unwrap();
+    let page = page.to_string();
     let status = Command::new("pdftoppm")
         .args([
-            "-gray",
+            "-png",
+            "-singlefile",
             "-r",
             &dpi.to_string(),
             "-f",
-            &page.to_string(),
+            &page,
             "-l",
-            &page.to_string(),
+            &page,
         ])
         .arg(&input)
         .arg(dir.path().join("p"))
         .status()
         .unwrap();
     assert!(status.success());
-    let file = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "pgm"))
-        .expect("a picture");
-    // Binary PGM: "P5\n<w> <h>\n255\n" and the pixels.
-    let bytes = std::fs::read(file).unwrap();
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
-    }
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    (w, h, bytes[at + 1..].to_vec())
+    let picture = tiny_skia::Pixmap::load_png(dir.path().join("p.png")).unwrap();
+    let grey = picture
+        .pixels()
+        .iter()
+        .map(|p| {
+            ((299 * p.red() as u32 + 587 * p.green() as u32 + 114 * p.blue() as u32) / 1000) as u8
+        })
+        .collect();
+    (picture.width() as usize, picture.height() as usize, grey)
 }
 
 /// The box of dark pixels (ink) inside a region: x0, y0, x1, y1.

@@ -138,8 +138,10 @@ impl Stored {
     }
 }
 
-/// Which receipts an export holds.
-#[derive(Debug, Clone)]
+/// Which receipts an export, a sheet or a 汇总表 holds (the app sends it too).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Selection {
     Year(i32),
     Search(crate::search::Query),

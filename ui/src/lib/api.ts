@@ -14,7 +14,6 @@ import type { HandoffView } from "../bindings/HandoffView";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { ImportedView } from "../bindings/ImportedView";
 import type { OriginalPage } from "../bindings/OriginalPage";
-import type { PaperSource } from "../bindings/PaperSource";
 import type { PerSheet } from "../bindings/PerSheet";
 import type { PrintOutcome } from "../bindings/PrintOutcome";
 import type { Printer } from "../bindings/Printer";
@@ -23,6 +22,7 @@ import type { Query } from "../bindings/Query";
 import type { ReceiptView } from "../bindings/ReceiptView";
 import type { RelyingParty } from "../bindings/RelyingParty";
 import type { SavedFile } from "../bindings/SavedFile";
+import type { Selection } from "../bindings/Selection";
 import type { SearchResult } from "../bindings/SearchResult";
 import type { Settings } from "../bindings/Settings";
 import type { Spending } from "../bindings/Spending";
@@ -46,10 +46,10 @@ export const api = {
   exportOriginal: (id: number) => invoke<SavedFile>("export_original", { id }),
   printers: () => invoke<Printer[]>("printers"),
   print: (ids: number[], printer: string | null) => invoke<PrintOutcome>("print_receipts", { ids, printer }),
-  saveSheets: (source: PaperSource, perSheet: PerSheet) => invoke<SavedFile>("save_sheets", { source, perSheet }),
-  printSheets: (source: PaperSource, perSheet: PerSheet, printer: string | null) =>
-    invoke<PrintOutcome>("print_sheets", { source, perSheet, printer }),
-  saveSummary: (source: PaperSource, format: SummaryFormat) => invoke<SavedFile>("save_summary", { source, format }),
+  saveSheets: (selection: Selection, perSheet: PerSheet) => invoke<SavedFile>("save_sheets", { selection, perSheet }),
+  printSheets: (selection: Selection, perSheet: PerSheet, printer: string | null) =>
+    invoke<PrintOutcome>("print_sheets", { selection, perSheet, printer }),
+  saveSummary: (selection: Selection, format: SummaryFormat) => invoke<SavedFile>("save_summary", { selection, format }),
   quarantine: () => invoke<Quarantined[]>("quarantine"),
   spending: () => invoke<Spending>("spending"),
   activity: (limit: number) => invoke<Activity[]>("activity", { limit }),
