@@ -484,3 +484,18 @@ pub fn corpus_dir() -> std::path::PathBuf {
     // Every crate's manifest is two levels below the root (crates/x, tests/desktop).
     std::path::Path::new(&crate_dir).join("../../testdata/corpus")
 }
+
+/// Every OFD file of the corpus (its e-invoices and the other public OFD files),
+/// in name order.
+pub fn corpus_ofd_files() -> Vec<std::path::PathBuf> {
+    let root = corpus_dir();
+    let mut files: Vec<std::path::PathBuf> = ["vat-ofd", "other"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).expect("the corpus"))
+        .map(|entry| entry.expect("a corpus file").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "ofd"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 14, "the corpus has its OFD files: {files:?}");
+    files
+}

@@ -1,4 +1,3 @@
-use crate::ofd::corpus;
 use piaojia_render::ofd;
 use std::path::Path;
 use std::process::Command;
@@ -48,7 +47,7 @@ fn every_corpus_page_looks_as_an_independent_renderer_draws_it() {
         std::env::var_os("PIAOJIA_UPDATE_FIDELITY").map(|_| crate_dir.join("../../docs/fidelity"));
     let mut compared = 0;
     let mut failures = Vec::new();
-    for file in corpus() {
+    for file in piaojia_ofd::testkit::corpus_ofd_files() {
         let name = file.file_stem().unwrap().to_string_lossy().into_owned();
         let bytes = std::fs::read(&file).unwrap();
         // Files that are not documents Piaojia draws (refused with their reason in

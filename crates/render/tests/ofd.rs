@@ -5,21 +5,7 @@ use crate::pdf::tool;
 use piaojia_render::ofd;
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-pub fn corpus() -> Vec<PathBuf> {
-    let root = piaojia_ofd::testkit::corpus_dir();
-    let mut files: Vec<PathBuf> = ["vat-ofd", "other"]
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ofd"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 14, "{files:?}");
-    files
-}
 
 /// Every character of every text object on the file's pages (their content and
 /// the templates they use), read from its XML directly.
@@ -83,7 +69,7 @@ fn text_of(ofd: &[u8]) -> BTreeSet<char> {
 /// text extractable from the PDF, every font embedded; PNGs of the right size.
 #[test]
 fn every_corpus_file_renders_with_its_text_its_size_and_embedded_fonts() {
-    for path in corpus() {
+    for path in piaojia_ofd::testkit::corpus_ofd_files() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let bytes = std::fs::read(&path).unwrap();
         let pdf = ofd::to_pdf(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -6,7 +6,7 @@
 use super::document::FontRes;
 use super::Warnings;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use usvg::fontdb;
 
 /// The last family of every list: always there, covers CJK.
@@ -45,6 +45,28 @@ pub struct FontBook {
     embedded: HashMap<String, String>,
     /// The bundled Noto Sans SC in `db`.
     fallback: Option<fontdb::ID>,
+    /// Advance widths (in em) already read, by face and character; `None` where
+    /// the face has no glyph for it.
+    advances: Mutex<HashMap<(fontdb::ID, char), Option<f64>>>,
+}
+
+/// The face a text run is drawn with, from its family list, weight and style: the
+/// first family the machine has, else the serif family (the bundled font). The one
+/// query both usvg's font selector (`FontBook::resolver`) and the text writer
+/// (`FontBook::select`) make, so that they choose alike.
+fn query(
+    db: &fontdb::Database,
+    mut families: Vec<fontdb::Family<'_>>,
+    weight: u16,
+    style: fontdb::Style,
+) -> Option<fontdb::ID> {
+    families.push(fontdb::Family::Serif);
+    db.query(&fontdb::Query {
+        families: &families,
+        weight: fontdb::Weight(weight),
+        stretch: fontdb::Stretch::Normal,
+        style,
+    })
 }
 
 /// Families that may stand in for the fonts OFD files name, by a mark in the name
@@ -163,15 +185,6 @@ fn keep_in_memory<'a>(db: &mut fontdb::Database, families: impl Iterator<Item = 
     }
 }
 
-/// A family name as it may stand in a CSS list (quoted, without quotes inside).
-fn quoted(name: &str) -> String {
-    let clean: String = name
-        .chars()
-        .filter(|c| !matches!(c, '\'' | '"' | ';' | '\\' | '<' | '>' | '&'))
-        .collect();
-    format!("'{}'", clean.trim())
-}
-
 impl FontBook {
     /// Loads the fonts embedded in `fonts` (by resource ID) from `package`.
     pub fn new<'a>(
@@ -212,6 +225,7 @@ impl FontBook {
             db,
             embedded,
             fallback,
+            advances: Mutex::default(),
         }
     }
 
@@ -223,7 +237,27 @@ impl FontBook {
         let fallback = self.fallback;
         let search = usvg::FontResolver::default_fallback_selector();
         usvg::FontResolver {
-            select_font: usvg::FontResolver::default_font_selector(),
+            // The text writer sets only families, bold and italic (no stretch).
+            select_font: Box::new(|font, db| {
+                let families = font
+                    .families()
+                    .iter()
+                    .map(|family| match family {
+                        usvg::FontFamily::Named(name) => fontdb::Family::Name(name),
+                        usvg::FontFamily::Serif => fontdb::Family::Serif,
+                        usvg::FontFamily::SansSerif => fontdb::Family::SansSerif,
+                        usvg::FontFamily::Cursive => fontdb::Family::Cursive,
+                        usvg::FontFamily::Fantasy => fontdb::Family::Fantasy,
+                        usvg::FontFamily::Monospace => fontdb::Family::Monospace,
+                    })
+                    .collect();
+                let style = match font.style() {
+                    usvg::FontStyle::Normal => fontdb::Style::Normal,
+                    usvg::FontStyle::Italic => fontdb::Style::Italic,
+                    usvg::FontStyle::Oblique => fontdb::Style::Oblique,
+                };
+                query(db, families, font.weight(), style)
+            }),
             select_fallback: Box::new(move |c, used, db| match fallback {
                 Some(id) if !used.contains(&id) && bundled_has(c) => Some(id),
                 _ => search(c, used, db),
@@ -231,19 +265,91 @@ impl FontBook {
         }
     }
 
-    /// The CSS family list for the font resource `id`.
-    pub fn family(&self, id: &str, font: Option<&FontRes>) -> String {
+    /// The families the font resource `id` is drawn with, in order, as they may
+    /// stand in a CSS list (see [`css`]).
+    pub fn families(&self, id: &str, font: Option<&FontRes>) -> Vec<String> {
         let mut list = Vec::new();
         if let Some(family) = self.embedded.get(id) {
-            list.push(quoted(family));
+            list.push(clean(family));
         }
         if let Some(font) = font {
             if !font.family.trim().is_empty() {
-                list.push(quoted(&font.family));
+                list.push(clean(&font.family));
             }
-            list.extend(substitutes(&font.family).iter().map(|s| quoted(s)));
+            list.extend(substitutes(&font.family).iter().map(|s| clean(s)));
         }
-        list.push(quoted(FALLBACK));
-        list.join(", ")
+        list.push(FALLBACK.to_string());
+        list
     }
+
+    /// The face usvg will shape a run of `families` with (see [`query`]).
+    pub fn select(&self, families: &[String], bold: bool, italic: bool) -> Option<fontdb::ID> {
+        let families = families
+            .iter()
+            .map(|name| fontdb::Family::Name(name))
+            .collect();
+        let style = if italic {
+            fontdb::Style::Italic
+        } else {
+            fontdb::Style::Normal
+        };
+        query(&self.db, families, if bold { 700 } else { 400 }, style)
+    }
+
+    /// The bundled font's face, which stands in for characters others lack.
+    pub fn fallback(&self) -> Option<fontdb::ID> {
+        self.fallback
+    }
+
+    /// The advance width in em of each of `chars` in face `id`, `None` for a
+    /// character the face has no glyph for. The face's data is opened once for
+    /// what is not known yet.
+    pub fn advances(&self, id: fontdb::ID, chars: &[char]) -> Vec<Option<f64>> {
+        let mut known = self.advances.lock().unwrap_or_else(|e| e.into_inner());
+        let unknown: Vec<char> = chars
+            .iter()
+            .copied()
+            .filter(|c| !known.contains_key(&(id, *c)))
+            .collect();
+        if !unknown.is_empty() {
+            let read = self.db.with_face_data(id, |data, index| {
+                let face = ttf_parser::Face::parse(data, index).ok()?;
+                let per_em = f64::from(face.units_per_em());
+                Some(
+                    unknown
+                        .iter()
+                        .map(|c| {
+                            face.glyph_index(*c)
+                                .filter(|glyph| glyph.0 != 0)
+                                .and_then(|glyph| face.glyph_hor_advance(glyph))
+                                .map(|advance| f64::from(advance) / per_em)
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            });
+            let read = read.flatten().unwrap_or_else(|| vec![None; unknown.len()]);
+            for (c, advance) in unknown.into_iter().zip(read) {
+                known.insert((id, c), advance);
+            }
+        }
+        chars.iter().map(|c| known[&(id, *c)]).collect()
+    }
+}
+
+/// A family name without the characters that would break a CSS list or the SVG.
+fn clean(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '\'' | '"' | ';' | '\\' | '<' | '>' | '&'))
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// A CSS family list of `families`, each quoted.
+pub fn css(families: &[String]) -> String {
+    families
+        .iter()
+        .map(|name| format!("'{name}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 /// The most pixels of a PNG (a page at 600 DPI is about 35 million).
 const MAX_PIXELS: u64 = 100_000_000;
 
-fn tree(page: &PageSvg, fonts: &FontBook) -> Result<usvg::Tree, RenderError> {
+pub(super) fn tree(page: &PageSvg, fonts: &FontBook) -> Result<usvg::Tree, RenderError> {
     let options = usvg::Options {
         fontdb: fonts.db.clone(),
         font_resolver: fonts.resolver(),

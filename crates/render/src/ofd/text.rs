@@ -4,6 +4,7 @@
 //! deltas, the characters set one after another in the `ReadDirection`.
 
 use super::draw::{Painter, MAX_CHARS};
+use super::fonts::{css, FontBook};
 use super::path::fmt;
 use super::style::color;
 use crate::RenderError;
@@ -67,6 +68,171 @@ fn direction(object: &Element, name: &str) -> u32 {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Set by a test to write every character on its own, as the runs' reference.
+    static EACH_CHARACTER_ALONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn each_character_alone() -> bool {
+    EACH_CHARACTER_ALONE.get()
+}
+
+#[cfg(not(test))]
+fn each_character_alone() -> bool {
+    false
+}
+
+fn list(values: &[f64]) -> String {
+    values.iter().map(|v| fmt(*v)).collect::<Vec<_>>().join(" ")
+}
+
+/// A character's face and advance (in em), where it is certain which face usvg
+/// will draw it with.
+type Placed = Option<(usvg::fontdb::ID, f64)>;
+
+/// Each character's face and advance: the run's face where that has the
+/// character, else the bundled font for the characters it stands in for whole
+/// (see [`FontBook::resolver`]).
+fn faces(
+    fonts: &FontBook,
+    families: &[String],
+    bold: bool,
+    italic: bool,
+    text: &[char],
+) -> Vec<Placed> {
+    let Some(face) = fonts.select(families, bold, italic) else {
+        return vec![None; text.len()];
+    };
+    let own = fonts.advances(face, text);
+    let missing: Vec<char> = text
+        .iter()
+        .zip(&own)
+        .filter(|(_, advance)| advance.is_none())
+        .map(|(c, _)| *c)
+        .collect();
+    let fallback = fonts.fallback().filter(|id| *id != face);
+    let mut stand_in = match fallback {
+        Some(id) if !missing.is_empty() => fonts.advances(id, &missing),
+        _ => Vec::new(),
+    }
+    .into_iter();
+    text.iter()
+        .zip(own)
+        .map(|(c, advance)| match advance {
+            Some(advance) => Some((face, advance)),
+            None => match (fallback, stand_in.next().flatten()) {
+                (Some(id), Some(advance)) if stands_in_whole(*c) => Some((id, advance)),
+                _ => None,
+            },
+        })
+        .collect()
+}
+
+/// Characters the bundled font may stand in for without a shaper decomposing
+/// them into others first: ASCII, CJK ideographs (not the compatibility ones,
+/// which decompose), CJK punctuation and full-width forms.
+fn stands_in_whole(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{3000}'..='\u{303F}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{FF01}'..='\u{FFEF}'
+        | '\u{20000}'..='\u{2F7FF}'
+        | '\u{30000}'..='\u{3134F}')
+}
+
+/// What a shaper makes of a character's script, as far as runs are concerned.
+#[derive(PartialEq, Eq)]
+enum Script {
+    /// CJK ideographs: a run of them is shaped as Han, as each alone is.
+    Han,
+    /// Letters of any other script: in a word they may join in ligatures.
+    Letters,
+    /// Digits, punctuation, spaces, symbols: of no script of their own, they take
+    /// the script of the letters beside them, whose font features may then
+    /// choose other glyphs (in Noto Sans SC, other digits beside Han).
+    Common,
+}
+
+fn script(c: char) -> Script {
+    match c {
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3134F}' => Script::Han,
+        c if c.is_alphabetic() => Script::Letters,
+        _ => Script::Common,
+    }
+}
+
+/// A text code's characters on one line, each at the place OFD gives it.
+struct Line<'t> {
+    text: &'t [char],
+    xs: &'t [f64],
+    y: f64,
+    size: f64,
+    placed: Vec<Placed>,
+}
+
+impl Line<'_> {
+    /// The characters split into runs that usvg shapes at once, each in one
+    /// face. usvg shapes every absolutely placed character on its own (a font
+    /// parsed for each: most of a page's drawing time); a run gives its first
+    /// character's place and then each one's distance from where the previous
+    /// one's advance ends, which lands every character where OFD puts it as
+    /// long as the shaper gives each the glyph and width it has alone. So a run
+    /// holds one face and one kind of script, Han ideographs or common
+    /// characters; letters, and characters whose face is uncertain, stand alone.
+    fn runs(&self) -> Vec<std::ops::Range<usize>> {
+        let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+        for i in 0..self.text.len() {
+            let joins = i > 0
+                && match (self.placed[i - 1], self.placed[i]) {
+                    (Some((before, _)), Some((face, _))) => {
+                        before == face
+                            && script(self.text[i - 1]) == script(self.text[i])
+                            && script(self.text[i]) != Script::Letters
+                    }
+                    _ => false,
+                };
+            match runs.last_mut() {
+                Some(run) if joins => run.end = i + 1,
+                _ => runs.push(i..i + 1),
+            }
+        }
+        runs
+    }
+
+    /// One run as a `<text>`: its first character at its place, each next one
+    /// `dx` from the end of the previous one's advance. A run of spaces draws
+    /// nothing and is left out.
+    fn write_run(&self, out: &mut String, run: std::ops::Range<usize>, turn: &str) {
+        let content: String = self.text[run.clone()].iter().collect();
+        if content.trim().is_empty() {
+            return;
+        }
+        let _ = write!(
+            out,
+            r#"<text xml:space="preserve" x="{}" y="{}""#,
+            fmt(self.xs[run.start]),
+            fmt(self.y)
+        );
+        if run.len() > 1 {
+            let mut dx = vec![0.0];
+            for i in run.start + 1..run.end {
+                let advance = self.placed[i - 1].map_or(0.0, |(_, em)| em * self.size);
+                dx.push(self.xs[i] - self.xs[i - 1] - advance);
+            }
+            // Kerning would move characters off the places the file gives.
+            let _ = write!(out, r#" dx="{}" font-kerning="none""#, list(&dx));
+        }
+        let _ = write!(out, r#"{turn}>{}</text>"#, escape(&content));
+    }
+}
+
 impl Painter<'_, '_> {
     pub(super) fn text(
         &mut self,
@@ -85,9 +251,9 @@ impl Painter<'_, '_> {
                 .get(id)
                 .or_else(|| self.doc.resources.fonts.get(id))
         });
-        let family = self
+        let families = self
             .fonts
-            .family(object.attribute("Font").unwrap_or_default(), font);
+            .families(object.attribute("Font").unwrap_or_default(), font);
         let fill = object.attribute("Fill") != Some("false");
         let (fill_color, fill_alpha) = object
             .child("FillColor")
@@ -102,7 +268,7 @@ impl Painter<'_, '_> {
         let italic = font.is_some_and(|f| f.italic) || object.attribute("Italic") == Some("true");
         let mut head = format!(
             r#"<g font-family="{}" font-size="{}" fill="{}""#,
-            escape(&family),
+            escape(&css(&families)),
             fmt(size),
             if fill { fill_color.as_str() } else { "none" }
         );
@@ -204,17 +370,30 @@ impl Painter<'_, '_> {
                 }
             }
             at = (*xs.last().expect("one x"), *ys.last().expect("one y"));
-            let list =
-                |values: &[f64]| values.iter().map(|v| fmt(*v)).collect::<Vec<_>>().join(" ");
             let xs: Vec<f64> = xs.iter().map(|x| x / hscale).collect();
-            let content: String = text.iter().collect();
-            let _ = write!(
-                body,
-                r#"<text xml:space="preserve" x="{}" y="{}"{turn}>{}</text>"#,
-                list(&xs),
-                list(&ys),
-                escape(&content)
-            );
+            let on_one_line =
+                xs.len() == text.len() && ys.iter().all(|y| *y == ys[0]) && !each_character_alone();
+            if on_one_line {
+                let line = Line {
+                    text: &text,
+                    xs: &xs,
+                    y: ys[0],
+                    size,
+                    placed: faces(self.fonts, &families, bold, italic, &text),
+                };
+                for run in line.runs() {
+                    line.write_run(&mut body, run, &turn);
+                }
+            } else {
+                let content: String = text.iter().collect();
+                let _ = write!(
+                    body,
+                    r#"<text xml:space="preserve" x="{}" y="{}"{turn}>{}</text>"#,
+                    list(&xs),
+                    list(&ys),
+                    escape(&content)
+                );
+            }
         }
         if !body.is_empty() {
             self.out.push_str(&head);
@@ -238,6 +417,81 @@ mod tests {
         assert_eq!(deltas("g 1000000000 1", 4), vec![1.0; 4]);
         assert_eq!(deltas("1 x 2", 10), vec![1.0]);
         assert_eq!(deltas("g 2", 10), Vec::<f64>::new());
+    }
+
+    /// A glyph as usvg lays it out: its face, glyph, place and characters.
+    type Glyph = (usvg::fontdb::ID, u16, f32, f32, String);
+
+    /// Every glyph of a page, and how many `<text>` elements its SVG has.
+    fn glyphs(ofd: &[u8], page: usize) -> (Vec<Glyph>, usize) {
+        fn walk(group: &usvg::Group, out: &mut Vec<Glyph>) {
+            for node in group.children() {
+                match node {
+                    usvg::Node::Group(group) => walk(group, out),
+                    usvg::Node::Text(text) => {
+                        for span in text.layouted() {
+                            for glyph in &span.positioned_glyphs {
+                                if glyph.text.trim().is_empty() {
+                                    // A space alone is not laid out; it draws nothing.
+                                    continue;
+                                }
+                                let at = text.abs_transform().pre_concat(glyph.transform());
+                                out.push((
+                                    glyph.font,
+                                    glyph.id.0,
+                                    at.tx,
+                                    at.ty,
+                                    glyph.text.clone(),
+                                ));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let package = piaojia_ofd::Package::read(ofd).unwrap();
+        let mut warnings = super::super::Warnings::default();
+        let opened = super::super::open(&package, &mut warnings).unwrap();
+        let drawn =
+            super::super::draw::page(&opened.doc, page, &opened.fonts, &mut warnings, 0).unwrap();
+        let tree = super::super::output::tree(&drawn, &opened.fonts).unwrap();
+        let mut out = Vec::new();
+        walk(tree.root(), &mut out);
+        (out, drawn.svg.matches("<text").count())
+    }
+
+    /// Runs are only a faster way to say the same: on every page of the corpus,
+    /// each glyph is in the same face, the same glyph and at the same place (to
+    /// 0.01 pt) as when every character stands alone (each shaped on its own),
+    /// and a run holds three characters or more on average.
+    #[test]
+    fn runs_place_every_glyph_where_characters_alone_stand() {
+        let (mut glyphs_drawn, mut texts) = (0, 0);
+        for file in piaojia_ofd::testkit::corpus_ofd_files() {
+            let ofd = std::fs::read(&file).unwrap();
+            for page in 0..super::super::page_count(&ofd).unwrap() {
+                EACH_CHARACTER_ALONE.set(true);
+                let (alone, _) = glyphs(&ofd, page);
+                EACH_CHARACTER_ALONE.set(false);
+                let (in_runs, texts_in_runs) = glyphs(&ofd, page);
+                let name = file.file_name().unwrap().to_string_lossy();
+                assert_eq!(alone.len(), in_runs.len(), "{name} page {page}");
+                for (a, r) in alone.iter().zip(&in_runs) {
+                    assert_eq!((a.0, a.1), (r.0, r.1), "{name} page {page}: {a:?} {r:?}");
+                    assert!(
+                        (a.2 - r.2).abs() < 0.01 && (a.3 - r.3).abs() < 0.01,
+                        "{name} page {page}: {a:?} drawn at {r:?}"
+                    );
+                }
+                glyphs_drawn += in_runs.len();
+                texts += texts_in_runs;
+            }
+        }
+        assert!(
+            texts * 3 < glyphs_drawn,
+            "{glyphs_drawn} glyphs drawn by {texts} <text> elements"
+        );
     }
 
     #[test]
