@@ -4,7 +4,7 @@
 
 use crate::client::{RemoteClaim, ServiceClient};
 use crate::error::{Result, WalletError};
-use crate::secret::SecretString;
+
 use crate::store::now;
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
@@ -235,10 +235,12 @@ impl Wallet {
         for (id, account_id) in queued {
             let (client, province) = self.account_client(account_id).await?;
             let body = self.claim_request(id).await?;
-            let attempt = match self.access_token(account_id, &client, &province).await {
-                Ok(token) => client.submit_claim(&SecretString::new(token), &body).await,
-                Err(e) => Err(e),
-            };
+            let (client, body) = (&client, &body);
+            let attempt = self
+                .with_token(account_id, client, &province, |token| async move {
+                    client.submit_claim(&token, &body).await
+                })
+                .await;
             match attempt {
                 Ok(remote) => {
                     self.record_remote(id, &remote).await?;
@@ -271,16 +273,6 @@ impl Wallet {
             }
         }
         Ok(sent)
-    }
-
-    pub(crate) async fn account_client(&self, account_id: i64) -> Result<(ServiceClient, String)> {
-        let (url, province): (String, String) =
-            sqlx::query_as("SELECT service_url, province FROM accounts WHERE id = ?")
-                .bind(account_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or(WalletError::NotFound("account"))?;
-        Ok((self.client(&url)?, province))
     }
 
     async fn claim_request(&self, id: i64) -> Result<serde_json::Value> {
@@ -346,11 +338,12 @@ impl Wallet {
             }
             ("submitted", Some(remote_id)) => {
                 let (client, province) = self.account_client(view.account_id).await?;
-                let token = SecretString::new(
-                    self.access_token(view.account_id, &client, &province)
-                        .await?,
-                );
-                let remote = client.withdraw_claim(&token, remote_id).await?;
+                let client = &client;
+                let remote = self
+                    .with_token(view.account_id, client, &province, |token| async move {
+                        client.withdraw_claim(&token, remote_id).await
+                    })
+                    .await?;
                 self.record_remote(id, &remote).await?;
             }
             (state, _) => return Err(WalletError::ClaimState(state.to_string())),
@@ -375,8 +368,11 @@ impl Wallet {
                 .fetch_optional(&self.pool)
                 .await?;
         let Some(id) = local else { return Ok(false) };
-        let token = SecretString::new(self.access_token(account_id, client, province).await?);
-        let remote = client.claim(&token, remote_id).await?;
+        let remote = self
+            .with_token(account_id, client, province, |token| async move {
+                client.claim(&token, remote_id).await
+            })
+            .await?;
         self.record_remote(id, &remote).await?;
         Ok(true)
     }

@@ -1,9 +1,8 @@
 //! Hand-off: the citizen's own wallet shows a one-time code; another wallet (a
 //! hospital kiosk's, in memory) logs in with it instead of an SMS code.
 
-use crate::client::{is_unauthorized, HandoffCode};
+use crate::client::HandoffCode;
 use crate::error::{Result, WalletError};
-use crate::secret::SecretString;
 use crate::wallet::{Account, AccountSpec, Wallet};
 use piaojia_receipt::{ProvinceCode, TrustAnchor};
 
@@ -12,16 +11,11 @@ impl Wallet {
     /// code replaces the previous one.
     pub async fn handoff_code(&self, account_id: i64) -> Result<HandoffCode> {
         let (client, province) = self.account_client(account_id).await?;
-        let token = SecretString::new(self.access_token(account_id, &client, &province).await?);
-        match client.handoff_code(&token).await {
-            Err(e) if is_unauthorized(&e) => {
-                self.forget_session(account_id);
-                let token =
-                    SecretString::new(self.access_token(account_id, &client, &province).await?);
-                client.handoff_code(&token).await
-            }
-            other => other,
-        }
+        let client = &client;
+        self.with_token(account_id, client, &province, |token| async move {
+            client.handoff_code(&token).await
+        })
+        .await
     }
 
     /// Logs in with a hand-off code shown by the citizen's own wallet; the account

@@ -22,6 +22,7 @@ mod reimbursement;
 mod rekey;
 mod search;
 mod secret;
+mod session;
 mod store;
 mod sync;
 mod sync_lock;

@@ -3,7 +3,7 @@
 //! is stored in one transaction together with the cursor that follows it, so a
 //! crash at any point resumes without losing or duplicating a receipt.
 
-use crate::client::{is_unauthorized, ReceiptPage, ServiceClient};
+use crate::client::{ReceiptPage, ServiceClient};
 use crate::error::{Result, WalletError};
 use crate::secret::SecretString;
 use crate::store::{self, Stored, TermCache};
@@ -184,39 +184,6 @@ impl Wallet {
         Ok(report)
     }
 
-    /// A valid access token: the session's, or a new one from the refresh token.
-    pub(crate) async fn access_token(
-        &self,
-        account_id: i64,
-        client: &ServiceClient,
-        province: &str,
-    ) -> Result<String> {
-        if let Some(session) = self.sessions.lock().expect("sessions").get(&account_id) {
-            if session.expires > std::time::Instant::now() {
-                return Ok(session.access.expose().to_string());
-            }
-        }
-        let not_logged_in = || WalletError::NotLoggedIn {
-            province: province.to_string(),
-        };
-        let refresh = self
-            .stored_refresh(account_id)
-            .await?
-            .ok_or_else(not_logged_in)?;
-        let pair = match client.refresh(&refresh).await {
-            Ok(pair) => pair,
-            Err(WalletError::AuthFailed(_)) => return Err(not_logged_in()),
-            Err(e) => return Err(e),
-        };
-        let access = pair.access_token.clone();
-        self.keep_tokens(account_id, pair).await?;
-        Ok(access)
-    }
-
-    pub(crate) fn forget_session(&self, account_id: i64) {
-        self.sessions.lock().expect("sessions").remove(&account_id);
-    }
-
     async fn fetch_page(
         &self,
         account_id: i64,
@@ -224,16 +191,10 @@ impl Wallet {
         province: &str,
         after: &str,
     ) -> Result<ReceiptPage> {
-        let token = SecretString::new(self.access_token(account_id, client, province).await?);
-        match client.receipts(&token, after, PAGE_SIZE).await {
-            Err(e) if is_unauthorized(&e) => {
-                self.forget_session(account_id);
-                let token =
-                    SecretString::new(self.access_token(account_id, client, province).await?);
-                client.receipts(&token, after, PAGE_SIZE).await
-            }
-            other => other,
-        }
+        self.with_token(account_id, client, province, |token| async move {
+            client.receipts(&token, after, PAGE_SIZE).await
+        })
+        .await
     }
 
     async fn sync_receipts(
@@ -424,8 +385,12 @@ impl Wallet {
             .await?;
         let mut cursor = start.to_string();
         loop {
-            let token = SecretString::new(self.access_token(account_id, client, &province).await?);
-            let page = client.changes(&token, &cursor, PAGE_SIZE).await?;
+            let after = &cursor;
+            let page = self
+                .with_token(account_id, client, &province, |token| async move {
+                    client.changes(&token, after, PAGE_SIZE).await
+                })
+                .await?;
             // Claims named on this page are brought up to date first (each on its own
             // write); replayed after a crash, that is harmless.
             let claims: std::collections::BTreeSet<i64> = page

@@ -6,6 +6,7 @@ use crate::error::{Result, WalletError};
 use crate::keys::{self, KeyMode, Unlock, WalletMeta};
 use crate::keystore::{MemoryStore, SecretStore};
 use crate::secret::SecretString;
+use crate::session::Session;
 use crate::trust::Root;
 use piaojia_receipt::{ProvinceCode, TrustAnchor};
 use serde::Serialize;
@@ -13,7 +14,6 @@ use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 /// How to reach the key and where refresh tokens go.
 pub enum KeyAccess {
@@ -23,9 +23,6 @@ pub enum KeyAccess {
     /// database (see `refresh.rs`).
     Passphrase(SecretString),
 }
-
-/// The longest access-token lifetime taken from a service.
-const MAX_ACCESS_TTL_SECS: i64 = 24 * 3600;
 
 /// A provincial service account to log in to.
 #[derive(Debug, Clone)]
@@ -47,11 +44,6 @@ pub struct Account {
     pub id_masked: String,
     pub display_name: Option<String>,
     pub last_sync_at: Option<chrono::NaiveDateTime>,
-}
-
-pub(crate) struct Session {
-    pub access: SecretString,
-    pub expires: Instant,
 }
 
 pub struct Wallet {
@@ -289,31 +281,6 @@ impl Wallet {
         self.account(account_id).await
     }
 
-    pub(crate) async fn keep_tokens(
-        &self,
-        account_id: i64,
-        pair: crate::client::TokenPair,
-    ) -> Result<()> {
-        match &pair.refresh_token {
-            Some(refresh) => self.store_refresh(account_id, refresh).await?,
-            None => self.forget_refresh(account_id).await?,
-        }
-        // The lifetime is the service's word: held to a day, so that no number it
-        // sends can overflow the clock or keep a token past what any service gives.
-        let ttl = Duration::from_secs(pair.expires_in.clamp(0, MAX_ACCESS_TTL_SECS) as u64);
-        // Renew a little early rather than have a page refused half-way.
-        let expires = Instant::now() + ttl.saturating_sub(Duration::from_secs(10));
-        let session = Session {
-            access: SecretString::new(pair.access_token),
-            expires,
-        };
-        self.sessions
-            .lock()
-            .expect("sessions")
-            .insert(account_id, session);
-        Ok(())
-    }
-
     /// Ends the account's session at the service (its token family is revoked, so a
     /// copied token is worth nothing), then forgets its tokens here. Its receipts
     /// stay. The service is asked once; when it cannot be reached the tokens are
@@ -328,8 +295,11 @@ impl Wallet {
 
     async fn end_remote_session(&self, account_id: i64) -> Result<()> {
         let (client, province) = self.account_client(account_id).await?;
-        let token = SecretString::new(self.access_token(account_id, &client, &province).await?);
-        client.logout(&token).await
+        let client = &client;
+        self.with_token(account_id, client, &province, |token| async move {
+            client.logout(&token).await
+        })
+        .await
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>> {

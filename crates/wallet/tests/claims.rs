@@ -206,3 +206,44 @@ async fn a_submission_the_service_refuses_is_marked_and_lets_go() {
         Err(WalletError::Invalid(_))
     ));
 }
+
+/// Ends every access session at the service (their tokens expire), as a service
+/// restart or an early expiry would; refresh tokens stay good.
+async fn expire_access_tokens(peer: &Peer) {
+    sqlx::query("UPDATE tokens SET expires_at = 0 WHERE kind = 'access'")
+        .execute(&peer.state.db)
+        .await
+        .unwrap();
+}
+
+/// Every call with the session's token gets a new token once after a 401 and goes
+/// through: a claim is sent (not left queued), a withdrawal and a hand-off code
+/// succeed, and a sync reads its pages and changes.
+#[tokio::test]
+async fn a_session_the_service_ended_is_renewed_once_for_every_call() {
+    let peer = peer(config(40)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    sync(&w, account).await;
+    let receipts = claimable(&w, 1).await;
+    let claim = w
+        .create_claim(&draft(account, "RP-EMP-001", 100))
+        .await
+        .unwrap();
+    w.add_to_claim(claim, receipts[0]).await.unwrap();
+
+    expire_access_tokens(&peer).await;
+    let submitted = w.submit_claim(claim).await.unwrap();
+    assert_eq!(submitted.state, "submitted", "{:?}", submitted.last_error);
+
+    expire_access_tokens(&peer).await;
+    assert_eq!(w.withdraw_claim(claim).await.unwrap().state, "withdrawn");
+
+    expire_access_tokens(&peer).await;
+    assert!(!w.handoff_code(account).await.unwrap().code.is_empty());
+
+    expire_access_tokens(&peer).await;
+    peer.issue(0, 1234).await;
+    let report = sync(&w, account).await;
+    assert_eq!(report.new_receipts, 1);
+}

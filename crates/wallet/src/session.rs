@@ -1,0 +1,112 @@
+//! An account's session with its service: the access token held in memory,
+//! renewed from the refresh token, and every call that needs it made through
+//! [`Wallet::with_token`], which after a 401 (the service ended the session, or
+//! the token expired early) forgets the token and tries once more with a new one.
+
+use crate::client::{is_unauthorized, ServiceClient, TokenPair};
+use crate::error::{Result, WalletError};
+use crate::secret::SecretString;
+use crate::wallet::Wallet;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// The longest access-token lifetime taken from a service.
+const MAX_ACCESS_TTL_SECS: i64 = 24 * 3600;
+
+pub(crate) struct Session {
+    pub access: SecretString,
+    pub expires: Instant,
+}
+
+impl Wallet {
+    /// Calls `call` with a valid access token of the account; after a 401, once
+    /// more with a new one.
+    pub(crate) async fn with_token<T, F>(
+        &self,
+        account_id: i64,
+        client: &ServiceClient,
+        province: &str,
+        call: impl Fn(SecretString) -> F,
+    ) -> Result<T>
+    where
+        F: Future<Output = Result<T>>,
+    {
+        let token = self.access_token(account_id, client, province).await?;
+        match call(token).await {
+            Err(e) if is_unauthorized(&e) => {
+                self.forget_session(account_id);
+                let token = self.access_token(account_id, client, province).await?;
+                call(token).await
+            }
+            other => other,
+        }
+    }
+
+    /// Keeps a new token pair: the refresh token where this wallet keeps them, the
+    /// access token in memory until a little before the service says it expires.
+    pub(crate) async fn keep_tokens(&self, account_id: i64, pair: TokenPair) -> Result<()> {
+        match &pair.refresh_token {
+            Some(refresh) => self.store_refresh(account_id, refresh).await?,
+            None => self.forget_refresh(account_id).await?,
+        }
+        // The lifetime is the service's word: held to a day, so that no number it
+        // sends can overflow the clock or keep a token past what any service gives.
+        let ttl = Duration::from_secs(pair.expires_in.clamp(0, MAX_ACCESS_TTL_SECS) as u64);
+        // Renew a little early rather than have a page refused half-way.
+        let expires = Instant::now() + ttl.saturating_sub(Duration::from_secs(10));
+        let session = Session {
+            access: SecretString::new(pair.access_token),
+            expires,
+        };
+        self.sessions
+            .lock()
+            .expect("sessions")
+            .insert(account_id, session);
+        Ok(())
+    }
+
+    /// A valid access token: the session's, or a new one from the refresh token.
+    pub(crate) async fn access_token(
+        &self,
+        account_id: i64,
+        client: &ServiceClient,
+        province: &str,
+    ) -> Result<SecretString> {
+        if let Some(session) = self.sessions.lock().expect("sessions").get(&account_id) {
+            if session.expires > Instant::now() {
+                return Ok(SecretString::new(session.access.expose()));
+            }
+        }
+        let not_logged_in = || WalletError::NotLoggedIn {
+            province: province.to_string(),
+        };
+        let refresh = self
+            .stored_refresh(account_id)
+            .await?
+            .ok_or_else(not_logged_in)?;
+        let pair = match client.refresh(&refresh).await {
+            Ok(pair) => pair,
+            Err(WalletError::AuthFailed(_)) => return Err(not_logged_in()),
+            Err(e) => return Err(e),
+        };
+        let access = SecretString::new(&pair.access_token);
+        self.keep_tokens(account_id, pair).await?;
+        Ok(access)
+    }
+
+    /// Forgets the account's access token (not its refresh token).
+    pub(crate) fn forget_session(&self, account_id: i64) {
+        self.sessions.lock().expect("sessions").remove(&account_id);
+    }
+
+    /// The client of the account's service, and the account's province.
+    pub(crate) async fn account_client(&self, account_id: i64) -> Result<(ServiceClient, String)> {
+        let (url, province): (String, String) =
+            sqlx::query_as("SELECT service_url, province FROM accounts WHERE id = ?")
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(WalletError::NotFound("account"))?;
+        Ok((self.client(&url)?, province))
+    }
+}
