@@ -238,7 +238,7 @@ impl Wallet {
             let (client, body) = (&client, &body);
             let attempt = self
                 .with_token(account_id, client, &province, |token| async move {
-                    client.submit_claim(&token, &body).await
+                    client.submit_claim(&token, body).await
                 })
                 .await;
             match attempt {
