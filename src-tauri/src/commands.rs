@@ -1,7 +1,8 @@
 //! The commands the UI calls: each is one line over `piaojia_app::App`, and errors
 //! reach the UI as `{code, message}`.
 
-use crate::shell::{spawn_sync, Started};
+use crate::background::spawn_sync;
+use crate::state::Started;
 use piaojia_app::{
     AppStatus, BackupOutcome, HandoffView, ImportReport, ImportedView, PrintOutcome, ReceiptView,
     SavedFile, Settings, UiError,

@@ -2,9 +2,11 @@
 //! each command is one line; sync runs in the background and reports by events.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod background;
 mod commands;
 mod kiosk;
 mod shell;
+mod state;
 
 fn main() {
     tracing_subscriber::fmt()

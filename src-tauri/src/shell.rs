@@ -1,25 +1,13 @@
-//! Starting the app: its state, the window, background sync.
+//! Starting the app: its state, the window (or the kiosk's), the background work, and
+//! closing the store at exit.
 
+use crate::background::{spawn_folder_watch, spawn_periodic_sync};
 use crate::commands;
+use crate::state::Started;
 use piaojia_app::kiosk::{Kiosk, KioskConfig};
-use piaojia_app::{App, AppConfig, SyncEvent, UiError};
+use piaojia_app::{App, AppConfig, UiError};
 use std::sync::Arc;
-use std::time::Duration;
-use tauri::{Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
-
-/// How often the app syncs on its own while it runs.
-const SYNC_EVERY: Duration = Duration::from_secs(30 * 60);
-/// How often the watched folder is looked at.
-const WATCH_EVERY: Duration = Duration::from_secs(3);
-
-/// The app, or why it could not start (shown by the UI instead of a silent exit).
-pub struct Started(pub Result<Arc<App>, UiError>);
-
-impl Started {
-    pub fn app(&self) -> Result<Arc<App>, UiError> {
-        self.0.clone()
-    }
-}
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
 
 /// `--kiosk CONFIG` (or PIAOJIA_KIOSK_CONFIG): the kiosk's config file.
 fn kiosk_config_path() -> Option<std::path::PathBuf> {
@@ -143,55 +131,4 @@ pub fn run() {
                 }
             }
         });
-}
-
-/// Runs one sync in the background, its progress and outcome sent as `sync` events.
-pub fn spawn_sync(handle: tauri::AppHandle, app: Arc<App>) {
-    tauri::async_runtime::spawn(async move {
-        let mut emit = |event: SyncEvent| {
-            if let Err(error) = handle.emit("sync", event) {
-                tracing::warn!(%error, "a sync event was not delivered");
-            }
-        };
-        // The outcome also went out as the last event.
-        let _ = app.sync(&mut emit).await;
-    });
-}
-
-fn spawn_periodic_sync(handle: tauri::AppHandle, app: Arc<App>) {
-    tauri::async_runtime::spawn(async move {
-        loop {
-            let ready = app
-                .status()
-                .await
-                .is_ok_and(|s| !s.syncing && s.contents.is_some_and(|c| !c.accounts.is_empty()));
-            if ready {
-                spawn_sync(handle.clone(), app.clone());
-            }
-            tokio::time::sleep(SYNC_EVERY).await;
-        }
-    });
-}
-
-/// Imports the receipt files that appear in the watched folder (see the settings);
-/// each import's report goes out as an `imported` event.
-fn spawn_folder_watch(handle: tauri::AppHandle, app: Arc<App>) {
-    tauri::async_runtime::spawn(async move {
-        let mut seen = std::collections::HashSet::new();
-        loop {
-            match app.import_watched(&mut seen).await {
-                Ok(Some(report)) => {
-                    if let Err(error) = handle.emit("imported", report) {
-                        tracing::warn!(%error, "an import event was not delivered");
-                    }
-                }
-                Ok(None) => {}
-                // The code only: a message could name a file.
-                Err(error) => {
-                    tracing::warn!(code = error.code(), "the watched folder was not imported")
-                }
-            }
-            tokio::time::sleep(WATCH_EVERY).await;
-        }
-    });
 }

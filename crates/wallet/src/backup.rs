@@ -508,7 +508,7 @@ impl Wallet {
         dir: &Path,
         backup: &Path,
         recovery: &RecoveryKey,
-        access: crate::wallet::KeyAccess,
+        access: crate::keys::KeyAccess,
     ) -> Result<i64> {
         let staging = sibling(dir, "restoring");
         if staging.exists() {
@@ -620,7 +620,7 @@ async fn restore_into(
     staging: &Path,
     backup: &Path,
     recovery: &RecoveryKey,
-    access: crate::wallet::KeyAccess,
+    access: crate::keys::KeyAccess,
 ) -> Result<i64> {
     let mut input = BufReader::new(std::fs::File::open(backup)?);
     let mut magic = [0u8; 8];

@@ -10,6 +10,7 @@
 
 use crate::error::Result;
 use piaojia_receipt::Category;
+use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 
@@ -52,11 +53,39 @@ pub struct Filter {
     pub category: Option<Category>,
     pub issuer_code: Option<String>,
     pub account_id: Option<i64>,
-    pub status: Option<crate::search::Status>,
+    pub status: Option<Status>,
 }
 
-#[derive(Clone, Copy)]
-pub enum Order {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "StatusFilter"))]
+pub enum Status {
+    /// Normal, not a red receipt.
+    Valid,
+    Reversed,
+    Exchanged,
+    Claimed,
+    Unclaimed,
+}
+
+impl Status {
+    pub fn parse(text: &str) -> Option<Status> {
+        Some(match text {
+            "valid" => Status::Valid,
+            "reversed" => Status::Reversed,
+            "exchanged" => Status::Exchanged,
+            "claimed" => Status::Claimed,
+            "unclaimed" => Status::Unclaimed,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Sort {
+    #[default]
     DateDesc,
     DateAsc,
     AmountDesc,
@@ -237,8 +266,7 @@ impl SearchIndex {
     }
 
     /// Matches, count and sum, and the rows of one page in the requested order.
-    pub fn search(&self, filter: &Filter, order: Order, offset: usize, limit: usize) -> Hits {
-        use crate::search::Status;
+    pub fn search(&self, filter: &Filter, order: Sort, offset: usize, limit: usize) -> Hits {
         let rows = self.ids.len();
         let words: Vec<Bits> = filter
             .words
@@ -297,10 +325,10 @@ impl SearchIndex {
         let key = |row: &u32| -> (i64, i64) {
             let r = *row as usize;
             match order {
-                Order::DateDesc => (-self.issued[r], -self.ids[r]),
-                Order::DateAsc => (self.issued[r], self.ids[r]),
-                Order::AmountDesc => (-self.total[r], -self.ids[r]),
-                Order::AmountAsc => (self.total[r], self.ids[r]),
+                Sort::DateDesc => (-self.issued[r], -self.ids[r]),
+                Sort::DateAsc => (self.issued[r], self.ids[r]),
+                Sort::AmountDesc => (-self.total[r], -self.ids[r]),
+                Sort::AmountAsc => (self.total[r], self.ids[r]),
             }
         };
         let end = (offset + limit).min(matches.len());

@@ -7,6 +7,16 @@ use crate::keystore::SecretStore;
 use crate::secret::{DbKey, SecretString};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use std::sync::Arc;
+
+/// How to reach the key and where refresh tokens go.
+pub enum KeyAccess {
+    /// The OS keyring holds the database key and the refresh tokens.
+    Keyring(Arc<dyn SecretStore>),
+    /// A passphrase derives the key; refresh tokens are kept inside the encrypted
+    /// database (see `refresh.rs`).
+    Passphrase(SecretString),
+}
 
 pub const META_FILE: &str = "wallet.json";
 

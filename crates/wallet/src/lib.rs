@@ -15,6 +15,7 @@ mod import;
 mod index;
 mod keys;
 mod keystore;
+mod pending_key;
 mod printing;
 mod recovery;
 mod refresh;
@@ -44,16 +45,18 @@ pub use import::{
     extension_of, files_under, ImportOutcome, ImportSummary, ImportedDetail, OriginalFile,
 };
 pub use index::{Bucket, Spending};
+pub use index::{Sort, Status as StatusFilter};
+pub use keys::KeyAccess;
 pub use keys::{KeyMode, META_FILE};
 pub use keystore::{MemoryStore, OsKeyring, SecretStore};
 pub use printing::PrintDocument;
 pub use recovery::RecoveryKey;
 pub use reimbursement::SummaryFormat;
-pub use search::{Query, ReceiptSummary, SearchResult, Sort, Status as StatusFilter};
+pub use search::{Query, ReceiptSummary, SearchResult};
 pub use secret::{DbKey, SecretString};
 pub use sync::{AccountSync, SyncPhase, SyncProgress, SyncReport, PAGE_SIZE};
 pub use view::{Quarantined, ReceiptDetail, Status, Verdict};
-pub use wallet::{mask_id, Account, AccountSpec, KeyAccess, Wallet};
+pub use wallet::{mask_id, Account, AccountSpec, Wallet};
 
 /// The keyring service name under which Piaojia keeps its secrets.
 pub const KEYRING_SERVICE: &str = "piaojia";

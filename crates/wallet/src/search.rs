@@ -10,47 +10,11 @@
 //! it is bound as a value and quoted as an FTS5 phrase, never spliced into a query.
 
 use crate::error::Result;
-use crate::index::{Filter, Order};
+use crate::index::{Filter, Sort, Status};
 use crate::wallet::Wallet;
 use chrono::NaiveDate;
 use piaojia_receipt::Category;
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "StatusFilter"))]
-pub enum Status {
-    /// Normal, not a red receipt.
-    Valid,
-    Reversed,
-    Exchanged,
-    Claimed,
-    Unclaimed,
-}
-
-impl Status {
-    pub fn parse(text: &str) -> Option<Status> {
-        Some(match text {
-            "valid" => Status::Valid,
-            "reversed" => Status::Reversed,
-            "exchanged" => Status::Exchanged,
-            "claimed" => Status::Claimed,
-            "unclaimed" => Status::Unclaimed,
-            _ => return None,
-        })
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum Sort {
-    #[default]
-    DateDesc,
-    DateAsc,
-    AmountDesc,
-    AmountAsc,
-}
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -170,17 +134,11 @@ impl Wallet {
             account_id: query.account_id,
             status: query.status,
         };
-        let order = match query.sort {
-            Sort::DateDesc => Order::DateDesc,
-            Sort::DateAsc => Order::DateAsc,
-            Sort::AmountDesc => Order::AmountDesc,
-            Sort::AmountAsc => Order::AmountAsc,
-        };
         let limit = query.page_size() as usize;
         let hits = {
             let mut index = self.index.lock().await;
             index.refresh(&self.pool).await?;
-            index.search(&filter, order, query.offset as usize, limit)
+            index.search(&filter, query.sort, query.offset as usize, limit)
         };
         let mut items: Vec<ReceiptSummary> = sqlx::query_as(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM receipts WHERE id IN (SELECT value FROM json_each(?))"

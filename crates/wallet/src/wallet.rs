@@ -3,7 +3,7 @@
 use crate::client::{RetryPolicy, ServiceClient};
 use crate::db;
 use crate::error::{Result, WalletError};
-use crate::keys::{self, KeyMode, Unlock, WalletMeta};
+use crate::keys::{self, KeyAccess, KeyMode, Unlock, WalletMeta};
 use crate::keystore::{MemoryStore, SecretStore};
 use crate::secret::SecretString;
 use crate::session::Session;
@@ -14,15 +14,6 @@ use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-/// How to reach the key and where refresh tokens go.
-pub enum KeyAccess {
-    /// The OS keyring holds the database key and the refresh tokens.
-    Keyring(Arc<dyn SecretStore>),
-    /// A passphrase derives the key; refresh tokens are kept inside the encrypted
-    /// database (see `refresh.rs`).
-    Passphrase(SecretString),
-}
 
 /// A provincial service account to log in to.
 #[derive(Debug, Clone)]
@@ -96,7 +87,7 @@ impl Wallet {
         drop(unlock);
         let pool = match db::open(&db_path, &key, create).await {
             Err(WalletError::WrongKey) => {
-                match crate::rekey::try_pending(dir, &mut meta, &access).await? {
+                match crate::pending_key::try_pending(dir, &mut meta, &access).await? {
                     Some((_, pool)) => pool,
                     None => return Err(WalletError::WrongKey),
                 }
