@@ -35,6 +35,7 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         Spending,
         Activity,
         ClaimView,
+        ClaimState,
         ClaimDraft,
         RelyingParty,
         BackupOutcome,

@@ -1,6 +1,6 @@
 use crate::support::{self, config};
 use piaojia_app::{App, KeyringSource, SyncEvent, WalletState};
-use piaojia_wallet::{MemoryStore, Query, StatusFilter};
+use piaojia_wallet::{ClaimState, MemoryStore, Query, StatusFilter};
 use std::sync::Arc;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -159,16 +159,16 @@ async fn a_claim_from_selected_receipts_is_submitted_and_holds_them() {
         amount_requested: piaojia_receipt::Fen(picked.items.iter().map(|r| r.total).sum()),
     };
     let claim = app.create_claim(draft, ids.clone()).await.unwrap();
-    assert_eq!(claim.state, "draft");
+    assert_eq!(claim.state, ClaimState::Draft);
     assert_eq!(claim.receipt_ids.len(), 2);
     let submitted = app.submit_claim(claim.id).await.unwrap();
-    assert_eq!(submitted.state, "submitted");
+    assert_eq!(submitted.state, ClaimState::Submitted);
     assert!(submitted.remote_id.is_some());
     let held = app.receipt(ids[0]).await.unwrap();
     assert_eq!(held.detail.claim_id, Some(claim.id));
     assert_eq!(app.claims().await.unwrap().len(), 1);
     let withdrawn = app.withdraw_claim(claim.id).await.unwrap();
-    assert_eq!(withdrawn.state, "withdrawn");
+    assert_eq!(withdrawn.state, ClaimState::Withdrawn);
 }
 
 /// The review's W8: a panic inside a background sync left the "syncing" flag set,

@@ -5,6 +5,7 @@
 use crate::client::{RemoteClaim, ServiceClient};
 use crate::error::{Result, WalletError};
 
+use crate::claim_state::ClaimState;
 use crate::store::now;
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
@@ -31,7 +32,7 @@ pub struct ClaimView {
     pub relying_party: String,
     pub purpose: String,
     pub amount_requested: i64,
-    pub state: String,
+    pub state: ClaimState,
     pub remote_id: Option<i64>,
     pub reimbursable: Option<i64>,
     pub amount_approved: Option<i64>,
@@ -42,9 +43,6 @@ pub struct ClaimView {
     #[sqlx(skip)]
     pub receipt_ids: Vec<i64>,
 }
-
-/// Local states in which the claim no longer holds its receipts.
-const RELEASED: [&str; 3] = ["rejected", "withdrawn", "refused"];
 
 impl Wallet {
     pub async fn create_claim(&self, draft: &ClaimDraft) -> Result<i64> {
@@ -97,13 +95,13 @@ impl Wallet {
             Err(e) => return Err(e),
         }
         let mut tx = crate::db::begin_write(&self.pool).await?;
-        let (state, account_id): (String, i64) =
+        let (state, account_id): (ClaimState, i64) =
             sqlx::query_as("SELECT state, account_id FROM claims WHERE id = ?")
                 .bind(claim_id)
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(WalletError::NotFound("claim"))?;
-        if state != "draft" {
+        if state != ClaimState::Draft {
             return Err(WalletError::ClaimState(state));
         }
         let (held_by, receipt_account, lifecycle, is_red): (
@@ -122,7 +120,7 @@ impl Wallet {
             if other == claim_id {
                 return Ok(());
             }
-            let state: String = sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
+            let state: ClaimState = sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
                 .bind(other)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -160,7 +158,7 @@ impl Wallet {
 
     pub async fn remove_from_claim(&self, claim_id: i64, receipt_id: i64) -> Result<()> {
         let state = self.claim_state(claim_id).await?;
-        if state != "draft" {
+        if state != ClaimState::Draft {
             return Err(WalletError::ClaimState(state));
         }
         let mut tx = crate::db::begin_write(&self.pool).await?;
@@ -178,7 +176,7 @@ impl Wallet {
         Ok(())
     }
 
-    async fn claim_state(&self, id: i64) -> Result<String> {
+    async fn claim_state(&self, id: i64) -> Result<ClaimState> {
         sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
             .bind(id)
             .fetch_optional(&self.pool)
@@ -190,7 +188,7 @@ impl Wallet {
     /// queued and goes with the next `send_queued_claims` (every sync calls it).
     pub async fn submit_claim(&self, id: i64) -> Result<ClaimView> {
         let state = self.claim_state(id).await?;
-        if state != "draft" {
+        if state != ClaimState::Draft {
             return Err(WalletError::ClaimState(state));
         }
         let receipts: i64 =
@@ -215,7 +213,8 @@ impl Wallet {
                 "the claim holds {imported} receipt(s) imported from files, which the provincial service does not hold: send the claim as a package (piaojia claim package) instead"
             )));
         }
-        sqlx::query("UPDATE claims SET state = 'queued', updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE claims SET state = ?, updated_at = ? WHERE id = ?")
+            .bind(ClaimState::Queued)
             .bind(now())
             .bind(id)
             .execute(&self.pool)
@@ -228,7 +227,8 @@ impl Wallet {
     /// not be sent stay queued with the reason.
     pub async fn send_queued_claims(&self) -> Result<u32> {
         let queued: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT id, account_id FROM claims WHERE state = 'queued' ORDER BY id")
+            sqlx::query_as("SELECT id, account_id FROM claims WHERE state = ? ORDER BY id")
+                .bind(ClaimState::Queued)
                 .fetch_all(&self.pool)
                 .await?;
         let mut sent = 0;
@@ -253,12 +253,15 @@ impl Wallet {
                     code,
                     message,
                 }) if (400..500).contains(&status) && status != 401 => {
-                    sqlx::query("UPDATE claims SET state = 'refused', last_error = ?, updated_at = ? WHERE id = ?")
-                        .bind(format!("{code}: {message}"))
-                        .bind(now())
-                        .bind(id)
-                        .execute(&self.pool)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE claims SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
+                    )
+                    .bind(ClaimState::Refused)
+                    .bind(format!("{code}: {message}"))
+                    .bind(now())
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
                     self.release_receipts(id).await?;
                 }
                 Err(e) => {
@@ -300,7 +303,7 @@ impl Wallet {
             "UPDATE claims SET state = ?, remote_id = ?, reimbursable = ?, amount_approved = ?, message = ?, last_error = NULL, updated_at = ?
              WHERE id = ?",
         )
-        .bind(&remote.state)
+        .bind(remote.state)
         .bind(remote.id)
         .bind(remote.reimbursable)
         .bind(remote.amount_approved)
@@ -309,7 +312,7 @@ impl Wallet {
         .bind(id)
         .execute(&self.pool)
         .await?;
-        if RELEASED.contains(&remote.state.as_str()) {
+        if !remote.state.holds_receipts() {
             self.release_receipts(id).await?;
         }
         Ok(())
@@ -327,16 +330,17 @@ impl Wallet {
     /// simply dropped locally.
     pub async fn withdraw_claim(&self, id: i64) -> Result<ClaimView> {
         let view = self.claim(id).await?;
-        match (view.state.as_str(), view.remote_id) {
-            ("draft" | "queued", _) => {
-                sqlx::query("UPDATE claims SET state = 'withdrawn', updated_at = ? WHERE id = ?")
+        match (view.state, view.remote_id) {
+            (ClaimState::Draft | ClaimState::Queued, _) => {
+                sqlx::query("UPDATE claims SET state = ?, updated_at = ? WHERE id = ?")
+                    .bind(ClaimState::Withdrawn)
                     .bind(now())
                     .bind(id)
                     .execute(&self.pool)
                     .await?;
                 self.release_receipts(id).await?;
             }
-            ("submitted", Some(remote_id)) => {
+            (ClaimState::Submitted, Some(remote_id)) => {
                 let (client, province) = self.account_client(view.account_id).await?;
                 let client = &client;
                 let remote = self
@@ -346,7 +350,7 @@ impl Wallet {
                     .await?;
                 self.record_remote(id, &remote).await?;
             }
-            (state, _) => return Err(WalletError::ClaimState(state.to_string())),
+            (state, _) => return Err(WalletError::ClaimState(state)),
         }
         self.log_activity("claim_withdrawn", Some(view.account_id), &[("claim", id)])
             .await?;

@@ -103,7 +103,7 @@ pub struct ClaimChange {
 #[derive(Debug, Clone, Deserialize)]
 pub struct RemoteClaim {
     pub id: i64,
-    pub state: String,
+    pub state: crate::ClaimState,
     pub reimbursable: i64,
     pub amount_approved: Option<i64>,
     pub message: Option<String>,

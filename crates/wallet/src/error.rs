@@ -40,9 +40,12 @@ pub enum WalletError {
     #[error("the backup is damaged: {0}")]
     BackupDamaged(String),
     #[error("this receipt is already in claim {claim_id} ({state})")]
-    ReceiptHeld { claim_id: i64, state: String },
+    ReceiptHeld {
+        claim_id: i64,
+        state: crate::ClaimState,
+    },
     #[error("not possible for a claim that is {0}")]
-    ClaimState(String),
+    ClaimState(crate::ClaimState),
     #[error("this receipt was imported from a file: it has no signed original from a provincial service")]
     Imported,
     #[error("no such {0}")]

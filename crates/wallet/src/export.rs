@@ -415,7 +415,7 @@ impl Wallet {
                 claimant: account.display_name.unwrap_or_default(),
                 relying_party: claim.relying_party.clone(),
                 purpose: claim.purpose.clone(),
-                state: claim.state.clone(),
+                state: claim.state.to_string(),
                 amount_requested: Fen(claim.amount_requested),
             }),
             lines: self.summary_lines(&claim.receipt_ids).await?,

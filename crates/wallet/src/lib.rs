@@ -4,6 +4,7 @@
 
 mod activity;
 mod backup;
+mod claim_state;
 mod claims;
 mod client;
 mod csv;
@@ -34,6 +35,7 @@ mod wallet;
 
 pub use activity::Activity;
 pub use backup::{AutoBackup, BackupReport};
+pub use claim_state::ClaimState;
 pub use claims::{ClaimDraft, ClaimView};
 pub use client::{CheckResult, HandoffCode, RelyingParty, RetryPolicy, ServiceClient};
 pub use db::DB_FILE;

@@ -1,6 +1,6 @@
 use crate::support::*;
 use piaojia_receipt::Fen;
-use piaojia_wallet::{ClaimDraft, Query, StatusFilter, Wallet, WalletError};
+use piaojia_wallet::{ClaimDraft, ClaimState, Query, StatusFilter, Wallet, WalletError};
 use serde_json::json;
 
 /// Receipt ids of normal, non-red stored receipts.
@@ -55,12 +55,12 @@ async fn a_claim_from_draft_to_paid_with_states_through_sync() {
         .unwrap();
     match w.add_to_claim(other, receipts[0]).await {
         Err(WalletError::ReceiptHeld { claim_id, state }) => {
-            assert_eq!((claim_id, state.as_str()), (claim, "draft"))
+            assert_eq!((claim_id, state), (claim, ClaimState::Draft))
         }
         other => panic!("{other:?}"),
     }
     let submitted = w.submit_claim(claim).await.unwrap();
-    assert_eq!(submitted.state, "submitted");
+    assert_eq!(submitted.state, ClaimState::Submitted);
     let remote = submitted.remote_id.unwrap();
     // Each receipt shows the claim that holds it.
     let held = w
@@ -90,8 +90,8 @@ async fn a_claim_from_draft_to_paid_with_states_through_sync() {
     sync(&w, account).await;
     let view = w.claim(claim).await.unwrap();
     assert_eq!(
-        (view.state.as_str(), view.amount_approved),
-        ("paid", Some(450))
+        (view.state, view.amount_approved),
+        (ClaimState::Paid, Some(450))
     );
 }
 
@@ -108,14 +108,20 @@ async fn withdrawing_unlocks_the_receipts() {
         .unwrap();
     w.add_to_claim(first, receipts[0]).await.unwrap();
     w.submit_claim(first).await.unwrap();
-    assert_eq!(w.withdraw_claim(first).await.unwrap().state, "withdrawn");
+    assert_eq!(
+        w.withdraw_claim(first).await.unwrap().state,
+        ClaimState::Withdrawn
+    );
     assert_eq!(w.receipt(receipts[0]).await.unwrap().claim_id, None);
     let second = w
         .create_claim(&draft(account, "RP-INS-001", 100))
         .await
         .unwrap();
     w.add_to_claim(second, receipts[0]).await.unwrap();
-    assert_eq!(w.submit_claim(second).await.unwrap().state, "submitted");
+    assert_eq!(
+        w.submit_claim(second).await.unwrap().state,
+        ClaimState::Submitted
+    );
 }
 
 #[tokio::test]
@@ -141,7 +147,7 @@ async fn the_queue_survives_being_offline_and_a_restart_and_never_duplicates() {
         .await
         .unwrap();
     let queued = w.submit_claim(claim).await.unwrap();
-    assert_eq!(queued.state, "queued");
+    assert_eq!(queued.state, ClaimState::Queued);
     assert_eq!(queued.last_error.as_deref(), Some("service.unavailable"));
     w.close().await;
     // A restart, back online: the next sync sends it.
@@ -153,7 +159,7 @@ async fn the_queue_survives_being_offline_and_a_restart_and_never_duplicates() {
         .unwrap();
     sync(&w, account).await;
     let sent = w.claim(claim).await.unwrap();
-    assert_eq!(sent.state, "submitted", "{:?}", sent.last_error);
+    assert_eq!(sent.state, ClaimState::Submitted, "{:?}", sent.last_error);
     // A crash after the service took it but before the wallet wrote that down:
     // the claim is queued again and resent with the same key.
     sqlx::query("UPDATE claims SET state = 'queued', remote_id = NULL WHERE id = ?")
@@ -187,7 +193,7 @@ async fn a_submission_the_service_refuses_is_marked_and_lets_go() {
         .unwrap();
     w.add_to_claim(claim, receipts[0]).await.unwrap();
     let view = w.submit_claim(claim).await.unwrap();
-    assert_eq!(view.state, "refused");
+    assert_eq!(view.state, ClaimState::Refused);
     assert!(view
         .last_error
         .unwrap()
@@ -234,10 +240,18 @@ async fn a_session_the_service_ended_is_renewed_once_for_every_call() {
 
     expire_access_tokens(&peer).await;
     let submitted = w.submit_claim(claim).await.unwrap();
-    assert_eq!(submitted.state, "submitted", "{:?}", submitted.last_error);
+    assert_eq!(
+        submitted.state,
+        ClaimState::Submitted,
+        "{:?}",
+        submitted.last_error
+    );
 
     expire_access_tokens(&peer).await;
-    assert_eq!(w.withdraw_claim(claim).await.unwrap().state, "withdrawn");
+    assert_eq!(
+        w.withdraw_claim(claim).await.unwrap().state,
+        ClaimState::Withdrawn
+    );
 
     expire_access_tokens(&peer).await;
     assert!(!w.handoff_code(account).await.unwrap().code.is_empty());

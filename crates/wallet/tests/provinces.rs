@@ -1,4 +1,5 @@
 use crate::support::*;
+use piaojia_wallet::ClaimState;
 use piaojia_wallet::Query;
 use provincial_service::{Province, ServiceConfig};
 
@@ -115,10 +116,16 @@ async fn claims_in_both_provinces() {
     w.add_to_claim(sh_claim, sh_receipt).await.unwrap();
     // A Zhejiang receipt cannot join a Shanghai claim.
     assert!(w.add_to_claim(sh_claim, zj_receipt).await.is_err());
-    assert_eq!(w.submit_claim(sh_claim).await.unwrap().state, "submitted");
+    assert_eq!(
+        w.submit_claim(sh_claim).await.unwrap().state,
+        ClaimState::Submitted
+    );
     let zj_claim = w.create_claim(&draft(zj, "RP-EMP-001")).await.unwrap();
     w.add_to_claim(zj_claim, zj_receipt).await.unwrap();
-    assert_eq!(w.submit_claim(zj_claim).await.unwrap().state, "submitted");
+    assert_eq!(
+        w.submit_claim(zj_claim).await.unwrap().state,
+        ClaimState::Submitted
+    );
     let on_shanghai: i64 = sqlx::query_scalar("SELECT count(*) FROM claims")
         .fetch_one(&shanghai.state.db)
         .await
