@@ -36,6 +36,7 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         Activity,
         ClaimView,
         ClaimState,
+        CheckStatus,
         ClaimDraft,
         RelyingParty,
         BackupOutcome,

@@ -2,8 +2,8 @@
 
 use piaojia_receipt::{Fen, Receipt};
 use piaojia_wallet::{
-    Account, Activity, BackupReport, CheckResult, Quarantined, ReceiptDetail, SearchResult,
-    Spending, Status, SyncPhase, SyncProgress,
+    Account, Activity, BackupReport, CheckResult, CheckStatus, Quarantined, ReceiptDetail,
+    SearchResult, Spending, Status, SyncPhase, SyncProgress,
 };
 use serde::Serialize;
 use std::io::Write;
@@ -418,12 +418,12 @@ pub fn checked(result: &CheckResult, json: bool) {
     if json {
         return print_json(result);
     }
-    let word = match result.status.as_str() {
-        "valid" => "valid (正常)",
-        "reversed" => "reversed (已冲红)",
-        "exchanged" => "exchanged for paper (已换开)",
-        "claimed" => "already claimed (已报销)",
-        _ => "not found: no receipt has these elements",
+    let word = match result.status {
+        CheckStatus::Valid => "valid (正常)",
+        CheckStatus::Reversed => "reversed (已冲红)",
+        CheckStatus::Exchanged => "exchanged for paper (已换开)",
+        CheckStatus::Claimed => "already claimed (已报销)",
+        CheckStatus::NotFound => "not found: no receipt has these elements",
     };
     println!(
         "{word}{}",

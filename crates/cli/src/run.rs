@@ -496,7 +496,7 @@ async fn check_online(service: &str, elements: &serde_json::Value, json: bool) -
         piaojia_wallet::ServiceClient::new(service, piaojia_wallet::RetryPolicy::default())?;
     let result = client.check(elements).await?;
     output::checked(&result, json);
-    Ok(if result.status == "not_found" {
+    Ok(if result.status == piaojia_wallet::CheckStatus::NotFound {
         exit::INVALID_RECEIPT
     } else {
         exit::OK

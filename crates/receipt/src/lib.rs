@@ -9,6 +9,7 @@ mod model;
 mod money;
 mod original;
 pub mod service_time;
+mod states;
 mod trust;
 mod verify;
 mod words;
@@ -21,6 +22,7 @@ pub use model::{
 };
 pub use money::Fen;
 pub use original::{supervisor_message, SignedOriginal, ORIGINAL_FORMAT};
+pub use states::{CheckStatus, ClaimState};
 pub use trust::{
     Certificate, CertificateRole, Revocation, RevocationList, RootSigned, TrustAnchor, TrustBundle,
     TrustStore, CERTIFICATE_FORMAT, REVOCATIONS_FORMAT,

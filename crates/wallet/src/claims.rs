@@ -5,10 +5,10 @@
 use crate::client::{RemoteClaim, ServiceClient};
 use crate::error::{Result, WalletError};
 
-use crate::claim_state::ClaimState;
 use crate::store::now;
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
+use piaojia_receipt::ClaimState;
 use piaojia_receipt::Fen;
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +32,7 @@ pub struct ClaimView {
     pub relying_party: String,
     pub purpose: String,
     pub amount_requested: i64,
+    #[sqlx(try_from = "String")]
     pub state: ClaimState,
     pub remote_id: Option<i64>,
     pub reimbursable: Option<i64>,
@@ -42,6 +43,13 @@ pub struct ClaimView {
     pub updated_at: NaiveDateTime,
     #[sqlx(skip)]
     pub receipt_ids: Vec<i64>,
+}
+
+/// A claim's state as this wallet stored it; anything else is a column that does
+/// not decode, as sqlx reports it for `ClaimView`.
+fn stored_state(text: &str) -> Result<ClaimState> {
+    ClaimState::parse(text)
+        .ok_or_else(|| sqlx::Error::Decode(format!("claim state {text:?}").into()).into())
 }
 
 impl Wallet {
@@ -95,12 +103,13 @@ impl Wallet {
             Err(e) => return Err(e),
         }
         let mut tx = crate::db::begin_write(&self.pool).await?;
-        let (state, account_id): (ClaimState, i64) =
+        let (state, account_id): (String, i64) =
             sqlx::query_as("SELECT state, account_id FROM claims WHERE id = ?")
                 .bind(claim_id)
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(WalletError::NotFound("claim"))?;
+        let state = stored_state(&state)?;
         if state != ClaimState::Draft {
             return Err(WalletError::ClaimState(state));
         }
@@ -120,13 +129,13 @@ impl Wallet {
             if other == claim_id {
                 return Ok(());
             }
-            let state: ClaimState = sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
+            let state: String = sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
                 .bind(other)
                 .fetch_one(&mut *tx)
                 .await?;
             return Err(WalletError::ReceiptHeld {
                 claim_id: other,
-                state,
+                state: stored_state(&state)?,
             });
         }
         // An imported receipt (no account) may join any claim: it goes to the relying
@@ -177,11 +186,12 @@ impl Wallet {
     }
 
     async fn claim_state(&self, id: i64) -> Result<ClaimState> {
-        sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
+        let state: String = sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or(WalletError::NotFound("claim"))
+            .ok_or(WalletError::NotFound("claim"))?;
+        stored_state(&state)
     }
 
     /// Queues a draft for submission and tries to send it now. Offline, it stays
@@ -214,7 +224,7 @@ impl Wallet {
             )));
         }
         sqlx::query("UPDATE claims SET state = ?, updated_at = ? WHERE id = ?")
-            .bind(ClaimState::Queued)
+            .bind(ClaimState::Queued.as_str())
             .bind(now())
             .bind(id)
             .execute(&self.pool)
@@ -228,7 +238,7 @@ impl Wallet {
     pub async fn send_queued_claims(&self) -> Result<u32> {
         let queued: Vec<(i64, i64)> =
             sqlx::query_as("SELECT id, account_id FROM claims WHERE state = ? ORDER BY id")
-                .bind(ClaimState::Queued)
+                .bind(ClaimState::Queued.as_str())
                 .fetch_all(&self.pool)
                 .await?;
         let mut sent = 0;
@@ -256,7 +266,7 @@ impl Wallet {
                     sqlx::query(
                         "UPDATE claims SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
                     )
-                    .bind(ClaimState::Refused)
+                    .bind(ClaimState::Refused.as_str())
                     .bind(format!("{code}: {message}"))
                     .bind(now())
                     .bind(id)
@@ -303,7 +313,7 @@ impl Wallet {
             "UPDATE claims SET state = ?, remote_id = ?, reimbursable = ?, amount_approved = ?, message = ?, last_error = NULL, updated_at = ?
              WHERE id = ?",
         )
-        .bind(remote.state)
+        .bind(remote.state.as_str())
         .bind(remote.id)
         .bind(remote.reimbursable)
         .bind(remote.amount_approved)
@@ -333,7 +343,7 @@ impl Wallet {
         match (view.state, view.remote_id) {
             (ClaimState::Draft | ClaimState::Queued, _) => {
                 sqlx::query("UPDATE claims SET state = ?, updated_at = ? WHERE id = ?")
-                    .bind(ClaimState::Withdrawn)
+                    .bind(ClaimState::Withdrawn.as_str())
                     .bind(now())
                     .bind(id)
                     .execute(&self.pool)

@@ -128,7 +128,7 @@ pub struct ChangePage {
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckResult {
-    pub status: String,
+    pub status: piaojia_receipt::CheckStatus,
     pub issuer_name: Option<String>,
     pub issued_on: Option<chrono::NaiveDate>,
 }

@@ -4,7 +4,6 @@
 
 mod activity;
 mod backup;
-mod claim_state;
 mod claims;
 mod client;
 mod csv;
@@ -35,7 +34,6 @@ mod wallet;
 
 pub use activity::Activity;
 pub use backup::{AutoBackup, BackupReport};
-pub use claim_state::ClaimState;
 pub use claims::{ClaimDraft, ClaimView};
 pub use client::{CheckResult, HandoffCode, RelyingParty, RetryPolicy, ServiceClient};
 pub use db::DB_FILE;
@@ -51,6 +49,7 @@ pub use index::{Sort, Status as StatusFilter};
 pub use keys::KeyAccess;
 pub use keys::{KeyMode, META_FILE};
 pub use keystore::{MemoryStore, OsKeyring, SecretStore};
+pub use piaojia_receipt::{CheckStatus, ClaimState};
 pub use printing::PrintDocument;
 pub use recovery::RecoveryKey;
 pub use reimbursement::SummaryFormat;

@@ -5,6 +5,7 @@ use super::extract::Json;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use chrono::NaiveDate;
+use piaojia_receipt::CheckStatus;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use utoipa::ToSchema;
@@ -22,20 +23,6 @@ pub struct CheckRequest {
     pub total: Option<i64>,
     /// 开票日期; checked when given.
     pub issued_on: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckStatus {
-    Valid,
-    /// 冲红.
-    Reversed,
-    /// 换开.
-    Exchanged,
-    /// Held by a reimbursement claim.
-    Claimed,
-    /// No receipt has these elements.
-    NotFound,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -19,7 +19,9 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use piaojia_receipt::service_time::from_china_wall_clock;
-use piaojia_receipt::{parse_document, Lifecycle, ProvinceCode, ReceiptKey, SignedOriginal};
+use piaojia_receipt::{
+    parse_document, ClaimState, Lifecycle, ProvinceCode, ReceiptKey, SignedOriginal,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sqlx::SqliteConnection;
@@ -85,33 +87,10 @@ pub struct ClaimRequest {
     pub receipts: Vec<ReceiptRef>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ClaimState {
-    Submitted,
-    InfoRequested,
-    Approved,
-    Rejected,
-    Paid,
-    Withdrawn,
-}
-
-impl ClaimState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClaimState::Submitted => "submitted",
-            ClaimState::InfoRequested => "info_requested",
-            ClaimState::Approved => "approved",
-            ClaimState::Rejected => "rejected",
-            ClaimState::Paid => "paid",
-            ClaimState::Withdrawn => "withdrawn",
-        }
-    }
-
-    fn parse(text: &str) -> ApiResult<ClaimState> {
-        serde_json::from_value(serde_json::Value::String(text.to_string()))
-            .map_err(|_| crate::error::ServiceError::Corrupt(format!("claim state {text}")).into())
-    }
+/// A claim state as stored here (only those from `Submitted` on are written).
+fn claim_state(text: &str) -> ApiResult<ClaimState> {
+    ClaimState::parse(text)
+        .ok_or_else(|| crate::error::ServiceError::Corrupt(format!("claim state {text}")).into())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -390,7 +369,7 @@ async fn load_claim(
         amount_requested: row.amount_requested,
         reimbursable: row.reimbursable,
         amount_approved: row.amount_approved,
-        state: ClaimState::parse(&row.state)?,
+        state: claim_state(&row.state)?,
         message: row.message,
         receipts,
         created_at: from_china_wall_clock(row.created_at),

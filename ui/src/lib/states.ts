@@ -1,5 +1,6 @@
-// A claim's state on screen: its words, and what may be done in it. The states
-// come from Rust (bindings/ClaimState); this is the one place the UI looks at them.
+// States from Rust on screen (bindings/ClaimState, bindings/CheckStatus): their
+// words, and what may be done in them. The one place the UI looks at them.
+import type { CheckStatus } from "../bindings/CheckStatus";
 import type { ClaimState } from "../bindings/ClaimState";
 import type { Key } from "./i18n";
 
@@ -15,4 +16,8 @@ export function canSubmit(state: ClaimState): boolean {
 /** A draft or a queued claim is dropped here; a submitted one is withdrawn at the service. */
 export function canWithdraw(state: ClaimState): boolean {
   return state === "draft" || state === "queued" || state === "submitted";
+}
+
+export function checkStatusWords(status: CheckStatus): Key {
+  return `check_status_${status}`;
 }
