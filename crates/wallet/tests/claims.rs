@@ -95,18 +95,25 @@ async fn a_claim_from_draft_to_paid_with_states_through_sync() {
     );
 }
 
+/// A synced wallet with a draft claim of one receipt: (wallet, account, claim, receipt).
+async fn a_draft_of_one_receipt(peer: &Peer, dir: &std::path::Path) -> (Wallet, i64, i64, i64) {
+    let (w, account) = logged_in(peer, dir, 0).await;
+    sync(&w, account).await;
+    let receipt = claimable(&w, 1).await[0];
+    let claim = w
+        .create_claim(&draft(account, "RP-EMP-001", 100))
+        .await
+        .unwrap();
+    w.add_to_claim(claim, receipt).await.unwrap();
+    (w, account, claim, receipt)
+}
+
 #[tokio::test]
 async fn withdrawing_unlocks_the_receipts() {
     let peer = peer(config(40)).await;
     let dir = tempfile::tempdir().unwrap();
-    let (w, account) = logged_in(&peer, dir.path(), 0).await;
-    sync(&w, account).await;
-    let receipts = claimable(&w, 1).await;
-    let first = w
-        .create_claim(&draft(account, "RP-EMP-001", 100))
-        .await
-        .unwrap();
-    w.add_to_claim(first, receipts[0]).await.unwrap();
+    let (w, account, first, receipt) = a_draft_of_one_receipt(&peer, dir.path()).await;
+    let receipts = [receipt];
     w.submit_claim(first).await.unwrap();
     assert_eq!(
         w.withdraw_claim(first).await.unwrap().state,
@@ -128,14 +135,7 @@ async fn withdrawing_unlocks_the_receipts() {
 async fn the_queue_survives_being_offline_and_a_restart_and_never_duplicates() {
     let peer = peer(config(40)).await;
     let dir = tempfile::tempdir().unwrap();
-    let (w, account) = logged_in(&peer, dir.path(), 0).await;
-    sync(&w, account).await;
-    let receipts = claimable(&w, 1).await;
-    let claim = w
-        .create_claim(&draft(account, "RP-EMP-001", 100))
-        .await
-        .unwrap();
-    w.add_to_claim(claim, receipts[0]).await.unwrap();
+    let (w, account, claim, _) = a_draft_of_one_receipt(&peer, dir.path()).await;
     // Offline: the service is unreachable.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -229,14 +229,7 @@ async fn expire_access_tokens(peer: &Peer) {
 async fn a_session_the_service_ended_is_renewed_once_for_every_call() {
     let peer = peer(config(40)).await;
     let dir = tempfile::tempdir().unwrap();
-    let (w, account) = logged_in(&peer, dir.path(), 0).await;
-    sync(&w, account).await;
-    let receipts = claimable(&w, 1).await;
-    let claim = w
-        .create_claim(&draft(account, "RP-EMP-001", 100))
-        .await
-        .unwrap();
-    w.add_to_claim(claim, receipts[0]).await.unwrap();
+    let (w, account, claim, _) = a_draft_of_one_receipt(&peer, dir.path()).await;
 
     expire_access_tokens(&peer).await;
     let submitted = w.submit_claim(claim).await.unwrap();
