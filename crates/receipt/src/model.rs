@@ -124,6 +124,15 @@ impl Category {
     }
 }
 
+/// For rows that hold a category as text (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for Category {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Category, String> {
+        Category::parse(&text).ok_or(text)
+    }
+}
+
 /// 交款人.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

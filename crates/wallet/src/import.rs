@@ -9,6 +9,7 @@ use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
 use piaojia_import::{Elements, FileFormat, ReceiptKind};
 use piaojia_ofd::{Certificate, TrustStore};
+use piaojia_receipt::Category;
 use serde::Serialize;
 use sqlx::{Row, SqliteConnection};
 use std::path::{Path, PathBuf};
@@ -137,7 +138,7 @@ pub struct ImportedDetail {
 struct Columns<'a> {
     province: &'a str,
     issued_at: NaiveDateTime,
-    category: &'static str,
+    category: Category,
     issuer_code: &'a str,
     issuer_name: &'a str,
     payer_name: &'a str,
@@ -158,15 +159,15 @@ fn columns(e: &Elements) -> Columns<'_> {
         text("MedicalCareType").unwrap_or_default()
     );
     let category = match e.kind {
-        ReceiptKind::FiscalReceipt if said.contains("住院") => "medical_inpatient",
+        ReceiptKind::FiscalReceipt if said.contains("住院") => Category::MedicalInpatient,
         ReceiptKind::FiscalReceipt if said.contains("门诊") || said.contains("医疗") => {
-            "medical_outpatient"
+            Category::MedicalOutpatient
         }
-        ReceiptKind::FiscalReceipt if said.contains("捐赠") => "donation",
+        ReceiptKind::FiscalReceipt if said.contains("捐赠") => Category::Donation,
         ReceiptKind::FiscalReceipt if said.contains("教育") || said.contains("学费") => {
-            "education"
+            Category::Education
         }
-        _ => "other",
+        _ => Category::Other,
     };
     Columns {
         province: e.province.as_deref().unwrap_or_default(),
@@ -627,7 +628,7 @@ fn bind_elements<'q>(
     query
         .bind(c.province)
         .bind(c.issued_at)
-        .bind(c.category)
+        .bind(c.category.as_str())
         .bind(c.issuer_code)
         .bind(c.issuer_name)
         .bind(c.payer_name)

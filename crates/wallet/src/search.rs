@@ -43,7 +43,8 @@ pub struct ReceiptSummary {
     pub code: String,
     pub number: String,
     pub issued_at: chrono::NaiveDateTime,
-    pub category: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
     pub issuer_name: String,
     pub payer_name: String,
     pub total: i64,

@@ -225,7 +225,7 @@ async fn filters_sorting_paging_and_totals() {
             && inpatient
                 .items
                 .iter()
-                .all(|r| r.category == "medical_inpatient")
+                .all(|r| r.category == Category::MedicalInpatient)
     );
 
     let issuer = all.items[0].clone();
