@@ -131,17 +131,12 @@ fn faces(
 }
 
 /// Characters the bundled font may stand in for without a shaper decomposing
-/// them into others first: ASCII, CJK ideographs (not the compatibility ones,
-/// which decompose), CJK punctuation and full-width forms.
+/// them into others first: ASCII, CJK punctuation, full-width forms and CJK
+/// ideographs, but not the compatibility ones, which decompose.
 fn stands_in_whole(c: char) -> bool {
-    matches!(c,
-        ' '..='~'
-        | '\u{3000}'..='\u{303F}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{FF01}'..='\u{FFEF}'
-        | '\u{20000}'..='\u{2F7FF}'
-        | '\u{30000}'..='\u{3134F}')
+    let compatibility = matches!(c, '\u{F900}'..='\u{FAFF}' | '\u{2F800}'..='\u{2FA1F}');
+    matches!(c, ' '..='~' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FFEF}')
+        || (script(c) == Script::Han && !compatibility)
 }
 
 /// What a shaper makes of a character's script, as far as runs are concerned.
