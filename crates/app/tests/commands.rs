@@ -140,7 +140,7 @@ async fn a_claim_from_selected_receipts_is_submitted_and_holds_them() {
     let parties = app.relying_parties(account).await.unwrap();
     let employer = parties
         .iter()
-        .find(|p| p.kind == "employer")
+        .find(|p| p.kind == piaojia_wallet::RelyingPartyKind::Employer)
         .expect("an employer");
     let picked = app
         .search(Query {

@@ -603,7 +603,7 @@ pub fn parties(items: &[piaojia_wallet::RelyingParty], json: bool) {
         return print_json(items);
     }
     for p in items {
-        println!("{:<14} {:<18} {}", p.code, p.kind, p.name);
+        println!("{:<14} {:<18} {}", p.code, p.kind.as_str(), p.name);
     }
 }
 

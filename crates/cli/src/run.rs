@@ -5,6 +5,7 @@ use crate::exit;
 use crate::output;
 use anyhow::{anyhow, Context, Result};
 use piaojia_receipt::{Category, Fen, ProvinceCode, SignedOriginal};
+use piaojia_wallet::CheckRequest;
 use piaojia_wallet::{
     AccountSpec, KeyAccess, OsKeyring, Query, SecretString, Sort, StatusFilter, SyncProgress,
     Wallet, WalletError, KEYRING_SERVICE,
@@ -473,15 +474,19 @@ fn verify_sealed_file(args: &VerifyArgs, json: bool) -> Result<i32> {
 }
 
 async fn verify_online(args: &VerifyArgs, json: bool) -> Result<i32> {
-    let mut elements = serde_json::json!({
-        "code": args.code, "number": args.number, "check_code": args.check_code,
-    });
-    if let Some(total) = yuan(&args.total)? {
-        elements["total"] = total.into();
-    }
-    if let Some(date) = args.date {
-        elements["issued_on"] = date.to_string().into();
-    }
+    // clap requires these with --online.
+    let given = |value: &Option<String>, flag: &str| {
+        value
+            .clone()
+            .ok_or_else(|| WalletError::Invalid(format!("--online needs {flag}")))
+    };
+    let elements = CheckRequest {
+        code: given(&args.code, "--code")?,
+        number: given(&args.number, "--number")?,
+        check_code: given(&args.check_code, "--check-code")?,
+        total: yuan(&args.total)?,
+        issued_on: args.date,
+    };
     // clap requires --service with --online: no service is assumed, since whatever
     // answers on a default address could say "valid".
     let service = args.service.as_deref().ok_or_else(|| {
@@ -491,7 +496,7 @@ async fn verify_online(args: &VerifyArgs, json: bool) -> Result<i32> {
 }
 
 /// 查验 at `service`; a receipt the service does not know exits with INVALID_RECEIPT.
-async fn check_online(service: &str, elements: &serde_json::Value, json: bool) -> Result<i32> {
+async fn check_online(service: &str, elements: &CheckRequest, json: bool) -> Result<i32> {
     let client =
         piaojia_wallet::ServiceClient::new(service, piaojia_wallet::RetryPolicy::default())?;
     let result = client.check(elements).await?;
@@ -740,12 +745,12 @@ async fn verify_qr(wallet: &Wallet, payload: &str, args: &VerifyArgs, json: bool
             ))
         })?,
     };
-    let issued_on = chrono::NaiveDate::parse_from_str(date, "%Y%m%d")
-        .ok()
-        .map(|d| d.to_string());
-    let elements = serde_json::json!({
-        "code": code, "number": number, "check_code": check_code,
-        "total": fen.parse::<i64>().ok(), "issued_on": issued_on,
-    });
+    let elements = CheckRequest {
+        code: code.to_string(),
+        number: number.to_string(),
+        check_code: check_code.to_string(),
+        total: fen.parse::<i64>().ok(),
+        issued_on: chrono::NaiveDate::parse_from_str(date, "%Y%m%d").ok(),
+    };
     check_online(&service, &elements, json).await
 }

@@ -8,6 +8,7 @@ use crate::issue::{red_draft, sign_receipt, Draft, IssuerRecord};
 use crate::keys::{derive_key, issuer_api_key, sha256_hex, ServiceKeys, ServiceSecret};
 use crate::store;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
+use piaojia_api::RelyingPartyKind;
 use piaojia_receipt::{
     Category, DetailItem, Fen, Lifecycle, LineItem, MedicalInfo, Payer, PayerKind, PaymentSplit,
     ReceiptCode, ReceiptKey, ReceiptNumber, RegionCode,
@@ -232,7 +233,7 @@ const STAFF: [&str; 6] = ["周敏", "吴芳", "郑磊", "孙丽", "冯涛", "何
 pub struct RelyingPartySpec {
     pub code: &'static str,
     pub name: &'static str,
-    pub kind: &'static str,
+    pub kind: RelyingPartyKind,
 }
 
 /// The demo relying parties of a province: an employer, an insurer, the province's
@@ -241,32 +242,48 @@ pub fn relying_parties(province: &Province) -> Vec<RelyingPartySpec> {
     let spec = |code, name, kind| RelyingPartySpec { code, name, kind };
     if province.code.as_str() == "310000" {
         vec![
-            spec("RP-EMP-001", "上海张江科技有限公司", "employer"),
+            spec(
+                "RP-EMP-001",
+                "上海张江科技有限公司",
+                RelyingPartyKind::Employer,
+            ),
             spec(
                 "RP-INS-001",
                 "中国太平洋人寿保险股份有限公司上海分公司",
-                "insurer",
+                RelyingPartyKind::Insurer,
             ),
-            spec("RP-MI-310000", "上海市医疗保障局", "medical_insurance"),
+            spec(
+                "RP-MI-310000",
+                "上海市医疗保障局",
+                RelyingPartyKind::MedicalInsurance,
+            ),
             spec(
                 "RP-MI-330000",
                 "浙江省医疗保障局（长三角异地就医）",
-                "medical_insurance",
+                RelyingPartyKind::MedicalInsurance,
             ),
         ]
     } else {
         vec![
-            spec("RP-EMP-001", "杭州云栖科技有限公司", "employer"),
+            spec(
+                "RP-EMP-001",
+                "杭州云栖科技有限公司",
+                RelyingPartyKind::Employer,
+            ),
             spec(
                 "RP-INS-001",
                 "中国平安人寿保险股份有限公司浙江分公司",
-                "insurer",
+                RelyingPartyKind::Insurer,
             ),
-            spec("RP-MI-330000", "浙江省医疗保障局", "medical_insurance"),
+            spec(
+                "RP-MI-330000",
+                "浙江省医疗保障局",
+                RelyingPartyKind::MedicalInsurance,
+            ),
             spec(
                 "RP-MI-310000",
                 "上海市医疗保障局（长三角异地就医）",
-                "medical_insurance",
+                RelyingPartyKind::MedicalInsurance,
             ),
         ]
     }
@@ -306,7 +323,7 @@ pub async fn generate(
         )
         .bind(rp.code)
         .bind(rp.name)
-        .bind(rp.kind)
+        .bind(rp.kind.as_str())
         .bind(sha256_hex(&crate::keys::relying_party_api_key(
             &secret, province, rp.code,
         )))

@@ -309,6 +309,10 @@ impl PaymentSplit {
 /// A receipt's state as its issuer reports it after issue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "state": "exchanged",
+    "paper": { "province": "330000", "code": "33010122", "number": "0000381204" }
+})))]
 #[serde(tag = "state", rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Lifecycle {

@@ -127,6 +127,26 @@ impl RootSigned {
 /// The trust bundle as the service publishes it and the wallet stores it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// The example is the demo service's own bundle (seed 20261127), cut to the
+// supervisor and one issuer: it verifies against the demo root key.
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "province": "330000",
+    "version": 1,
+    "certificates": [
+        {
+            "body": "eyJmb3JtYXQiOiJwaWFvamlhLmNlcnRpZmljYXRlLzEiLCJwcm92aW5jZSI6IjMzMDAwMCIsInNlcmlhbCI6IjMzLVNVUC0wMDAxIiwicm9sZSI6InN1cGVydmlzb3IiLCJzdWJqZWN0X2NvZGUiOiIzMzAwMDAtQ1pUIiwic3ViamVjdF9uYW1lIjoi5rWZ5rGf55yB6LSi5pS/5Y6FIiwicHVibGljX2tleSI6Im01VDJORzR3dk43TVZIdVJYWlQyUG5acXBBd1VXWGJGY2Z2ZXM2M0VVRzA9IiwidmFsaWRfZnJvbSI6IjIwMjAtMDEtMDEiLCJ2YWxpZF90byI6IjIwMzUtMTItMzEifQ==",
+            "signature": "5dQq+i/60v2wluFGpNwfACz67Eya8d9B9IITVVAMvWsHYS7UdBkbCpxqZwbahorS3o2o0u80JkMzm/mBoOWUCw=="
+        },
+        {
+            "body": "eyJmb3JtYXQiOiJwaWFvamlhLmNlcnRpZmljYXRlLzEiLCJwcm92aW5jZSI6IjMzMDAwMCIsInNlcmlhbCI6IjMzLUlTUy0wMDAyIiwicm9sZSI6Imlzc3VlciIsInN1YmplY3RfY29kZSI6IjMzMDEwMDAwMDAwMiIsInN1YmplY3RfbmFtZSI6Iua1meaxn+Wkp+WtpuWMu+WtpumZoumZhOWxnuesrOS4gOWMu+mZoiIsInB1YmxpY19rZXkiOiJxOFFTOXQveXdtOG5mRmRJR2ZudGdPdSsxcEpnQ0FnbXF1Ni85SlVJRnQwPSIsInZhbGlkX2Zyb20iOiIyMDIwLTAxLTAxIiwidmFsaWRfdG8iOiIyMDM1LTEyLTMxIn0=",
+            "signature": "iU0VZl+sk/3+dMnC01JMnklF7ScGef4W+yHVGEK0DFMnbDH9qhiiszUyKElaPTb/7ak+BZ23ZDG7yZHY391GDw=="
+        }
+    ],
+    "revocations": {
+        "body": "eyJmb3JtYXQiOiJwaWFvamlhLnJldm9jYXRpb25zLzEiLCJwcm92aW5jZSI6IjMzMDAwMCIsInZlcnNpb24iOjEsImlzc3VlZF9hdCI6IjIwMjYtMTItMDJUMTc6MTc6MzAuNjM5NDYwMzY5IiwicmV2b2tlZCI6W119",
+        "signature": "UmyA3zh0e5usGgL3J76m6MGT58l+Droeb90dtden/5rPAG0gV0Q2alRbiIWBbkzoeug4piXJsuXA4KNjpg3WCA=="
+    }
+})))]
 #[serde(deny_unknown_fields)]
 pub struct TrustBundle {
     pub province: ProvinceCode,

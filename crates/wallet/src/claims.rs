@@ -2,8 +2,9 @@
 //! survives restarts and being offline (every retry carries the claim's idempotency
 //! key, so the service never makes two), and the states the service reports.
 
-use crate::client::{RemoteClaim, ServiceClient};
+use crate::client::ServiceClient;
 use crate::error::{Result, WalletError};
+use piaojia_api::{Claim, ClaimRequest, ReceiptRef};
 
 use crate::store::now;
 use crate::wallet::Wallet;
@@ -288,7 +289,7 @@ impl Wallet {
         Ok(sent)
     }
 
-    async fn claim_request(&self, id: i64) -> Result<serde_json::Value> {
+    async fn claim_request(&self, id: i64) -> Result<ClaimRequest> {
         let (key, party, purpose, payee, amount): (String, String, String, String, i64) = sqlx::query_as(
             "SELECT idempotency_key, relying_party, purpose, payee_account, amount_requested FROM claims WHERE id = ?",
         )
@@ -301,14 +302,20 @@ impl Wallet {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(serde_json::json!({
-            "idempotency_key": key, "relying_party": party, "purpose": purpose, "payee_account": payee,
-            "amount_requested": amount,
-            "receipts": receipts.iter().map(|(code, number)| serde_json::json!({ "code": code, "number": number })).collect::<Vec<_>>(),
-        }))
+        Ok(ClaimRequest {
+            idempotency_key: key,
+            relying_party: party,
+            purpose,
+            payee_account: payee,
+            amount_requested: amount,
+            receipts: receipts
+                .into_iter()
+                .map(|(code, number)| ReceiptRef { code, number })
+                .collect(),
+        })
     }
 
-    async fn record_remote(&self, id: i64, remote: &RemoteClaim) -> Result<()> {
+    async fn record_remote(&self, id: i64, remote: &Claim) -> Result<()> {
         sqlx::query(
             "UPDATE claims SET state = ?, remote_id = ?, reimbursable = ?, amount_approved = ?, message = ?, last_error = NULL, updated_at = ?
              WHERE id = ?",
@@ -421,10 +428,7 @@ impl Wallet {
     }
 
     /// The relying parties of an account's service.
-    pub async fn relying_parties(
-        &self,
-        account_id: i64,
-    ) -> Result<Vec<crate::client::RelyingParty>> {
+    pub async fn relying_parties(&self, account_id: i64) -> Result<Vec<piaojia_api::RelyingParty>> {
         let (client, _) = self.account_client(account_id).await?;
         client.relying_parties().await
     }

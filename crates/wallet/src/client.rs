@@ -4,11 +4,14 @@
 
 use crate::error::{Result, WalletError};
 use crate::secret::SecretString;
-use chrono::{DateTime, FixedOffset};
-use piaojia_receipt::{Lifecycle, ReceiptKey, TrustBundle};
+use piaojia_api::{
+    ChangePage, CheckRequest, CheckResult, Claim, ClaimRequest, ErrorBody, HandoffCode,
+    HandoffSession, LoginRequest, ReceiptPage, RedeemRequest, RefreshRequest, RelyingParty,
+    SmsRequest, SmsSent, TokenPair,
+};
+use piaojia_receipt::TrustBundle;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use serde::Serialize;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -28,115 +31,6 @@ impl Default for RetryPolicy {
             request_timeout: Duration::from_secs(30),
         }
     }
-}
-
-#[derive(Deserialize)]
-pub struct TokenPair {
-    pub access_token: String,
-    /// None for a kiosk's hand-off session, which ends with its access token.
-    #[serde(default)]
-    pub refresh_token: Option<String>,
-    pub expires_in: i64,
-    pub name: String,
-}
-
-/// A one-time hand-off code, to show to the citizen (digits and QR) and to nobody
-/// else: whoever types it within its lifetime is logged in as them.
-#[derive(Clone, Deserialize, serde::Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct HandoffCode {
-    pub code: String,
-    /// Seconds it stays valid.
-    pub expires_in: i64,
-}
-
-impl std::fmt::Debug for HandoffCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HandoffCode")
-            .field("code", &"<redacted>")
-            .field("expires_in", &self.expires_in)
-            .finish()
-    }
-}
-
-#[derive(Deserialize)]
-pub struct HandoffSession {
-    pub id_number: String,
-    pub tokens: TokenPair,
-}
-
-/// One receipt as served; the original is parsed on its own so that one bad item
-/// does not spoil its page.
-#[derive(Deserialize)]
-pub struct Entry {
-    pub cursor: String,
-    pub original: Box<RawValue>,
-    pub lifecycle: Lifecycle,
-}
-
-#[derive(Deserialize)]
-pub struct ReceiptPage {
-    pub items: Vec<Entry>,
-    pub next_cursor: String,
-    pub has_more: bool,
-    pub remaining: i64,
-}
-
-#[derive(Deserialize)]
-pub struct ChangeEvent {
-    pub cursor: String,
-    pub receipt: ReceiptKey,
-    pub lifecycle: Lifecycle,
-    #[serde(default)]
-    pub claim: Option<ClaimChange>,
-    #[serde(deserialize_with = "piaojia_receipt::service_time::deserialize")]
-    pub at: DateTime<FixedOffset>,
-}
-
-#[derive(Deserialize)]
-pub struct ClaimChange {
-    pub id: i64,
-    pub state: String,
-}
-
-/// A claim as the service reports it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct RemoteClaim {
-    pub id: i64,
-    pub state: crate::ClaimState,
-    pub reimbursable: i64,
-    pub amount_approved: Option<i64>,
-    pub message: Option<String>,
-}
-
-/// A relying party the service knows.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct RelyingParty {
-    pub code: String,
-    pub name: String,
-    pub kind: String,
-}
-
-#[derive(Deserialize)]
-pub struct ChangePage {
-    pub events: Vec<ChangeEvent>,
-    pub next_cursor: String,
-    pub has_more: bool,
-}
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct CheckResult {
-    pub status: piaojia_receipt::CheckStatus,
-    pub issuer_name: Option<String>,
-    pub issued_on: Option<chrono::NaiveDate>,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    code: String,
-    message: String,
 }
 
 /// A client for one service.
@@ -226,38 +120,46 @@ impl ServiceClient {
     }
 
     pub async fn send_sms(&self, id_number: &str) -> Result<()> {
-        self.call::<serde_json::Value>(
+        let body = SmsRequest {
+            id_number: id_number.to_owned(),
+        };
+        self.call::<SmsSent>(
             How::Once,
             reqwest::Method::POST,
             "/v1/auth/sms",
             None,
-            Some(serde_json::json!({ "id_number": id_number })),
+            Some(json(&body)?),
         )
         .await
         .map(|_| ())
     }
 
     pub async fn login(&self, id_number: &str, sms_code: &str) -> Result<TokenPair> {
-        let body = serde_json::json!({ "id_number": id_number, "sms_code": sms_code });
+        let body = LoginRequest {
+            id_number: id_number.to_owned(),
+            sms_code: sms_code.to_owned(),
+        };
         self.call(
             How::Once,
             reqwest::Method::POST,
             "/v1/auth/login",
             None,
-            Some(body),
+            Some(json(&body)?),
         )
         .await
         .map_err(auth_error)
     }
 
     pub async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenPair> {
-        let body = serde_json::json!({ "refresh_token": refresh_token.expose() });
+        let body = RefreshRequest {
+            refresh_token: refresh_token.expose().to_owned(),
+        };
         self.call(
             How::Once,
             reqwest::Method::POST,
             "/v1/auth/refresh",
             None,
-            Some(body),
+            Some(json(&body)?),
         )
         .await
         .map_err(auth_error)
@@ -265,15 +167,14 @@ impl ServiceClient {
 
     /// Ends the session the token belongs to, at the service: its whole family.
     pub async fn logout(&self, token: &SecretString) -> Result<()> {
-        self.call::<serde_json::Value>(
+        self.call::<()>(
             How::Once,
             reqwest::Method::POST,
             "/v1/auth/logout",
             Some(token),
-            Some(serde_json::json!({})),
+            None,
         )
         .await
-        .map(|_| ())
     }
 
     /// A one-time code that logs this citizen in on a kiosk.
@@ -284,7 +185,7 @@ impl ServiceClient {
                 reqwest::Method::POST,
                 "/v1/auth/handoff",
                 Some(token),
-                Some(serde_json::json!({})),
+                None,
             )
             .await?;
         // Shown as digits and a QR code: twelve digits, as the API says, or nothing.
@@ -298,13 +199,15 @@ impl ServiceClient {
 
     /// Trades a hand-off code for a token pair of this client's own.
     pub async fn redeem_handoff(&self, code: &str) -> Result<HandoffSession> {
-        let body = serde_json::json!({ "code": code });
+        let body = RedeemRequest {
+            code: code.to_owned(),
+        };
         self.call(
             How::Once,
             reqwest::Method::POST,
             "/v1/auth/handoff/redeem",
             None,
-            Some(body),
+            Some(json(&body)?),
         )
         .await
         .map_err(auth_error)
@@ -354,22 +257,18 @@ impl ServiceClient {
         .await
     }
 
-    pub async fn submit_claim(
-        &self,
-        token: &SecretString,
-        body: &serde_json::Value,
-    ) -> Result<RemoteClaim> {
+    pub async fn submit_claim(&self, token: &SecretString, body: &ClaimRequest) -> Result<Claim> {
         self.call(
             How::Read,
             reqwest::Method::POST,
             "/v1/claims",
             Some(token),
-            Some(body.clone()),
+            Some(json(body)?),
         )
         .await
     }
 
-    pub async fn claim(&self, token: &SecretString, id: i64) -> Result<RemoteClaim> {
+    pub async fn claim(&self, token: &SecretString, id: i64) -> Result<Claim> {
         self.call(
             How::Read,
             reqwest::Method::GET,
@@ -380,25 +279,25 @@ impl ServiceClient {
         .await
     }
 
-    pub async fn withdraw_claim(&self, token: &SecretString, id: i64) -> Result<RemoteClaim> {
+    pub async fn withdraw_claim(&self, token: &SecretString, id: i64) -> Result<Claim> {
         self.call(
             How::Read,
             reqwest::Method::POST,
             &format!("/v1/claims/{id}/withdraw"),
             Some(token),
-            Some(serde_json::json!({})),
+            None,
         )
         .await
     }
 
     /// 查验 by the five elements.
-    pub async fn check(&self, elements: &serde_json::Value) -> Result<CheckResult> {
+    pub async fn check(&self, elements: &CheckRequest) -> Result<CheckResult> {
         self.call(
             How::Read,
             reqwest::Method::POST,
             "/v1/check",
             None,
-            Some(elements.clone()),
+            Some(json(elements)?),
         )
         .await
     }
@@ -473,7 +372,7 @@ impl ServiceClient {
                 .unwrap_or(60);
             return Err(Failure::Final(WalletError::RateLimited { retry_after }));
         }
-        let bytes = read_capped(response, how.answer_cap()).await?;
+        let mut bytes = read_capped(response, how.answer_cap()).await?;
         if status.is_server_error() {
             return Err(Failure::Transient(format!("HTTP {status}")));
         }
@@ -488,9 +387,18 @@ impl ServiceClient {
                 message,
             }));
         }
+        if status == reqwest::StatusCode::NO_CONTENT && bytes.is_empty() {
+            // "Done, nothing to say" reads as JSON null: `()` and `Option` take it.
+            bytes = b"null".to_vec();
+        }
         serde_json::from_slice(&bytes)
             .map_err(|e| Failure::Transient(format!("unreadable answer: {e}")))
     }
+}
+
+/// A request's body as JSON, made once and sent on every try.
+fn json(body: &impl Serialize) -> Result<serde_json::Value> {
+    serde_json::to_value(body).map_err(|e| WalletError::Invalid(format!("request body: {e}")))
 }
 
 fn page_path(base: &str, after: &str, limit: u32) -> String {

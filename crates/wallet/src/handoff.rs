@@ -1,9 +1,9 @@
 //! Hand-off: the citizen's own wallet shows a one-time code; another wallet (a
 //! hospital kiosk's, in memory) logs in with it instead of an SMS code.
 
-use crate::client::HandoffCode;
 use crate::error::{Result, WalletError};
 use crate::wallet::{Account, AccountSpec, Wallet};
+use piaojia_api::HandoffCode;
 use piaojia_receipt::{ProvinceCode, TrustAnchor};
 
 impl Wallet {
@@ -35,6 +35,6 @@ impl Wallet {
             root_key: root_key.to_string(),
             id_number: session.id_number,
         };
-        self.keep_account(&spec, session.tokens).await
+        self.keep_account(&spec, session.tokens.into()).await
     }
 }

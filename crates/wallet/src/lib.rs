@@ -35,7 +35,7 @@ mod wallet;
 pub use activity::Activity;
 pub use backup::{AutoBackup, BackupReport};
 pub use claims::{ClaimDraft, ClaimView};
-pub use client::{CheckResult, HandoffCode, RelyingParty, RetryPolicy, ServiceClient};
+pub use client::{RetryPolicy, ServiceClient};
 pub use db::DB_FILE;
 pub use error::{Result, WalletError};
 pub use export::{
@@ -49,6 +49,7 @@ pub use index::{Sort, Status as StatusFilter};
 pub use keys::KeyAccess;
 pub use keys::{KeyMode, META_FILE};
 pub use keystore::{MemoryStore, OsKeyring, SecretStore};
+pub use piaojia_api::{CheckRequest, CheckResult, HandoffCode, RelyingParty, RelyingPartyKind};
 pub use piaojia_receipt::{CheckStatus, ClaimState};
 pub use printing::PrintDocument;
 pub use recovery::RecoveryKey;

@@ -3,7 +3,7 @@
 //! [`Wallet::with_token`], which after a 401 (the service ended the session, or
 //! the token expired early) forgets the token and tries once more with a new one.
 
-use crate::client::{is_unauthorized, ServiceClient, TokenPair};
+use crate::client::{is_unauthorized, ServiceClient};
 use crate::error::{Result, WalletError};
 use crate::secret::SecretString;
 use crate::wallet::Wallet;
@@ -16,6 +16,38 @@ const MAX_ACCESS_TTL_SECS: i64 = 24 * 3600;
 pub(crate) struct Session {
     pub access: SecretString,
     pub expires: Instant,
+}
+
+/// Tokens a service granted: at a login, a refresh, or a kiosk's hand-off (which
+/// gives no refresh token: its session ends with its access token).
+pub(crate) struct Granted {
+    pub access_token: SecretString,
+    pub refresh_token: Option<SecretString>,
+    pub expires_in: i64,
+    /// The citizen's name as the province records it.
+    pub name: String,
+}
+
+impl From<piaojia_api::TokenPair> for Granted {
+    fn from(pair: piaojia_api::TokenPair) -> Granted {
+        Granted {
+            access_token: SecretString::new(pair.access_token),
+            refresh_token: Some(SecretString::new(pair.refresh_token)),
+            expires_in: pair.expires_in,
+            name: pair.name,
+        }
+    }
+}
+
+impl From<piaojia_api::KioskTokens> for Granted {
+    fn from(tokens: piaojia_api::KioskTokens) -> Granted {
+        Granted {
+            access_token: SecretString::new(tokens.access_token),
+            refresh_token: None,
+            expires_in: tokens.expires_in,
+            name: tokens.name,
+        }
+    }
 }
 
 impl Wallet {
@@ -44,9 +76,9 @@ impl Wallet {
 
     /// Keeps a new token pair: the refresh token where this wallet keeps them, the
     /// access token in memory until a little before the service says it expires.
-    pub(crate) async fn keep_tokens(&self, account_id: i64, pair: TokenPair) -> Result<()> {
+    pub(crate) async fn keep_tokens(&self, account_id: i64, pair: Granted) -> Result<()> {
         match &pair.refresh_token {
-            Some(refresh) => self.store_refresh(account_id, refresh).await?,
+            Some(refresh) => self.store_refresh(account_id, refresh.expose()).await?,
             None => self.forget_refresh(account_id).await?,
         }
         // The lifetime is the service's word: held to a day, so that no number it
@@ -55,7 +87,7 @@ impl Wallet {
         // Renew a little early rather than have a page refused half-way.
         let expires = Instant::now() + ttl.saturating_sub(Duration::from_secs(10));
         let session = Session {
-            access: SecretString::new(pair.access_token),
+            access: pair.access_token,
             expires,
         };
         self.sessions
@@ -84,12 +116,12 @@ impl Wallet {
             .stored_refresh(account_id)
             .await?
             .ok_or_else(not_logged_in)?;
-        let pair = match client.refresh(&refresh).await {
-            Ok(pair) => pair,
+        let pair: Granted = match client.refresh(&refresh).await {
+            Ok(pair) => pair.into(),
             Err(WalletError::AuthFailed(_)) => return Err(not_logged_in()),
             Err(e) => return Err(e),
         };
-        let access = SecretString::new(&pair.access_token);
+        let access = SecretString::new(pair.access_token.expose());
         self.keep_tokens(account_id, pair).await?;
         Ok(access)
     }

@@ -3,12 +3,13 @@
 //! is stored in one transaction together with the cursor that follows it, so a
 //! crash at any point resumes without losing or duplicating a receipt.
 
-use crate::client::{ReceiptPage, ServiceClient};
+use crate::client::ServiceClient;
 use crate::error::{Result, WalletError};
 use crate::secret::SecretString;
 use crate::store::{self, Stored, TermCache};
 use crate::trust::Root;
 use crate::wallet::Wallet;
+use piaojia_api::ReceiptPage;
 use piaojia_receipt::{parse_document, SignedOriginal, TrustStore};
 use serde::Serialize;
 use std::sync::Arc;
@@ -290,7 +291,7 @@ impl Wallet {
         &self,
         account_id: i64,
         province: &str,
-        items: Vec<crate::client::Entry>,
+        items: Vec<piaojia_api::ReceiptEntry>,
         trust: Arc<TrustStore>,
         terms: &mut TermCache,
         next_cursor: Option<&str>,

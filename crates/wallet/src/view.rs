@@ -215,19 +215,19 @@ impl Wallet {
 
     /// 查验 of a stored receipt at its province's service: its live state there
     /// (冲红, 换开, already claimed), which offline verification cannot know.
-    pub async fn check_online(&self, id: i64) -> Result<crate::client::CheckResult> {
+    pub async fn check_online(&self, id: i64) -> Result<piaojia_api::CheckResult> {
         let receipt = self.receipt(id).await?.receipt;
         let service = self
             .service_for(receipt.province.as_str())
             .await?
             .ok_or(WalletError::NotFound("account in this receipt's province"))?;
-        let elements = serde_json::json!({
-            "code": receipt.code.as_str(),
-            "number": receipt.number.as_str(),
-            "check_code": receipt.check_code.as_str(),
-            "total": receipt.total.0,
-            "issued_on": receipt.issued_at.date().to_string(),
-        });
+        let elements = piaojia_api::CheckRequest {
+            code: receipt.code.as_str().to_owned(),
+            number: receipt.number.as_str().to_owned(),
+            check_code: receipt.check_code.as_str().to_owned(),
+            total: Some(receipt.total.0),
+            issued_on: Some(receipt.issued_at.date()),
+        };
         self.client(&service)?.check(&elements).await
     }
 

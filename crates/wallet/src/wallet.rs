@@ -245,7 +245,7 @@ impl Wallet {
             .client(&spec.service_url)?
             .login(&spec.id_number, sms_code)
             .await?;
-        self.keep_account(spec, pair).await
+        self.keep_account(spec, pair.into()).await
     }
 
     /// Records the account a login was for (created on first login) and keeps its
@@ -253,7 +253,7 @@ impl Wallet {
     pub(crate) async fn keep_account(
         &self,
         spec: &AccountSpec,
-        pair: crate::client::TokenPair,
+        granted: crate::session::Granted,
     ) -> Result<Account> {
         let account_id: i64 = sqlx::query_scalar(
             "INSERT INTO accounts (province, service_url, root_key, id_number, display_name) VALUES (?, ?, ?, ?, ?)
@@ -265,10 +265,10 @@ impl Wallet {
         .bind(&spec.service_url)
         .bind(&spec.root_key)
         .bind(&spec.id_number)
-        .bind(&pair.name)
+        .bind(&granted.name)
         .fetch_one(&self.pool)
         .await?;
-        self.keep_tokens(account_id, pair).await?;
+        self.keep_tokens(account_id, granted).await?;
         self.account(account_id).await
     }
 

@@ -4,6 +4,8 @@
 
 /// The activity log holds counts only; the spending figures add up.
 mod activity;
+/// The OpenAPI document's examples read as the client's types.
+mod api_examples;
 /// Backups: restore round trip into a fresh home and keyring; damage is refused.
 mod backup;
 /// Claims: drafts, held receipts, the submission queue offline and after a crash,

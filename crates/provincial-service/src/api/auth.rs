@@ -1,7 +1,7 @@
 //! Citizen login: ID number + one-time SMS code -> a short-lived access token and a
 //! refresh token that is rotated on every use.
 
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::{ApiError, ApiResult};
 use super::extract::Json;
 use super::session::Session;
 use crate::keys::sha256_hex;
@@ -9,53 +9,15 @@ use crate::limits::{self, IdEvent, RetryAfter};
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
+use piaojia_api::{
+    ErrorBody, LoginRequest, RefreshRequest, SmsRequest, SmsSent, TokenPair, TokenType,
+};
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use subtle::ConstantTimeEq;
-use utoipa::ToSchema;
 
 const SMS_CODE_TTL_SECS: i64 = 300;
 const SMS_MAX_ATTEMPTS: i64 = 5;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SmsRequest {
-    /// 身份证号.
-    pub id_number: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SmsSent {
-    /// Seconds the code stays valid. The answer is the same for unknown ID numbers,
-    /// so it tells nobody who has an account.
-    pub expires_in: i64,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    pub id_number: String,
-    pub sms_code: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RefreshRequest {
-    pub refresh_token: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TokenPair {
-    pub access_token: String,
-    /// Seconds until the access token expires.
-    pub expires_in: i64,
-    /// Single use: each refresh returns a new one and retires this one.
-    pub refresh_token: String,
-    pub token_type: &'static str,
-    /// The citizen's name as the province records it, for display.
-    pub name: String,
-}
 
 pub fn now_secs() -> i64 {
     std::time::SystemTime::now()
@@ -338,7 +300,7 @@ pub(super) async fn issue_pair(
         access_token: access,
         expires_in: access_ttl,
         refresh_token: refresh,
-        token_type: "Bearer",
+        token_type: TokenType::Bearer,
         name,
     })
 }

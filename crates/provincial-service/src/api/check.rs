@@ -1,37 +1,13 @@
 //! 查验: the public check of a receipt by its elements, rate-limited per address.
 
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::{ApiError, ApiResult};
 use super::extract::Json;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use chrono::NaiveDate;
+use piaojia_api::{CheckRequest, CheckResult, ErrorBody};
 use piaojia_receipt::CheckStatus;
-use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
-use utoipa::ToSchema;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CheckRequest {
-    /// 票据代码.
-    pub code: String,
-    /// 票据号码.
-    pub number: String,
-    /// 校验码.
-    pub check_code: String,
-    /// 金额合计 in fen; checked when given.
-    pub total: Option<i64>,
-    /// 开票日期; checked when given.
-    pub issued_on: Option<NaiveDate>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CheckResult {
-    pub status: CheckStatus,
-    /// The issuer's name when the receipt was found.
-    pub issuer_name: Option<String>,
-    pub issued_on: Option<NaiveDate>,
-}
 
 #[utoipa::path(post, path = "/v1/check", tag = "check", request_body = CheckRequest,
     responses((status = 200, body = CheckResult), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody, description = "Too many checks from this address",

@@ -9,7 +9,7 @@
 //! rounded down to the fen; 个人自费 is not reimbursed; only medical receipts with
 //! an insurance split qualify. Employers and insurers may reimburse up to the total.
 
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::{ApiError, ApiResult};
 use super::extract::{Json, Path};
 use super::session::{bearer, Citizen};
 use crate::keys::sha256_hex;
@@ -17,15 +17,15 @@ use crate::state::AppState;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
-use piaojia_receipt::service_time::from_china_wall_clock;
-use piaojia_receipt::{
-    parse_document, ClaimState, Lifecycle, ProvinceCode, ReceiptKey, SignedOriginal,
+use chrono::NaiveDateTime;
+use piaojia_api::{
+    Claim, ClaimForReview, ClaimReceipt, ClaimRequest, Decision, ErrorBody, RelyingParty,
+    RelyingPartyKind,
 };
-use serde::{Deserialize, Serialize};
+use piaojia_receipt::service_time::from_china_wall_clock;
+use piaojia_receipt::{parse_document, ClaimState, ProvinceCode, SignedOriginal};
 use serde_json::value::RawValue;
 use sqlx::SqliteConnection;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -43,14 +43,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// Reimbursable share of 个人自付 for medical-insurance claims, in percent.
 pub const MEDICAL_INSURANCE_PERCENT: i64 = 60;
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RelyingParty {
-    pub code: String,
-    pub name: String,
-    /// employer | insurer | medical_insurance
-    pub kind: String,
-}
-
 #[utoipa::path(get, path = "/v1/relying-parties", tag = "claims",
     responses((status = 200, body = Vec<RelyingParty>)))]
 pub async fn relying_parties(State(state): State<AppState>) -> ApiResult<Json<Vec<RelyingParty>>> {
@@ -60,55 +52,28 @@ pub async fn relying_parties(State(state): State<AppState>) -> ApiResult<Json<Ve
             .await?;
     Ok(Json(
         rows.into_iter()
-            .map(|(code, name, kind)| RelyingParty { code, name, kind })
-            .collect(),
+            .map(|(code, name, kind)| {
+                Ok(RelyingParty {
+                    code,
+                    name,
+                    kind: party_kind(&kind)?,
+                })
+            })
+            .collect::<ApiResult<_>>()?,
     ))
 }
 
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReceiptRef {
-    pub code: String,
-    pub number: String,
-}
-
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ClaimRequest {
-    /// Chosen by the client, reused on every retry: the same key never makes a second claim.
-    pub idempotency_key: String,
-    /// A relying party's code (see /v1/relying-parties).
-    pub relying_party: String,
-    pub purpose: String,
-    /// Where the money goes (bank account), as the claimant writes it.
-    pub payee_account: String,
-    /// In fen; more than zero and at most the reimbursable amount.
-    pub amount_requested: i64,
-    pub receipts: Vec<ReceiptRef>,
+/// A relying party's kind as stored here.
+fn party_kind(text: &str) -> ApiResult<RelyingPartyKind> {
+    RelyingPartyKind::parse(text).ok_or_else(|| {
+        crate::error::ServiceError::Corrupt(format!("relying party kind {text}")).into()
+    })
 }
 
 /// A claim state as stored here (only those from `Submitted` on are written).
-fn claim_state(text: &str) -> ApiResult<ClaimState> {
+pub(super) fn claim_state(text: &str) -> ApiResult<ClaimState> {
     ClaimState::parse(text)
         .ok_or_else(|| crate::error::ServiceError::Corrupt(format!("claim state {text}")).into())
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Claim {
-    pub id: i64,
-    pub relying_party: String,
-    pub relying_party_name: String,
-    pub purpose: String,
-    pub amount_requested: i64,
-    /// What the rules allow for these receipts, in fen.
-    pub reimbursable: i64,
-    pub amount_approved: Option<i64>,
-    pub state: ClaimState,
-    /// The relying party's reason or question.
-    pub message: Option<String>,
-    pub receipts: Vec<ReceiptKey>,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
 }
 
 fn now() -> NaiveDateTime {
@@ -194,6 +159,7 @@ pub async fn submit(
     let (party_id, kind) = party.ok_or_else(|| {
         ApiError::not_found("claim.unknown_relying_party", "no such relying party")
     })?;
+    let kind = party_kind(&kind)?;
     let mut seqs = Vec::new();
     let mut reimbursable = 0i64;
     for r in &req.receipts {
@@ -236,7 +202,7 @@ pub async fn submit(
                 "a red receipt cannot be claimed",
             ));
         }
-        let share = if kind == "medical_insurance" {
+        let share = if kind == RelyingPartyKind::MedicalInsurance {
             let medical = document
                 .medical
                 .as_ref()
@@ -375,16 +341,6 @@ async fn load_claim(
         created_at: from_china_wall_clock(row.created_at),
         updated_at: from_china_wall_clock(row.updated_at),
     })
-}
-
-/// A receipt of a claim as the relying party sees it: its signed original to verify,
-/// and its state now (a 冲红 after submission shows here).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClaimReceipt {
-    pub key: ReceiptKey,
-    pub lifecycle: Lifecycle,
-    #[schema(value_type = SignedOriginal)]
-    pub original: Box<RawValue>,
 }
 
 async fn claim_receipts(
@@ -594,16 +550,6 @@ impl FromRequestParts<AppState> for AuthParty {
     }
 }
 
-/// A claim as its relying party reviews it: the claimant's name and payee account,
-/// and each receipt with its signed original and current state.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClaimForReview {
-    pub claim: Claim,
-    pub claimant_name: String,
-    pub payee_account: String,
-    pub receipts: Vec<ClaimReceipt>,
-}
-
 async fn party_claim(conn: &mut SqliteConnection, party: &AuthParty, id: i64) -> ApiResult<String> {
     sqlx::query_scalar("SELECT state FROM claims WHERE id = ? AND relying_party_id = ?")
         .bind(id)
@@ -647,25 +593,6 @@ pub async fn rp_get(
         payee_account,
         receipts,
     }))
-}
-
-/// A relying party's decision on a claim.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Decision {
-    /// Approve an amount (fen), at most what was requested.
-    Approve {
-        amount: i64,
-    },
-    Reject {
-        reason: String,
-    },
-    /// Ask the claimant for more information.
-    RequestInfo {
-        message: String,
-    },
-    /// The approved amount was paid.
-    MarkPaid,
 }
 
 #[utoipa::path(post, path = "/v1/rp/claims/{id}/decision", tag = "relying party", params(("id" = i64, Path)),

@@ -6,8 +6,7 @@ use crate::limits::RetryAfter;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
+use piaojia_api::ErrorBody;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -16,14 +15,6 @@ pub struct ApiError {
     pub message: String,
     /// Seconds to wait, sent as `Retry-After` (with a 429).
     pub retry_after: Option<u64>,
-}
-
-/// The body of every error response.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// Stable machine-readable code, e.g. `auth.invalid_token`.
-    pub code: String,
-    pub message: String,
 }
 
 impl ApiError {

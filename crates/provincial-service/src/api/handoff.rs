@@ -5,7 +5,7 @@
 //! has no refresh token and ends within 15 minutes, or when the kiosk logs out.
 
 use super::auth::{now_secs, random_token};
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::{ApiError, ApiResult};
 use super::extract::Json;
 use super::session::{Citizen, Scope};
 use crate::keys::sha256_hex;
@@ -13,10 +13,9 @@ use crate::limits::RetryAfter;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
+use piaojia_api::{ErrorBody, HandoffCode, HandoffSession, KioskTokens, RedeemRequest, TokenType};
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
-use utoipa::ToSchema;
 
 const HANDOFF_TTL_SECS: i64 = 120;
 /// Digits in a code: typed on a kiosk's keypad, and 10^12 codes leave nothing to
@@ -31,41 +30,6 @@ pub const WRONG_CODES_PER_MINUTE: u32 = 600;
 pub const CODES_PER_HOUR: u32 = 10;
 /// The longest a kiosk session lives.
 const KIOSK_SESSION_SECS: u64 = 15 * 60;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HandoffCode {
-    /// 12 digits. A new code replaces the citizen's earlier one.
-    pub code: String,
-    /// Seconds the code stays valid.
-    pub expires_in: i64,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RedeemRequest {
-    /// The code as shown; spaces and dashes are ignored.
-    pub code: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HandoffSession {
-    /// The citizen the code was issued to: the kiosk's account is theirs.
-    pub id_number: String,
-    /// A session of the kiosk's own: ending it leaves the citizen's wallet logged in.
-    pub tokens: KioskTokens,
-}
-
-/// A kiosk's session: an access token that may only read receipts, and no refresh
-/// token.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct KioskTokens {
-    pub access_token: String,
-    /// Seconds until the session ends: at most 900.
-    pub expires_in: i64,
-    pub token_type: &'static str,
-    /// The citizen's name as the province records it, for display.
-    pub name: String,
-}
 
 /// A one-time code that logs the citizen in elsewhere (a hospital kiosk).
 #[utoipa::path(post, path = "/v1/auth/handoff", tag = "auth", security(("citizen" = [])),
@@ -196,7 +160,7 @@ pub async fn redeem(
         tokens: KioskTokens {
             access_token: access,
             expires_in: ttl,
-            token_type: "Bearer",
+            token_type: TokenType::Bearer,
             name,
         },
     }))

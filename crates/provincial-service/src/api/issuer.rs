@@ -1,7 +1,7 @@
 //! The issuer's side: issue receipts to citizens, reverse (冲红) and exchange (换开)
 //! them while wallets are connected. Authenticated by the issuer's API key.
 
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::{ApiError, ApiResult};
 use super::extract::{Json, Path};
 use super::session::bearer;
 use crate::issue::{red_draft, sign_receipt, Draft, IssuerRecord};
@@ -12,12 +12,10 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use chrono::Datelike;
+use piaojia_api::{ErrorBody, ExchangeRequest, IssueRequest, IssuedReceipt, ReverseRequest};
 use piaojia_receipt::{
-    parse_document, Category, CheckCode, DetailItem, Fen, Lifecycle, LineItem, MedicalInfo, Payer,
-    PayerKind, ReceiptCode, ReceiptKey, ReceiptNumber, SignedOriginal,
+    parse_document, Fen, Lifecycle, Payer, PayerKind, ReceiptKey, SignedOriginal,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// A request made with an issuer's API key.
 pub struct AuthIssuer(pub IssuerRecord);
@@ -39,45 +37,6 @@ impl FromRequestParts<AppState> for AuthIssuer {
                 ApiError::unauthorized("auth.invalid_token", "the issuer API key is not valid")
             })
     }
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct IssueRequest {
-    /// The payer's 身份证号; the payer must be a registered citizen.
-    pub payer_id_number: String,
-    /// Defaults to the issuer's own category.
-    pub category: Option<Category>,
-    pub items: Vec<LineItem>,
-    #[serde(default)]
-    pub detail_list: Vec<DetailItem>,
-    pub medical: Option<MedicalInfo>,
-    pub handler: String,
-    pub checker: String,
-    #[serde(default)]
-    pub remark: String,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct IssuedReceipt {
-    pub key: ReceiptKey,
-    pub check_code: CheckCode,
-    pub total: Fen,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReverseRequest {
-    pub reason: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ExchangeRequest {
-    /// 票据代码 of the paper receipt.
-    pub paper_code: ReceiptCode,
-    /// 票据号码 of the paper receipt.
-    pub paper_number: ReceiptNumber,
 }
 
 const MAX_ITEMS: usize = 200;

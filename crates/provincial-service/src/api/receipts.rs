@@ -1,75 +1,46 @@
 //! A citizen's own receipts: the list since a cursor, one signed original, and the
 //! changes feed. Each query is bound to the authenticated citizen.
 
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::{ApiError, ApiResult};
 use super::extract::{Json, Path, Query};
 use super::session::Reader;
 use crate::faults;
 use crate::state::AppState;
 use axum::extract::State;
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::NaiveDateTime;
+use piaojia_api::{
+    ChangeEvent, ChangePage, ClaimChange, ErrorBody, PageQuery, ReceiptEntry, ReceiptPage,
+};
 use piaojia_receipt::service_time::from_china_wall_clock;
-use piaojia_receipt::{Lifecycle, ProvinceCode, ReceiptKey, SignedOriginal};
-use serde::{Deserialize, Serialize};
+use piaojia_receipt::ProvinceCode;
 use serde_json::value::RawValue;
-use utoipa::{IntoParams, ToSchema};
 
 const DEFAULT_PAGE: i64 = 200;
 const MAX_PAGE: i64 = 1000;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    /// The `next_cursor` of the previous page; absent for the first page.
-    pub after: Option<String>,
-    /// Items per page, 1 to 1000 (default 200).
-    pub limit: Option<i64>,
-}
-
-impl PageQuery {
-    fn parse(&self) -> ApiResult<(i64, i64)> {
-        let after = match &self.after {
-            None => 0,
-            Some(text) => text
-                .parse::<i64>()
-                .ok()
-                .filter(|v| *v >= 0)
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "request.invalid_cursor",
-                        "the cursor is not one this service gave",
-                    )
-                })?,
-        };
-        let limit = self.limit.unwrap_or(DEFAULT_PAGE);
-        if !(1..=MAX_PAGE).contains(&limit) {
-            return Err(ApiError::bad_request(
-                "request.invalid_limit",
-                "limit must be between 1 and 1000",
-            ));
-        }
-        Ok((after, limit))
+/// Where a page starts and how many items it holds.
+fn page_bounds(q: &PageQuery) -> ApiResult<(i64, i64)> {
+    let after = match &q.after {
+        None => 0,
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|v| *v >= 0)
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "request.invalid_cursor",
+                    "the cursor is not one this service gave",
+                )
+            })?,
+    };
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "request.invalid_limit",
+            "limit must be between 1 and 1000",
+        ));
     }
-}
-
-/// One receipt as served: its signed original and its current lifecycle.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReceiptEntry {
-    /// Position in this citizen's list; pass the last one as `after`.
-    pub cursor: String,
-    #[schema(value_type = SignedOriginal)]
-    pub original: Box<RawValue>,
-    pub lifecycle: Lifecycle,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReceiptPage {
-    pub items: Vec<ReceiptEntry>,
-    /// Where the next page starts; equal to `after` when nothing new came.
-    pub next_cursor: String,
-    pub has_more: bool,
-    /// Receipts after `next_cursor`, for progress.
-    pub remaining: i64,
+    Ok((after, limit))
 }
 
 type ReceiptRow = (i64, String, String, Option<String>, Option<String>);
@@ -83,6 +54,13 @@ fn entry(state: &AppState, province: &ProvinceCode, row: ReceiptRow) -> ApiResul
         cursor: seq.to_string(),
         original: RawValue::from_string(original).map_err(corrupt)?,
         lifecycle,
+    })
+}
+
+fn claim_change(id: i64, state: &str) -> ApiResult<ClaimChange> {
+    Ok(ClaimChange {
+        id,
+        state: super::claims::claim_state(state)?,
     })
 }
 
@@ -100,7 +78,7 @@ pub async fn list(
     citizen: Reader,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<ReceiptPage>> {
-    let (after, limit) = q.parse()?;
+    let (after, limit) = page_bounds(&q)?;
     let replay = faults::page_fault(&state.config.faults, after);
     let rows: Vec<ReceiptRow> = match replay {
         // The page before this one, served again as if it were new.
@@ -172,33 +150,6 @@ pub async fn fetch(
     Ok(Json(entry(&state, &state.config.province.code, row)?))
 }
 
-/// A change of one of the citizen's receipts: its lifecycle (冲红, 换开), or the state
-/// of the claim that holds it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ChangeEvent {
-    pub cursor: String,
-    pub receipt: ReceiptKey,
-    pub lifecycle: Lifecycle,
-    /// Present on claim changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub claim: Option<ClaimChange>,
-    pub at: DateTime<FixedOffset>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClaimChange {
-    pub id: i64,
-    /// submitted | info_requested | approved | rejected | paid | withdrawn
-    pub state: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ChangePage {
-    pub events: Vec<ChangeEvent>,
-    pub next_cursor: String,
-    pub has_more: bool,
-}
-
 #[utoipa::path(get, path = "/v1/changes", tag = "receipts", params(PageQuery),
     security(("citizen" = [])),
     responses((status = 200, body = ChangePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
@@ -207,7 +158,7 @@ pub async fn changes(
     citizen: Reader,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<ChangePage>> {
-    let (after, limit) = q.parse()?;
+    let (after, limit) = page_bounds(&q)?;
     type EventRow = (
         i64,
         String,
@@ -238,7 +189,8 @@ pub async fn changes(
                     lifecycle: serde_json::from_str(&lifecycle).map_err(corrupt)?,
                     claim: claim_id
                         .zip(claim_state)
-                        .map(|(id, state)| ClaimChange { id, state }),
+                        .map(|(id, state)| claim_change(id, &state))
+                        .transpose()?,
                     at: from_china_wall_clock(at),
                 })
             },

@@ -1,9 +1,10 @@
 //! Endpoints for tests only, mounted when the service starts with `--test-hooks`.
 
-use super::error::{ApiError, ApiResult, ErrorBody};
+use super::error::{ApiError, ApiResult};
 use super::extract::{Json, Path};
 use crate::state::AppState;
 use axum::extract::State;
+use piaojia_api::ErrorBody;
 use serde::Serialize;
 use utoipa::ToSchema;
 

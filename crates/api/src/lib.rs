@@ -1,0 +1,27 @@
+//! The provincial e-receipt API's requests and answers, declared once. The service
+//! serves these types (and describes them in its OpenAPI document, feature
+//! `openapi`); the wallet's client sends and reads the same types, so the three
+//! cannot drift apart. Plain data: no I/O, no behaviour beyond serde.
+//!
+//! Types that carry a secret (an SMS code, a token, a hand-off code) show it as
+//! `<redacted>` when printed with `{:?}`.
+
+mod auth;
+mod check;
+mod claims;
+mod error;
+mod handoff;
+mod issuer;
+mod receipts;
+mod redacted;
+
+pub use auth::{LoginRequest, RefreshRequest, SmsRequest, SmsSent, TokenPair, TokenType};
+pub use check::{CheckRequest, CheckResult};
+pub use claims::{
+    Claim, ClaimForReview, ClaimReceipt, ClaimRequest, Decision, ReceiptRef, RelyingParty,
+    RelyingPartyKind,
+};
+pub use error::ErrorBody;
+pub use handoff::{HandoffCode, HandoffSession, KioskTokens, RedeemRequest};
+pub use issuer::{ExchangeRequest, IssueRequest, IssuedReceipt, ReverseRequest};
+pub use receipts::{ChangeEvent, ChangePage, ClaimChange, PageQuery, ReceiptEntry, ReceiptPage};
