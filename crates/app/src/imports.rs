@@ -112,7 +112,7 @@ pub struct OriginalView {
 pub struct ImportedView {
     pub id: i64,
     pub elements: Elements,
-    pub lifecycle: String,
+    pub lifecycle: piaojia_receipt::LifecycleState,
     pub claim_id: Option<i64>,
     pub possible_duplicate_of: Option<i64>,
     pub originals: Vec<OriginalView>,

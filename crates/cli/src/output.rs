@@ -1,6 +1,6 @@
 //! Human and JSON output. Human text goes to stdout; progress and errors to stderr.
 
-use piaojia_receipt::{Fen, Receipt};
+use piaojia_receipt::{Fen, Lifecycle, LifecycleState, Receipt};
 use piaojia_wallet::{
     Account, Activity, BackupReport, CheckResult, CheckStatus, Quarantined, ReceiptDetail,
     SearchResult, Spending, Status, SyncPhase, SyncProgress,
@@ -140,12 +140,12 @@ pub fn sync_reports(outcomes: &[piaojia_wallet::AccountSync], json: bool) {
     }
 }
 
-fn state_mark(lifecycle: &str, is_red: bool) -> &'static str {
+fn state_mark(lifecycle: LifecycleState, is_red: bool) -> &'static str {
     match (lifecycle, is_red) {
         (_, true) => " [红字]",
-        ("reversed", _) => " [冲红]",
-        ("exchanged", _) => " [换开]",
-        _ => "",
+        (LifecycleState::Reversed, _) => " [冲红]",
+        (LifecycleState::Exchanged, _) => " [换开]",
+        (LifecycleState::Normal, false) => "",
     }
 }
 
@@ -166,7 +166,7 @@ pub fn search(result: &SearchResult, json: bool) {
             r.issued_at.format("%Y-%m-%d"),
             Fen(r.total).to_string(),
             terminal_safe(&r.issuer_name),
-            state_mark(&r.lifecycle, r.is_red)
+            state_mark(r.lifecycle, r.is_red)
         );
     }
     println!("{} receipts, total ¥{}", result.count, Fen(result.sum_fen));
@@ -213,18 +213,12 @@ pub fn detail(d: &ReceiptDetail, verdict: &piaojia_wallet::Verdict, json: bool) 
     if !r.detail_list.is_empty() {
         println!("清单 {} 项", r.detail_list.len());
     }
-    match d.lifecycle.as_str() {
-        "reversed" => println!(
-            "已冲红（红字票据 {}-{}）",
-            d.linked_code.as_deref().unwrap_or("?"),
-            d.linked_number.as_deref().unwrap_or("?")
-        ),
-        "exchanged" => println!(
-            "已换开纸质票据 {}-{}",
-            d.linked_code.as_deref().unwrap_or("?"),
-            d.linked_number.as_deref().unwrap_or("?")
-        ),
-        _ => {}
+    match &d.lifecycle {
+        Lifecycle::Reversed { by } => println!("已冲红（红字票据 {}-{}）", by.code, by.number),
+        Lifecycle::Exchanged { paper } => {
+            println!("已换开纸质票据 {}-{}", paper.code, paper.number)
+        }
+        Lifecycle::Normal => {}
     }
     // The verdict of now, not of the day the receipt arrived.
     match (&verdict.valid, &verdict.reason) {
@@ -543,14 +537,25 @@ pub fn spending(s: &Spending, json: bool) {
         Fen(s.claimed_fen),
         Fen(s.unclaimed_fen)
     );
-    for (title, buckets) in [("per year", &s.by_year), ("per category", &s.by_category)] {
+    let per_year = s
+        .by_year
+        .iter()
+        .map(|b| (b.key.as_str(), b.count, b.total_fen));
+    let per_category = s
+        .by_category
+        .iter()
+        .map(|b| (b.category.as_str(), b.count, b.total_fen));
+    for (title, lines) in [
+        ("per year", per_year.collect::<Vec<_>>()),
+        ("per category", per_category.collect()),
+    ] {
         println!("{title}:");
-        for b in buckets {
+        for (key, count, total_fen) in lines {
             println!(
                 "  {:<20} {:>6}  ¥{:>14}",
-                b.key,
-                b.count,
-                Fen(b.total_fen).to_string()
+                key,
+                count,
+                Fen(total_fen).to_string()
             );
         }
     }

@@ -99,11 +99,7 @@ pub async fn set_lifecycle(
     lifecycle: &Lifecycle,
     at: NaiveDateTime,
 ) -> Result<(), ServiceError> {
-    let (state, linked) = match lifecycle {
-        Lifecycle::Normal => ("normal", None),
-        Lifecycle::Reversed { by } => ("reversed", Some(by)),
-        Lifecycle::Exchanged { paper } => ("exchanged", Some(paper)),
-    };
+    let (state, linked) = (lifecycle.state().as_str(), lifecycle.linked());
     sqlx::query(
         "UPDATE receipts SET state = ?, linked_code = ?, linked_number = ? WHERE code = ? AND number = ?",
     )
@@ -230,13 +226,6 @@ pub fn stored_lifecycle(
     linked_code: Option<String>,
     linked_number: Option<String>,
 ) -> Result<Lifecycle, ServiceError> {
-    let linked = match (linked_code, linked_number) {
-        (Some(code), Some(number)) => Some(stored_key(province, code, number)?),
-        _ => None,
-    };
-    Ok(match (state, linked) {
-        ("reversed", Some(by)) => Lifecycle::Reversed { by },
-        ("exchanged", Some(paper)) => Lifecycle::Exchanged { paper },
-        _ => Lifecycle::Normal,
-    })
+    Lifecycle::from_columns(province, state, linked_code, linked_number)
+        .ok_or_else(|| ServiceError::Corrupt(format!("receipt state {state}")))
 }

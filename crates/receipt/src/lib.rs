@@ -22,7 +22,7 @@ pub use model::{
 };
 pub use money::Fen;
 pub use original::{supervisor_message, SignedOriginal, ORIGINAL_FORMAT};
-pub use states::{CheckStatus, ClaimState};
+pub use states::{CheckStatus, ClaimState, LifecycleState};
 pub use trust::{
     Certificate, CertificateRole, Revocation, RevocationList, RootSigned, TrustAnchor, TrustBundle,
     TrustStore, CERTIFICATE_FORMAT, REVOCATIONS_FORMAT,

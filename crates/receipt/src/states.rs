@@ -1,8 +1,102 @@
 //! The states a provincial service and the wallets share, each with one stable
-//! snake_case form (stored, sent over the API and to the UI): a reimbursement
-//! claim's, and a 查验 answer's.
+//! snake_case form (stored, sent over the API and to the UI): a receipt's
+//! lifecycle, a reimbursement claim's, and a 查验 answer's.
 
+use crate::{Lifecycle, ProvinceCode, ReceiptCode, ReceiptKey, ReceiptNumber};
 use serde::{Deserialize, Serialize};
+
+/// Where a receipt stands after issue, without the receipt it links to: the form
+/// kept in a table column and shown in lists. [`Lifecycle`] carries the link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum LifecycleState {
+    Normal,
+    /// 冲红: reversed by a red receipt.
+    Reversed,
+    /// 换开: exchanged for a paper receipt.
+    Exchanged,
+}
+
+impl LifecycleState {
+    pub const ALL: [LifecycleState; 3] = [
+        LifecycleState::Normal,
+        LifecycleState::Reversed,
+        LifecycleState::Exchanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LifecycleState::Normal => "normal",
+            LifecycleState::Reversed => "reversed",
+            LifecycleState::Exchanged => "exchanged",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<LifecycleState> {
+        LifecycleState::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+impl TryFrom<String> for LifecycleState {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<LifecycleState, String> {
+        LifecycleState::parse(&text).ok_or_else(|| format!("unknown lifecycle state {text:?}"))
+    }
+}
+
+impl Lifecycle {
+    pub fn state(&self) -> LifecycleState {
+        match self {
+            Lifecycle::Normal => LifecycleState::Normal,
+            Lifecycle::Reversed { .. } => LifecycleState::Reversed,
+            Lifecycle::Exchanged { .. } => LifecycleState::Exchanged,
+        }
+    }
+
+    /// The red receipt that reversed it, or the paper receipt it was exchanged for.
+    pub fn linked(&self) -> Option<&ReceiptKey> {
+        match self {
+            Lifecycle::Normal => None,
+            Lifecycle::Reversed { by } => Some(by),
+            Lifecycle::Exchanged { paper } => Some(paper),
+        }
+    }
+
+    /// A lifecycle from its stored parts: None when a state that links lacks its
+    /// link, or a normal one has one.
+    pub fn from_parts(state: LifecycleState, linked: Option<ReceiptKey>) -> Option<Lifecycle> {
+        match (state, linked) {
+            (LifecycleState::Normal, None) => Some(Lifecycle::Normal),
+            (LifecycleState::Reversed, Some(by)) => Some(Lifecycle::Reversed { by }),
+            (LifecycleState::Exchanged, Some(paper)) => Some(Lifecycle::Exchanged { paper }),
+            _ => None,
+        }
+    }
+
+    /// A lifecycle from the columns a store keeps it in (its state, the linked
+    /// receipt's 票据代码 and 票据号码, of the same province); None when they do not
+    /// make one.
+    pub fn from_columns(
+        province: &ProvinceCode,
+        state: &str,
+        linked_code: Option<String>,
+        linked_number: Option<String>,
+    ) -> Option<Lifecycle> {
+        let linked = match (linked_code, linked_number) {
+            (Some(code), Some(number)) => Some(ReceiptKey {
+                province: province.clone(),
+                code: ReceiptCode::new(code).ok()?,
+                number: ReceiptNumber::new(number).ok()?,
+            }),
+            (None, None) => None,
+            _ => return None,
+        };
+        Lifecycle::from_parts(LifecycleState::parse(state)?, linked)
+    }
+}
 
 /// A claim's state. The service reports those from `Submitted` on; `Draft`,
 /// `Queued` and `Refused` are a wallet's own, before the service has the claim.
@@ -144,5 +238,39 @@ mod tests {
             assert_eq!(serde_json::from_value::<CheckStatus>(json).unwrap(), status);
         }
         assert_eq!(ClaimState::parse("Draft"), None);
+        for state in LifecycleState::ALL {
+            let json = serde_json::to_value(state).unwrap();
+            assert_eq!(json, serde_json::Value::String(state.as_str().into()));
+            assert_eq!(LifecycleState::parse(state.as_str()), Some(state));
+        }
+    }
+
+    /// A lifecycle's tag on the API is its stored state; its parts make it again.
+    #[test]
+    fn a_lifecycle_is_its_state_and_its_link() {
+        let key = |number: &str| ReceiptKey {
+            province: crate::ProvinceCode::new("330000").unwrap(),
+            code: crate::ReceiptCode::new("33060122").unwrap(),
+            number: crate::ReceiptNumber::new(number).unwrap(),
+        };
+        for lifecycle in [
+            Lifecycle::Normal,
+            Lifecycle::Reversed {
+                by: key("0000000002"),
+            },
+            Lifecycle::Exchanged {
+                paper: key("0000000003"),
+            },
+        ] {
+            let json = serde_json::to_value(&lifecycle).unwrap();
+            assert_eq!(json["state"], lifecycle.state().as_str());
+            let again = Lifecycle::from_parts(lifecycle.state(), lifecycle.linked().cloned());
+            assert_eq!(again, Some(lifecycle));
+        }
+        assert_eq!(Lifecycle::from_parts(LifecycleState::Reversed, None), None);
+        assert_eq!(
+            Lifecycle::from_parts(LifecycleState::Normal, Some(key("0000000004"))),
+            None
+        );
     }
 }

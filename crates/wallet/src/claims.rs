@@ -4,13 +4,11 @@
 
 use crate::client::ServiceClient;
 use crate::error::{Result, WalletError};
-use piaojia_api::{Claim, ClaimRequest, ReceiptRef};
-
-use crate::store::now;
+use crate::store::{now, stored};
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
-use piaojia_receipt::ClaimState;
-use piaojia_receipt::Fen;
+use piaojia_api::{Claim, ClaimRequest, ReceiptRef};
+use piaojia_receipt::{ClaimState, Fen, LifecycleState};
 use serde::{Deserialize, Serialize};
 
 /// What a person fills in for a new claim.
@@ -48,11 +46,6 @@ pub struct ClaimView {
 
 /// A claim's state as this wallet stored it; anything else is a column that does
 /// not decode, as sqlx reports it for `ClaimView`.
-fn stored_state(text: &str) -> Result<ClaimState> {
-    ClaimState::parse(text)
-        .ok_or_else(|| sqlx::Error::Decode(format!("claim state {text:?}").into()).into())
-}
-
 impl Wallet {
     pub async fn create_claim(&self, draft: &ClaimDraft) -> Result<i64> {
         if draft.amount_requested.0 <= 0 {
@@ -110,7 +103,7 @@ impl Wallet {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(WalletError::NotFound("claim"))?;
-        let state = stored_state(&state)?;
+        let state: ClaimState = stored(state)?;
         if state != ClaimState::Draft {
             return Err(WalletError::ClaimState(state));
         }
@@ -136,7 +129,7 @@ impl Wallet {
                 .await?;
             return Err(WalletError::ReceiptHeld {
                 claim_id: other,
-                state: stored_state(&state)?,
+                state: stored(state)?,
             });
         }
         // An imported receipt (no account) may join any claim: it goes to the relying
@@ -146,10 +139,11 @@ impl Wallet {
                 "a claim holds receipts of one account (one province) only".into(),
             ));
         }
-        if lifecycle != "normal" || is_red {
+        let lifecycle: LifecycleState = stored(lifecycle)?;
+        if lifecycle != LifecycleState::Normal || is_red {
             return Err(WalletError::Invalid(format!(
                 "a receipt that is {} cannot be claimed",
-                if is_red { "red" } else { &lifecycle }
+                if is_red { "red" } else { lifecycle.as_str() }
             )));
         }
         sqlx::query("UPDATE receipts SET claim_id = ? WHERE id = ?")
@@ -192,7 +186,7 @@ impl Wallet {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(WalletError::NotFound("claim"))?;
-        stored_state(&state)
+        stored(state)
     }
 
     /// Queues a draft for submission and tries to send it now. Offline, it stays

@@ -6,7 +6,7 @@
 use crate::error::{Result, WalletError};
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
-use piaojia_receipt::{Fen, Receipt};
+use piaojia_receipt::{Category, Fen, Lifecycle, LifecycleState, Receipt};
 use piaojia_render::{Mark, PrintView, Verification};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -104,10 +104,12 @@ pub(crate) struct Stored {
     number: String,
     issued_at: NaiveDateTime,
     issuer_name: String,
-    category: String,
+    #[sqlx(try_from = "String")]
+    category: Category,
     kind: String,
     total: i64,
-    lifecycle: String,
+    #[sqlx(try_from = "String")]
+    lifecycle: LifecycleState,
     document_sha256: String,
     signed: Option<Vec<u8>>,
 }
@@ -165,9 +167,9 @@ pub struct ManifestRow {
     pub number: String,
     pub issued_on: String,
     pub issuer: String,
-    pub category: String,
+    pub category: Category,
     pub total_fen: i64,
-    pub state: String,
+    pub state: LifecycleState,
     pub document_sha256: String,
 }
 
@@ -229,15 +231,13 @@ impl Wallet {
             checked_at: verdict.checked_at,
             bundle_version: verdict.bundle_version,
         };
-        let linked = format!(
-            "{}-{}",
-            detail.linked_code.clone().unwrap_or_default(),
-            detail.linked_number.clone().unwrap_or_default()
-        );
-        let mark = match detail.lifecycle.as_str() {
-            "reversed" => Mark::Reversed { by: linked },
-            "exchanged" => Mark::Exchanged { paper: linked },
-            _ => Mark::None,
+        let linked = |key: &piaojia_receipt::ReceiptKey| format!("{}-{}", key.code, key.number);
+        let mark = match &detail.lifecycle {
+            Lifecycle::Reversed { by } => Mark::Reversed { by: linked(by) },
+            Lifecycle::Exchanged { paper } => Mark::Exchanged {
+                paper: linked(paper),
+            },
+            Lifecycle::Normal => Mark::None,
         };
         Ok((detail.receipt, verification, mark))
     }
@@ -466,12 +466,12 @@ fn manifest_csv(m: &Manifest) -> String {
             r.number.clone(),
             r.issued_on.clone(),
             r.issuer.clone(),
-            r.category.clone(),
+            r.category.as_str().to_string(),
         ];
         let mut cells: Vec<String> = texts.iter().map(|t| csv_text(t)).collect();
         // An amount is a number, negative for a red receipt: never quoted as text.
         cells.push(Fen(r.total_fen).to_string());
-        cells.extend([csv_text(&r.state), csv_text(&r.document_sha256)]);
+        cells.extend([csv_text(r.state.as_str()), csv_text(&r.document_sha256)]);
         out.push_str(&cells.join(","));
         out.push('\n');
     }

@@ -126,7 +126,7 @@ pub struct OriginalFile {
 pub struct ImportedDetail {
     pub id: i64,
     pub elements: Elements,
-    pub lifecycle: String,
+    pub lifecycle: piaojia_receipt::LifecycleState,
     pub claim_id: Option<i64>,
     pub possible_duplicate_of: Option<i64>,
     /// Its files, the seals of OFD files verified at `checked_at`.
@@ -385,7 +385,8 @@ impl Wallet {
         #[derive(sqlx::FromRow)]
         struct Row {
             elements: Option<String>,
-            lifecycle: String,
+            #[sqlx(try_from = "String")]
+            lifecycle: piaojia_receipt::LifecycleState,
             claim_id: Option<i64>,
             possible_duplicate_of: Option<i64>,
         }

@@ -9,7 +9,8 @@
 //! on one wallet each keep their own.
 
 use crate::error::Result;
-use piaojia_receipt::Category;
+use crate::store::stored;
+use piaojia_receipt::{Category, LifecycleState};
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
@@ -106,15 +107,15 @@ fn category_code(category: Category) -> u8 {
         .expect("listed") as u8
 }
 
-fn state_flags(is_red: bool, lifecycle: &str, claimed: bool) -> u8 {
+fn state_flags(is_red: bool, lifecycle: LifecycleState, claimed: bool) -> u8 {
     let mut flags = 0;
     if is_red {
         flags |= RED;
     }
     match lifecycle {
-        "reversed" => flags |= REVERSED,
-        "exchanged" => flags |= EXCHANGED,
-        _ => {}
+        LifecycleState::Reversed => flags |= REVERSED,
+        LifecycleState::Exchanged => flags |= EXCHANGED,
+        LifecycleState::Normal => {}
     }
     if claimed {
         flags |= CLAIMED;
@@ -181,11 +182,13 @@ impl SearchIndex {
             total: i64,
             insurance_paid: i64,
             patient_paid: i64,
-            category: String,
+            #[sqlx(try_from = "String")]
+            category: Category,
             issuer_code: String,
             issuer_name: String,
             is_red: bool,
-            lifecycle: String,
+            #[sqlx(try_from = "String")]
+            lifecycle: LifecycleState,
             claim_id: Option<i64>,
             account_id: Option<i64>,
         }
@@ -207,14 +210,10 @@ impl SearchIndex {
             self.total.push(row.total);
             self.insurance.push(row.insurance_paid);
             self.patient.push(row.patient_paid);
-            self.category.push(
-                Category::parse(&row.category)
-                    .map(category_code)
-                    .unwrap_or(u8::MAX),
-            );
+            self.category.push(category_code(row.category));
             self.flags.push(state_flags(
                 row.is_red,
-                &row.lifecycle,
+                row.lifecycle,
                 row.claim_id.is_some(),
             ));
             // 0: imported from a file, no account.
@@ -259,7 +258,7 @@ impl SearchIndex {
         .await?;
         for (id, is_red, lifecycle, claim) in rows {
             if let Ok(row) = self.ids.binary_search(&id) {
-                self.flags[row] = state_flags(is_red, &lifecycle, claim.is_some());
+                self.flags[row] = state_flags(is_red, stored(lifecycle)?, claim.is_some());
             }
         }
         Ok(())
@@ -366,6 +365,15 @@ pub struct Bucket {
     pub total_fen: i64,
 }
 
+/// Count and total of the receipts of one category.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CategoryBucket {
+    pub category: Category,
+    pub count: i64,
+    pub total_fen: i64,
+}
+
 /// Spending figures. Totals are net: a red receipt (negative) cancels the one it
 /// reverses.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -375,7 +383,7 @@ pub struct Spending {
     pub total_fen: i64,
     pub by_year: Vec<Bucket>,
     pub by_month: Vec<Bucket>,
-    pub by_category: Vec<Bucket>,
+    pub by_category: Vec<CategoryBucket>,
     pub by_issuer: Vec<Bucket>,
     /// Paid by the medical-insurance fund and other payers.
     pub insurance_paid_fen: i64,
@@ -441,15 +449,10 @@ impl SearchIndex {
             .collect();
         s.by_category = categories
             .into_iter()
-            .map(|(k, v)| {
-                bucket(
-                    Category::ALL
-                        .get(k as usize)
-                        .map(|c| c.as_str())
-                        .unwrap_or("unknown")
-                        .to_string(),
-                    v,
-                )
+            .map(|(k, (count, total_fen))| CategoryBucket {
+                category: Category::ALL[k as usize],
+                count,
+                total_fen,
             })
             .collect();
         s.by_issuer = issuers

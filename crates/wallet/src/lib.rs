@@ -44,7 +44,7 @@ pub use export::{
 pub use import::{
     extension_of, files_under, ImportOutcome, ImportSummary, ImportedDetail, OriginalFile,
 };
-pub use index::{Bucket, Spending};
+pub use index::{Bucket, CategoryBucket, Spending};
 pub use index::{Sort, Status as StatusFilter};
 pub use keys::KeyAccess;
 pub use keys::{KeyMode, META_FILE};

@@ -48,7 +48,8 @@ pub struct ReceiptSummary {
     pub issuer_name: String,
     pub payer_name: String,
     pub total: i64,
-    pub lifecycle: String,
+    #[sqlx(try_from = "String")]
+    pub lifecycle: piaojia_receipt::LifecycleState,
     pub is_red: bool,
     pub claim_id: Option<i64>,
 }

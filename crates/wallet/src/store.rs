@@ -268,6 +268,11 @@ pub async fn write_signed_columns(
     Ok(())
 }
 
+/// A state read from its column: a text no definition knows is a damaged store.
+pub(crate) fn stored<T: TryFrom<String, Error = String>>(text: String) -> Result<T> {
+    T::try_from(text).map_err(|e| sqlx::Error::Decode(e.into()).into())
+}
+
 /// Records a lifecycle state on a stored receipt; a receipt not (yet) stored is
 /// left alone, its state arrives with it.
 pub async fn apply_lifecycle(
@@ -275,11 +280,7 @@ pub async fn apply_lifecycle(
     key: &ReceiptKey,
     lifecycle: &Lifecycle,
 ) -> Result<bool> {
-    let (state, linked) = match lifecycle {
-        Lifecycle::Normal => ("normal", None),
-        Lifecycle::Reversed { by } => ("reversed", Some(by)),
-        Lifecycle::Exchanged { paper } => ("exchanged", Some(paper)),
-    };
+    let (state, linked) = (lifecycle.state().as_str(), lifecycle.linked());
     let done = sqlx::query(
         "UPDATE receipts SET lifecycle = ?, linked_code = ?, linked_number = ?
          WHERE province = ? AND code = ? AND number = ?",

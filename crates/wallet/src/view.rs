@@ -4,7 +4,7 @@ use crate::error::{Result, WalletError};
 use crate::keys::KeyMode;
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
-use piaojia_receipt::{parse_document, Receipt, SignedOriginal};
+use piaojia_receipt::{parse_document, Lifecycle, Receipt, SignedOriginal};
 use serde::Serialize;
 
 /// What a receipt's signatures say at the moment they are asked: verified again,
@@ -29,9 +29,8 @@ pub struct Verdict {
 pub struct ReceiptDetail {
     pub id: i64,
     pub receipt: Receipt,
-    pub lifecycle: String,
-    pub linked_code: Option<String>,
-    pub linked_number: Option<String>,
+    /// 冲红 or 换开, with the receipt that did it.
+    pub lifecycle: Lifecycle,
     pub claim_id: Option<i64>,
     pub verified_at: NaiveDateTime,
     pub bundle_version: i64,
@@ -83,14 +82,20 @@ impl Wallet {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(WalletError::NotFound("receipt"))?;
+        let receipt = parse_document(
+            &SignedOriginal::from_json(&row.original.ok_or(WalletError::Imported)?)?.document,
+        )?;
+        let lifecycle = Lifecycle::from_columns(
+            &receipt.province,
+            &row.lifecycle,
+            row.linked_code,
+            row.linked_number,
+        )
+        .ok_or_else(|| sqlx::Error::Decode(format!("lifecycle {:?}", row.lifecycle).into()))?;
         Ok(ReceiptDetail {
             id,
-            receipt: parse_document(
-                &SignedOriginal::from_json(&row.original.ok_or(WalletError::Imported)?)?.document,
-            )?,
-            lifecycle: row.lifecycle,
-            linked_code: row.linked_code,
-            linked_number: row.linked_number,
+            receipt,
+            lifecycle,
             claim_id: row.claim_id,
             verified_at: row.verified_at,
             bundle_version: row.bundle_version,

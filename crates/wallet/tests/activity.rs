@@ -72,12 +72,18 @@ async fn spending_figures_add_up() {
         .await
         .unwrap();
     assert_eq!((s.count, s.total_fen), (all.count, all.sum_fen));
-    for buckets in [&s.by_year, &s.by_month, &s.by_category, &s.by_issuer] {
-        assert_eq!(buckets.iter().map(|b| b.count).sum::<i64>(), s.count);
-        assert_eq!(
-            buckets.iter().map(|b| b.total_fen).sum::<i64>(),
-            s.total_fen
-        );
+    let by_category: Vec<(i64, i64)> = s
+        .by_category
+        .iter()
+        .map(|b| (b.count, b.total_fen))
+        .collect();
+    for buckets in [&s.by_year, &s.by_month, &s.by_issuer]
+        .map(|b| b.iter().map(|b| (b.count, b.total_fen)).collect::<Vec<_>>())
+        .into_iter()
+        .chain([by_category])
+    {
+        assert_eq!(buckets.iter().map(|b| b.0).sum::<i64>(), s.count);
+        assert_eq!(buckets.iter().map(|b| b.1).sum::<i64>(), s.total_fen);
     }
     assert_eq!(s.claimed_fen + s.unclaimed_fen, s.total_fen);
     let insurance: i64 = sqlx::query_scalar("SELECT sum(insurance_paid) FROM receipts")

@@ -1,6 +1,6 @@
 use crate::support::*;
 use chrono::NaiveDate;
-use piaojia_receipt::Category;
+use piaojia_receipt::{Category, LifecycleState};
 use piaojia_wallet::{Query, Sort, StatusFilter, Wallet};
 
 async fn synced(receipts: usize) -> (tempfile::TempDir, Wallet) {
@@ -258,7 +258,7 @@ async fn filters_sorting_paging_and_totals() {
     assert!(reds
         .items
         .iter()
-        .all(|r| !r.is_red && r.lifecycle == "normal"));
+        .all(|r| !r.is_red && r.lifecycle == LifecycleState::Normal));
     let unclaimed = w
         .search(&Query {
             status: Some(StatusFilter::Unclaimed),

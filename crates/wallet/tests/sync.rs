@@ -1,4 +1,5 @@
 use crate::support::*;
+use piaojia_receipt::Lifecycle;
 use piaojia_wallet::{Query, StatusFilter};
 use serde_json::json;
 
@@ -43,7 +44,7 @@ async fn new_receipts_and_reversals_arrive_on_the_next_sync() {
     let code = issued["key"]["code"].as_str().unwrap();
     let number = issued["key"]["number"].as_str().unwrap();
     let id = w.find(code, number).await.unwrap();
-    assert_eq!(w.receipt(id).await.unwrap().lifecycle, "normal");
+    assert_eq!(w.receipt(id).await.unwrap().lifecycle, Lifecycle::Normal);
     // The issuer reverses it (冲红) while the wallet is connected.
     let (_, key) = peer.issuer_key(0);
     let red = peer
@@ -56,11 +57,10 @@ async fn new_receipts_and_reversals_arrive_on_the_next_sync() {
     let report = sync(&w, account).await;
     assert_eq!(report.new_receipts, 1, "the red receipt");
     let detail = w.receipt(id).await.unwrap();
-    assert_eq!(detail.lifecycle, "reversed");
-    assert_eq!(
-        detail.linked_number.as_deref(),
-        red["key"]["number"].as_str()
-    );
+    let Lifecycle::Reversed { by } = &detail.lifecycle else {
+        panic!("not reversed: {:?}", detail.lifecycle)
+    };
+    assert_eq!(Some(by.number.as_str()), red["key"]["number"].as_str());
     let reversed = w
         .search(&Query {
             status: Some(StatusFilter::Reversed),
@@ -103,10 +103,10 @@ async fn exchanged_receipts_are_linked_to_their_paper_receipt() {
         .receipt(w.find(code, number).await.unwrap())
         .await
         .unwrap();
-    assert_eq!(
-        (detail.lifecycle.as_str(), detail.linked_number.as_deref()),
-        ("exchanged", Some("0000000777"))
-    );
+    let Lifecycle::Exchanged { paper } = &detail.lifecycle else {
+        panic!("not exchanged: {:?}", detail.lifecycle)
+    };
+    assert_eq!(paper.number.as_str(), "0000000777");
     assert_eq!(
         stored_keys(&w)
             .await

@@ -1,8 +1,40 @@
-// States from Rust on screen (bindings/ClaimState, bindings/CheckStatus): their
-// words, and what may be done in them. The one place the UI looks at them.
+// States from Rust on screen (bindings/ClaimState, CheckStatus, Lifecycle,
+// LifecycleState): their words, and what may be done in them. The one place the UI
+// looks at them.
 import type { CheckStatus } from "../bindings/CheckStatus";
 import type { ClaimState } from "../bindings/ClaimState";
+import type { Lifecycle } from "../bindings/Lifecycle";
+import type { LifecycleState } from "../bindings/LifecycleState";
 import type { Key } from "./i18n";
+
+/** The mark of a receipt's lifecycle in a list; none for a normal one. */
+export function lifecycleMark(state: LifecycleState): Key | null {
+  switch (state) {
+    case "reversed":
+      return "st_reversed";
+    case "exchanged":
+      return "st_exchanged";
+    case "normal":
+      return null;
+  }
+}
+
+/** Reversed (冲红): drawn in red with a stamp. */
+export function isReversed(lifecycle: Lifecycle): boolean {
+  return lifecycle.state === "reversed";
+}
+
+/** 冲红 by a red receipt or 换开 for a paper one: the sentence and the receipt it names. */
+export function lifecycleLine(lifecycle: Lifecycle): { words: Key; linked: string } | null {
+  switch (lifecycle.state) {
+    case "reversed":
+      return { words: "reversed_by", linked: `${lifecycle.by.code}-${lifecycle.by.number}` };
+    case "exchanged":
+      return { words: "exchanged_for", linked: `${lifecycle.paper.code}-${lifecycle.paper.number}` };
+    case "normal":
+      return null;
+  }
+}
 
 export function claimStateWords(state: ClaimState): Key {
   return `claim_state_${state}`;

@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use chrono::NaiveDate;
 use piaojia_api::{CheckRequest, CheckResult, ErrorBody};
-use piaojia_receipt::CheckStatus;
+use piaojia_receipt::{CheckStatus, LifecycleState};
 use std::net::SocketAddr;
 
 #[utoipa::path(post, path = "/v1/check", tag = "check", request_body = CheckRequest,
@@ -18,9 +18,9 @@ pub async fn check(
     Json(req): Json<CheckRequest>,
 ) -> ApiResult<Json<CheckResult>> {
     admit(&state, peer)?;
-    let row: Option<(String, i64, String, String)> = sqlx::query_as(
-        "SELECT CASE WHEN r.state = 'normal' AND r.claim_id IS NOT NULL THEN 'claimed' ELSE r.state END,
-                r.total_fen, r.issued_at, i.name FROM receipts r JOIN issuers i ON i.code = r.issuer_code
+    let row: Option<(String, bool, i64, String, String)> = sqlx::query_as(
+        "SELECT r.state, r.claim_id IS NOT NULL, r.total_fen, r.issued_at, i.name
+         FROM receipts r JOIN issuers i ON i.code = r.issuer_code
          WHERE r.code = ? AND r.number = ? AND r.check_code = ?",
     )
     .bind(&req.code)
@@ -33,7 +33,7 @@ pub async fn check(
         issuer_name: None,
         issued_on: None,
     });
-    let Some((lifecycle, total, issued_at, issuer_name)) = row else {
+    let Some((lifecycle, claimed, total, issued_at, issuer_name)) = row else {
         return Ok(not_found);
     };
     let issued_on = issued_at
@@ -43,11 +43,13 @@ pub async fn check(
     {
         return Ok(not_found);
     }
-    let status = match lifecycle.as_str() {
-        "reversed" => CheckStatus::Reversed,
-        "exchanged" => CheckStatus::Exchanged,
-        "claimed" => CheckStatus::Claimed,
-        _ => CheckStatus::Valid,
+    let lifecycle = LifecycleState::parse(&lifecycle)
+        .ok_or_else(|| crate::error::ServiceError::Corrupt(format!("receipt state {lifecycle}")))?;
+    let status = match lifecycle {
+        LifecycleState::Reversed => CheckStatus::Reversed,
+        LifecycleState::Exchanged => CheckStatus::Exchanged,
+        LifecycleState::Normal if claimed => CheckStatus::Claimed,
+        LifecycleState::Normal => CheckStatus::Valid,
     };
     Ok(Json(CheckResult {
         status,

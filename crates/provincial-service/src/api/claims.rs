@@ -23,7 +23,7 @@ use piaojia_api::{
     RelyingPartyKind,
 };
 use piaojia_receipt::service_time::from_china_wall_clock;
-use piaojia_receipt::{parse_document, ClaimState, ProvinceCode, SignedOriginal};
+use piaojia_receipt::{parse_document, ClaimState, LifecycleState, ProvinceCode, SignedOriginal};
 use serde_json::value::RawValue;
 use sqlx::SqliteConnection;
 use utoipa_axum::router::OpenApiRouter;
@@ -178,7 +178,7 @@ pub async fn submit(
                 format!("no receipt {}-{} of yours", r.code, r.number),
             )
         })?;
-        if lifecycle != "normal" {
+        if LifecycleState::parse(&lifecycle) != Some(LifecycleState::Normal) {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "claim.receipt_not_valid",
@@ -440,13 +440,19 @@ async fn claims_where(state: &AppState, column: &'static str, value: i64) -> Api
 }
 
 /// The citizen's own claim, or 404.
-async fn own_claim(conn: &mut SqliteConnection, citizen: &Citizen, id: i64) -> ApiResult<String> {
-    sqlx::query_scalar("SELECT state FROM claims WHERE id = ? AND citizen_id = ?")
-        .bind(id)
-        .bind(citizen.id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("claim.not_found", "no such claim"))
+async fn own_claim(
+    conn: &mut SqliteConnection,
+    citizen: &Citizen,
+    id: i64,
+) -> ApiResult<ClaimState> {
+    let state: String =
+        sqlx::query_scalar("SELECT state FROM claims WHERE id = ? AND citizen_id = ?")
+            .bind(id)
+            .bind(citizen.id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| ApiError::not_found("claim.not_found", "no such claim"))?;
+    claim_state(&state)
 }
 
 #[utoipa::path(get, path = "/v1/claims/{id}", tag = "claims", params(("id" = i64, Path)), security(("citizen" = [])),
@@ -472,7 +478,7 @@ pub async fn withdraw(
 ) -> ApiResult<Json<Claim>> {
     let mut tx = state.db.begin().await?;
     let current = own_claim(&mut tx, &citizen, id).await?;
-    if current != "submitted" {
+    if current != ClaimState::Submitted {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "claim.invalid_transition",
@@ -550,13 +556,19 @@ impl FromRequestParts<AppState> for AuthParty {
     }
 }
 
-async fn party_claim(conn: &mut SqliteConnection, party: &AuthParty, id: i64) -> ApiResult<String> {
-    sqlx::query_scalar("SELECT state FROM claims WHERE id = ? AND relying_party_id = ?")
-        .bind(id)
-        .bind(party.id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("claim.not_found", "no such claim"))
+async fn party_claim(
+    conn: &mut SqliteConnection,
+    party: &AuthParty,
+    id: i64,
+) -> ApiResult<ClaimState> {
+    let state: String =
+        sqlx::query_scalar("SELECT state FROM claims WHERE id = ? AND relying_party_id = ?")
+            .bind(id)
+            .bind(party.id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| ApiError::not_found("claim.not_found", "no such claim"))?;
+    claim_state(&state)
 }
 
 #[utoipa::path(get, path = "/v1/rp/claims", tag = "relying party", security(("relying_party" = [])),
@@ -610,7 +622,7 @@ pub async fn rp_decide(
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-    let open = current == "submitted" || current == "info_requested";
+    let open = matches!(current, ClaimState::Submitted | ClaimState::InfoRequested);
     let text_ok = |t: &str| !t.trim().is_empty() && t.chars().count() <= 500;
     let (to, amount, message) = match &decision {
         Decision::Approve { amount } if open => {
@@ -631,7 +643,7 @@ pub async fn rp_decide(
             }
             (ClaimState::Rejected, None, Some(reason.trim()))
         }
-        Decision::RequestInfo { message } if current == "submitted" => {
+        Decision::RequestInfo { message } if current == ClaimState::Submitted => {
             if !text_ok(message) {
                 return Err(bad(
                     "claim.invalid_text",
@@ -640,7 +652,7 @@ pub async fn rp_decide(
             }
             (ClaimState::InfoRequested, None, Some(message.trim()))
         }
-        Decision::MarkPaid if current == "approved" => (ClaimState::Paid, None, None),
+        Decision::MarkPaid if current == ClaimState::Approved => (ClaimState::Paid, None, None),
         _ => {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,

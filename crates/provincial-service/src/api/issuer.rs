@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use chrono::Datelike;
 use piaojia_api::{ErrorBody, ExchangeRequest, IssueRequest, IssuedReceipt, ReverseRequest};
 use piaojia_receipt::{
-    parse_document, Fen, Lifecycle, Payer, PayerKind, ReceiptKey, SignedOriginal,
+    parse_document, Fen, Lifecycle, LifecycleState, Payer, PayerKind, ReceiptKey, SignedOriginal,
 };
 
 /// A request made with an issuer's API key.
@@ -180,7 +180,7 @@ async fn own_normal_receipt(
     let (citizen_id, lifecycle, original) = row.ok_or_else(|| {
         ApiError::not_found("receipt.not_found", "this issuer has no such receipt")
     })?;
-    if lifecycle != "normal" {
+    if LifecycleState::parse(&lifecycle) != Some(LifecycleState::Normal) {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "receipt.not_normal",

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { canSubmit, canWithdraw, isReversed, lifecycleLine, lifecycleMark } from "./states";
+import { dictionaries } from "./i18n";
+
+const key = (number: string) => ({ province: "330000", code: "33060122", number });
+
+describe("a receipt's lifecycle on screen", () => {
+  it("names the receipt that reversed or replaced it", () => {
+    expect(lifecycleLine({ state: "reversed", by: key("0000000002") })).toEqual({
+      words: "reversed_by",
+      linked: "33060122-0000000002",
+    });
+    expect(lifecycleLine({ state: "exchanged", paper: key("0000000777") })).toEqual({
+      words: "exchanged_for",
+      linked: "33060122-0000000777",
+    });
+    expect(lifecycleLine({ state: "normal" })).toBeNull();
+    expect(isReversed({ state: "reversed", by: key("0000000002") })).toBe(true);
+    expect(isReversed({ state: "exchanged", paper: key("0000000777") })).toBe(false);
+  });
+
+  it("marks lists only for what changed, with words in both languages", () => {
+    expect(lifecycleMark("normal")).toBeNull();
+    for (const state of ["reversed", "exchanged"] as const) {
+      const mark = lifecycleMark(state);
+      expect(mark).not.toBeNull();
+      expect(dictionaries["zh-CN"][mark!]).toBeTruthy();
+      expect(dictionaries.en[mark!]).toBeTruthy();
+    }
+  });
+});
+
+describe("what a claim's state allows", () => {
+  it("sends only drafts and withdraws until the relying party decided", () => {
+    expect(canSubmit("draft")).toBe(true);
+    expect(canSubmit("queued")).toBe(false);
+    expect(canWithdraw("submitted")).toBe(true);
+    expect(canWithdraw("approved")).toBe(false);
+  });
+});
