@@ -11,6 +11,16 @@
 use crate::error::{Result, WalletError};
 use crate::keys::KdfParams;
 use crate::recovery::RecoveryKey;
+use crate::tables;
+use crate::tables::accounts::{self, AccountRow};
+use crate::tables::activity::{self, ActivityRow};
+use crate::tables::claims::{self, ClaimReceiptRow, ClaimRow};
+use crate::tables::originals::{self, OriginalRow};
+use crate::tables::quarantine::{self, QuarantineRow};
+use crate::tables::receipts::ReceiptRow;
+use crate::tables::seal_roots::{self, SealRootRow};
+use crate::tables::settings::{self, SettingRow};
+use crate::tables::trust_bundles::{self, BundleRow, WhenHeld};
 use crate::wallet::Wallet;
 use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
 use chacha20poly1305::aead::{KeyInit, Payload};
@@ -50,197 +60,31 @@ pub struct BackupReport {
     pub bytes: u64,
 }
 
-/// One line of the plaintext.
+/// One line of the plaintext: a whole row of a table (see `crate::tables`).
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
 enum Record {
-    Account(AccountRecord),
-    TrustBundle {
-        province: String,
-        version: i64,
-        bundle: String,
-        fetched_at: chrono::NaiveDateTime,
-    },
-    Receipt(ReceiptRecord),
-    Quarantine(QuarantineRecord),
-    Activity {
-        at: chrono::NaiveDateTime,
-        kind: String,
-        account_id: Option<i64>,
-        counts: String,
-    },
-    Setting {
-        name: String,
-        value: String,
-    },
-    Claim(ClaimRecord),
+    Account(AccountRow),
+    TrustBundle(BundleRow),
+    Receipt(ReceiptRow),
+    Quarantine(QuarantineRow),
+    Activity(ActivityRow),
+    Setting(SettingRow),
+    Claim(ClaimRow),
     /// A file an imported receipt came in.
-    Original(OriginalRecord),
-    SealRoot {
-        sha256: String,
-        subject: String,
-        #[serde(with = "b64")]
-        der: Vec<u8>,
-        added_at: chrono::NaiveDateTime,
-    },
-    ClaimReceipt {
-        claim_id: i64,
-        receipt_id: i64,
-    },
+    Original(OriginalRow),
+    SealRoot(SealRootRow),
+    ClaimReceipt(ClaimReceiptRow),
     /// The last line: what a complete backup holds.
     End {
         receipts: i64,
     },
 }
 
-#[derive(Serialize, Deserialize, sqlx::FromRow)]
-struct AccountRecord {
-    id: i64,
-    province: String,
-    service_url: String,
-    root_key: String,
-    id_number: String,
-    display_name: Option<String>,
-    receipts_cursor: String,
-    changes_cursor: String,
-    last_sync_at: Option<chrono::NaiveDateTime>,
-}
-
-#[derive(Serialize, Deserialize, sqlx::FromRow)]
-struct ReceiptRecord {
-    id: i64,
-    account_id: Option<i64>,
-    province: String,
-    code: String,
-    number: String,
-    issued_at: chrono::NaiveDateTime,
-    category: String,
-    issuer_code: String,
-    issuer_name: String,
-    payer_name: String,
-    total: i64,
-    insurance_paid: i64,
-    patient_paid: i64,
-    is_red: bool,
-    lifecycle: String,
-    linked_code: Option<String>,
-    linked_number: Option<String>,
-    claim_id: Option<i64>,
-    verified_at: chrono::NaiveDateTime,
-    bundle_version: i64,
-    document_sha256: String,
-    #[serde(with = "b64_option")]
-    original: Option<Vec<u8>>,
-    printed_count: i64,
-    booked: bool,
-    archived: bool,
-    // Backups made before file import lack these: their receipts are all synced.
-    #[serde(default = "signed_kind")]
-    kind: String,
-    #[serde(default)]
-    elements: Option<String>,
-    #[serde(default)]
-    reference_only: bool,
-    #[serde(default)]
-    possible_duplicate_of: Option<i64>,
-}
-
-fn signed_kind() -> String {
-    "piaojia_signed".into()
-}
-
-#[derive(Serialize, Deserialize, sqlx::FromRow)]
-struct OriginalRecord {
-    id: i64,
-    receipt_id: i64,
-    format: String,
-    file_name: String,
-    sha256: String,
-    #[serde(with = "b64")]
-    bytes: Vec<u8>,
-    imported_at: chrono::NaiveDateTime,
-    seal_levels: Option<i64>,
-    seal_report: Option<String>,
-}
-
-const ORIGINAL_COLUMNS: &str =
-    "id, receipt_id, format, file_name, sha256, bytes, imported_at, seal_levels, seal_report";
-
-#[derive(Serialize, Deserialize, sqlx::FromRow)]
-struct ClaimRecord {
-    id: i64,
-    account_id: i64,
-    relying_party: String,
-    purpose: String,
-    payee_account: String,
-    amount_requested: i64,
-    state: String,
-    idempotency_key: String,
-    remote_id: Option<i64>,
-    reimbursable: Option<i64>,
-    amount_approved: Option<i64>,
-    message: Option<String>,
-    last_error: Option<String>,
-    created_at: chrono::NaiveDateTime,
-    updated_at: chrono::NaiveDateTime,
-}
-
-const CLAIM_COLUMNS: &str = "id, account_id, relying_party, purpose, payee_account, amount_requested, state, idempotency_key,
-    remote_id, reimbursable, amount_approved, message, last_error, created_at, updated_at";
-
-#[derive(Serialize, Deserialize, sqlx::FromRow)]
-struct QuarantineRecord {
-    account_id: i64,
-    province: String,
-    code: Option<String>,
-    number: Option<String>,
-    reason_code: String,
-    reason: String,
-    received_at: chrono::NaiveDateTime,
-    entry_sha256: String,
-    #[serde(with = "b64")]
-    original: Vec<u8>,
-}
-
 /// What a restored receipt is found by in search.
 enum FoundBy {
     Signed(Box<piaojia_receipt::Receipt>),
     Imported(Box<piaojia_import::Elements>),
-}
-
-mod b64_option {
-    use serde::{de, Deserialize, Deserializer, Serializer};
-    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
-        match bytes {
-            Some(bytes) => s.serialize_some(&piaojia_receipt::base64_text::encode(bytes)),
-            None => s.serialize_none(),
-        }
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
-        Option::<String>::deserialize(d)?
-            .map(|text| piaojia_receipt::base64_text::decode(&text).map_err(de::Error::custom))
-            .transpose()
-    }
-}
-
-mod b64 {
-    use serde::{de, Deserialize, Deserializer, Serializer};
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&piaojia_receipt::base64_text::encode(bytes))
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        piaojia_receipt::base64_text::decode(&String::deserialize(d)?).map_err(de::Error::custom)
-    }
-}
-
-const RECEIPT_COLUMNS: &str = "id, account_id, province, code, number, issued_at, category, issuer_code, issuer_name, payer_name,
-    total, insurance_paid, patient_paid, is_red, lifecycle, linked_code, linked_number, claim_id, verified_at,
-    bundle_version, document_sha256, original, printed_count, booked, archived, kind, elements, reference_only,
-    possible_duplicate_of";
-
-/// `?, ?, …` for a list of columns.
-fn placeholders(columns: &str) -> String {
-    vec!["?"; columns.split(',').count()].join(", ")
 }
 
 /// Encrypts a stream of plaintext into chunks as it is written.
@@ -306,32 +150,24 @@ impl Wallet {
             kdf,
             key_hex: key.to_hex().to_string(),
         };
-        sqlx::query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-            .bind(SETTING)
-            .bind(serde_json::to_string(&stored).expect("serialises"))
-            .execute(&self.pool)
-            .await?;
+        let row = SettingRow {
+            name: SETTING.into(),
+            value: serde_json::to_string(&stored).expect("serialises"),
+        };
+        settings::put(&mut *self.pool.acquire().await?, row).await?;
         self.log_activity("backup_key_created", None, &[]).await?;
         Ok(recovery)
     }
 
     /// Whether backups are set up (a recovery key was made).
     pub async fn has_backup_key(&self) -> Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM settings WHERE name = ?")
-            .bind(SETTING)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(found.is_some())
+        Ok(settings::get(&self.pool, SETTING).await?.is_some())
     }
 
     async fn backup_key(&self) -> Result<(KdfParams, Zeroizing<[u8; 32]>)> {
-        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
-            .bind(SETTING)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| {
-                WalletError::Invalid("no recovery key yet: set up backups first".into())
-            })?;
+        let value = settings::get(&self.pool, SETTING).await?.ok_or_else(|| {
+            WalletError::Invalid("no recovery key yet: set up backups first".into())
+        })?;
         let stored: StoredBackupKey =
             serde_json::from_str(&value).map_err(|e| WalletError::Invalid(e.to_string()))?;
         let mut key = Zeroizing::new([0u8; 32]);
@@ -389,112 +225,47 @@ impl Wallet {
     }
 
     async fn write_records<W: Write>(&self, w: &mut SealingWriter<W>) -> Result<i64> {
-        let accounts: Vec<AccountRecord> = sqlx::query_as(
-            "SELECT id, province, service_url, root_key, id_number, display_name, receipts_cursor, changes_cursor, last_sync_at FROM accounts",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        for account in accounts {
-            w.write_record(&Record::Account(account))?;
+        let pool = &self.pool;
+        for row in accounts::all(pool).await? {
+            w.write_record(&Record::Account(row))?;
         }
-        let bundles: Vec<(String, i64, String, chrono::NaiveDateTime)> =
-            sqlx::query_as("SELECT province, version, bundle, fetched_at FROM trust_bundles")
-                .fetch_all(&self.pool)
-                .await?;
-        for (province, version, bundle, fetched_at) in bundles {
-            w.write_record(&Record::TrustBundle {
-                province,
-                version,
-                bundle,
-                fetched_at,
-            })?;
+        for row in trust_bundles::all(pool).await? {
+            w.write_record(&Record::TrustBundle(row))?;
         }
         let mut last_id = 0;
         let mut receipts = 0;
         loop {
-            let batch: Vec<ReceiptRecord> = sqlx::query_as(&format!(
-                "SELECT {RECEIPT_COLUMNS} FROM receipts WHERE id > ? ORDER BY id LIMIT ?"
-            ))
-            .bind(last_id)
-            .bind(RECEIPT_BATCH)
-            .fetch_all(&self.pool)
-            .await?;
+            let batch = tables::receipts::batch_after(pool, last_id, RECEIPT_BATCH).await?;
             let Some(last) = batch.last() else { break };
             last_id = last.id;
-            for receipt in batch {
-                w.write_record(&Record::Receipt(receipt))?;
+            for row in batch {
+                w.write_record(&Record::Receipt(row))?;
                 receipts += 1;
             }
         }
         // Files after receipts: their rows refer to receipts. One at a time, as they
         // may be large.
-        let original_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM originals ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        for id in original_ids {
-            let original: OriginalRecord = sqlx::query_as(&format!(
-                "SELECT {ORIGINAL_COLUMNS} FROM originals WHERE id = ?"
-            ))
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
-            w.write_record(&Record::Original(original))?;
+        for id in originals::ids(pool).await? {
+            w.write_record(&Record::Original(originals::get(pool, id).await?))?;
         }
-        let roots: Vec<(String, String, Vec<u8>, chrono::NaiveDateTime)> =
-            sqlx::query_as("SELECT sha256, subject, der, added_at FROM seal_roots ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
-        for (sha256, subject, der, added_at) in roots {
-            w.write_record(&Record::SealRoot {
-                sha256,
-                subject,
-                der,
-                added_at,
-            })?;
+        for row in seal_roots::all(pool).await? {
+            w.write_record(&Record::SealRoot(row))?;
         }
         // Claims after receipts: their rows refer to receipts.
-        let claims: Vec<ClaimRecord> =
-            sqlx::query_as(&format!("SELECT {CLAIM_COLUMNS} FROM claims ORDER BY id"))
-                .fetch_all(&self.pool)
-                .await?;
-        for claim in claims {
-            w.write_record(&Record::Claim(claim))?;
+        for row in claims::all(pool).await? {
+            w.write_record(&Record::Claim(row))?;
         }
-        let links: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT claim_id, receipt_id FROM claim_receipts")
-                .fetch_all(&self.pool)
-                .await?;
-        for (claim_id, receipt_id) in links {
-            w.write_record(&Record::ClaimReceipt {
-                claim_id,
-                receipt_id,
-            })?;
+        for row in claims::all_held(pool).await? {
+            w.write_record(&Record::ClaimReceipt(row))?;
         }
-        let quarantine: Vec<QuarantineRecord> = sqlx::query_as(
-            "SELECT account_id, province, code, number, reason_code, reason, received_at, entry_sha256, original FROM quarantine",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        for q in quarantine {
-            w.write_record(&Record::Quarantine(q))?;
+        for row in quarantine::all(pool).await? {
+            w.write_record(&Record::Quarantine(row))?;
         }
-        let activity: Vec<(chrono::NaiveDateTime, String, Option<i64>, String)> =
-            sqlx::query_as("SELECT at, kind, account_id, counts FROM activity ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
-        for (at, kind, account_id, counts) in activity {
-            w.write_record(&Record::Activity {
-                at,
-                kind,
-                account_id,
-                counts,
-            })?;
+        for row in activity::all(pool).await? {
+            w.write_record(&Record::Activity(row))?;
         }
-        let settings: Vec<(String, String)> = sqlx::query_as("SELECT name, value FROM settings")
-            .fetch_all(&self.pool)
-            .await?;
-        for (name, value) in settings {
-            w.write_record(&Record::Setting { name, value })?;
+        for row in settings::all(pool).await? {
+            w.write_record(&Record::Setting(row))?;
         }
         w.write_record(&Record::End { receipts })?;
         Ok(receipts)
@@ -690,27 +461,9 @@ async fn restore_into(
             return Err(WalletError::BackupDamaged("records after the end".into()));
         }
         match record {
-            Record::Account(a) => {
-                sqlx::query(
-                    "INSERT INTO accounts (id, province, service_url, root_key, id_number, display_name, receipts_cursor, changes_cursor, last_sync_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(a.id)
-                .bind(a.province)
-                .bind(a.service_url)
-                .bind(a.root_key)
-                .bind(a.id_number)
-                .bind(a.display_name)
-                .bind(a.receipts_cursor)
-                .bind(a.changes_cursor)
-                .bind(a.last_sync_at)
-                .execute(&mut *tx)
-                .await?;
-            }
+            Record::Account(row) => accounts::insert(&mut tx, row).await?,
             // Kept only once checked against a restored account's root (below).
-            Record::TrustBundle {
-                bundle, fetched_at, ..
-            } => bundles.push((bundle, fetched_at)),
+            Record::TrustBundle(row) => bundles.push(row),
             Record::Receipt(r) => {
                 // A synced receipt's signed document, or an imported one's elements:
                 // checked before anything is written, and what it is found by.
@@ -739,52 +492,19 @@ async fn restore_into(
                         ))
                     }
                 };
-                sqlx::query(&format!(
-                    "INSERT INTO receipts ({RECEIPT_COLUMNS}) VALUES ({})",
-                    placeholders(RECEIPT_COLUMNS)
-                ))
-                .bind(r.id)
-                .bind(r.account_id)
-                .bind(r.province)
-                .bind(r.code)
-                .bind(r.number)
-                .bind(r.issued_at)
-                .bind(r.category)
-                .bind(r.issuer_code)
-                .bind(r.issuer_name)
-                .bind(r.payer_name)
-                .bind(r.total)
-                .bind(r.insurance_paid)
-                .bind(r.patient_paid)
-                .bind(r.is_red)
-                .bind(r.lifecycle)
-                .bind(r.linked_code)
-                .bind(r.linked_number)
-                .bind(r.claim_id)
-                .bind(r.verified_at)
-                .bind(r.bundle_version)
-                .bind(r.document_sha256)
-                .bind(r.original)
-                .bind(r.printed_count)
-                .bind(r.booked)
-                .bind(r.archived)
-                .bind(r.kind)
-                .bind(r.elements)
-                .bind(r.reference_only)
-                .bind(r.possible_duplicate_of)
-                .execute(&mut *tx)
-                .await?;
+                let id = r.id;
+                tables::receipts::insert(&mut tx, r).await?;
                 // What lists, searches and sums show comes from the signed document
                 // (or the imported elements), never from the backup's columns.
                 match &found_by {
                     FoundBy::Signed(document) => {
-                        crate::store::write_signed_columns(&mut tx, r.id, document).await?;
-                        writes.add_postings(&mut tx, r.id, document).await?
+                        crate::store::write_signed_columns(&mut tx, id, document).await?;
+                        writes.add_postings(&mut tx, id, document).await?
                     }
                     FoundBy::Imported(elements) => {
-                        crate::import::update_row(&mut tx, r.id, elements).await?;
+                        crate::import::update_row(&mut tx, id, elements).await?;
                         writes
-                            .add_texts(&mut tx, r.id, crate::import::search_texts(elements))
+                            .add_texts(&mut tx, id, crate::import::search_texts(elements))
                             .await?
                     }
                 }
@@ -793,116 +513,20 @@ async fn restore_into(
                     writes.flush(&mut tx).await?;
                 }
             }
-            Record::Quarantine(q) => {
-                sqlx::query(
-                    "INSERT INTO quarantine (account_id, province, code, number, reason_code, reason, received_at, entry_sha256, original)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(q.account_id)
-                .bind(q.province)
-                .bind(q.code)
-                .bind(q.number)
-                .bind(q.reason_code)
-                .bind(q.reason)
-                .bind(q.received_at)
-                .bind(q.entry_sha256)
-                .bind(q.original)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Record::Activity {
-                at,
-                kind,
-                account_id,
-                counts,
-            } => {
-                sqlx::query(
-                    "INSERT INTO activity (at, kind, account_id, counts) VALUES (?, ?, ?, ?)",
-                )
-                .bind(at)
-                .bind(kind)
-                .bind(account_id)
-                .bind(counts)
-                .execute(&mut *tx)
-                .await?;
-            }
+            Record::Quarantine(row) => quarantine::insert(&mut tx, row).await?,
+            Record::Activity(row) => activity::insert(&mut tx, row).await?,
             Record::Original(o) => {
                 if crate::store::sha256_hex(&o.bytes) != o.sha256 {
                     return Err(WalletError::BackupDamaged(
                         "an imported file does not match its hash".into(),
                     ));
                 }
-                sqlx::query(&format!(
-                    "INSERT INTO originals ({ORIGINAL_COLUMNS}) VALUES ({})",
-                    placeholders(ORIGINAL_COLUMNS)
-                ))
-                .bind(o.id)
-                .bind(o.receipt_id)
-                .bind(o.format)
-                .bind(o.file_name)
-                .bind(o.sha256)
-                .bind(o.bytes)
-                .bind(o.imported_at)
-                .bind(o.seal_levels)
-                .bind(o.seal_report)
-                .execute(&mut *tx)
-                .await?;
+                originals::insert(&mut tx, o).await?;
             }
-            Record::SealRoot {
-                sha256,
-                subject,
-                der,
-                added_at,
-            } => {
-                sqlx::query(
-                    "INSERT INTO seal_roots (sha256, subject, der, added_at) VALUES (?, ?, ?, ?)",
-                )
-                .bind(sha256)
-                .bind(subject)
-                .bind(der)
-                .bind(added_at)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Record::Setting { name, value } => {
-                sqlx::query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-                    .bind(name)
-                    .bind(value)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            Record::Claim(c) => {
-                sqlx::query(&format!(
-                    "INSERT INTO claims ({CLAIM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ))
-                .bind(c.id)
-                .bind(c.account_id)
-                .bind(c.relying_party)
-                .bind(c.purpose)
-                .bind(c.payee_account)
-                .bind(c.amount_requested)
-                .bind(c.state)
-                .bind(c.idempotency_key)
-                .bind(c.remote_id)
-                .bind(c.reimbursable)
-                .bind(c.amount_approved)
-                .bind(c.message)
-                .bind(c.last_error)
-                .bind(c.created_at)
-                .bind(c.updated_at)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Record::ClaimReceipt {
-                claim_id,
-                receipt_id,
-            } => {
-                sqlx::query("INSERT INTO claim_receipts (claim_id, receipt_id) VALUES (?, ?)")
-                    .bind(claim_id)
-                    .bind(receipt_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            Record::SealRoot(row) => seal_roots::insert(&mut tx, row).await?,
+            Record::Setting(row) => settings::put(&mut tx, row).await?,
+            Record::Claim(row) => claims::insert(&mut tx, row).await?,
+            Record::ClaimReceipt(row) => claims::insert_held(&mut tx, row).await?,
             Record::End { receipts: expected } => ended = Some(expected),
         }
     }
@@ -915,8 +539,8 @@ async fn restore_into(
         }
     }
     writes.flush(&mut tx).await?;
-    for (bundle, fetched_at) in bundles {
-        keep_restored_bundle(&mut tx, &bundle, fetched_at).await?;
+    for row in bundles {
+        keep_restored_bundle(&mut tx, row).await?;
     }
     tx.commit().await?;
     // Every signed receipt is verified against its restored root: one that its
@@ -931,12 +555,8 @@ async fn restore_into(
 
 /// Keeps a restored trust bundle for each restored root of its province that it
 /// verifies against; one that none vouches for is dropped (the next sync fetches it).
-async fn keep_restored_bundle(
-    conn: &mut sqlx::SqliteConnection,
-    bundle_json: &str,
-    fetched_at: chrono::NaiveDateTime,
-) -> Result<()> {
-    let bundle: piaojia_receipt::TrustBundle = serde_json::from_str(bundle_json)
+async fn keep_restored_bundle(conn: &mut sqlx::SqliteConnection, row: BundleRow) -> Result<()> {
+    let bundle: piaojia_receipt::TrustBundle = serde_json::from_str(&row.bundle)
         .map_err(|e| WalletError::BackupDamaged(format!("a trust bundle does not parse: {e}")))?;
     let roots: Vec<String> =
         sqlx::query_scalar("SELECT DISTINCT root_key FROM accounts WHERE province = ?")
@@ -949,21 +569,14 @@ async fn keep_restored_bundle(
         let Ok(store) = bundle.verify(&anchor) else {
             continue;
         };
-        let version = i64::try_from(store.version)
-            .map_err(|_| WalletError::BackupDamaged("a trust bundle's version".into()))?;
-        sqlx::query(
-            "INSERT INTO trust_bundles (province, root_key, version, bundle, fetched_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (province, root_key) DO UPDATE SET version = excluded.version,
-                 bundle = excluded.bundle, fetched_at = excluded.fetched_at
-             WHERE excluded.version > trust_bundles.version",
-        )
-        .bind(bundle.province.as_str())
-        .bind(root_key)
-        .bind(version)
-        .bind(bundle_json)
-        .bind(fetched_at)
-        .execute(&mut *conn)
-        .await?;
+        let kept = BundleRow {
+            province: bundle.province.to_string(),
+            version: i64::try_from(store.version)
+                .map_err(|_| WalletError::BackupDamaged("a trust bundle's version".into()))?,
+            bundle: row.bundle.clone(),
+            fetched_at: row.fetched_at,
+        };
+        trust_bundles::put(conn, &root_key, &kept, WhenHeld::KeepNewer).await?;
     }
     Ok(())
 }
@@ -989,27 +602,19 @@ impl Wallet {
                 }
                 std::fs::create_dir_all(&auto.folder)?;
                 self.backup_key().await?;
-                sqlx::query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-                    .bind(AUTO_SETTING)
-                    .bind(serde_json::to_string(&auto).expect("serialises"))
-                    .execute(&self.pool)
-                    .await?;
+                let row = SettingRow {
+                    name: AUTO_SETTING.into(),
+                    value: serde_json::to_string(&auto).expect("serialises"),
+                };
+                settings::put(&mut *self.pool.acquire().await?, row).await?;
             }
-            None => {
-                sqlx::query("DELETE FROM settings WHERE name = ?")
-                    .bind(AUTO_SETTING)
-                    .execute(&self.pool)
-                    .await?;
-            }
+            None => settings::remove(&self.pool, AUTO_SETTING).await?,
         }
         Ok(())
     }
 
     pub async fn auto_backup(&self) -> Result<Option<AutoBackup>> {
-        let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
-            .bind(AUTO_SETTING)
-            .fetch_optional(&self.pool)
-            .await?;
+        let value = settings::get(&self.pool, AUTO_SETTING).await?;
         Ok(value.and_then(|v| serde_json::from_str(&v).ok()))
     }
 

@@ -27,6 +27,7 @@ mod session;
 mod store;
 mod sync;
 mod sync_lock;
+mod tables;
 mod transport;
 mod trust;
 mod view;

@@ -6,6 +6,7 @@
 use crate::client::ServiceClient;
 use crate::error::{Result, WalletError};
 use crate::store;
+use crate::tables::trust_bundles::{self, BundleRow, WhenHeld};
 use crate::wallet::Wallet;
 use piaojia_receipt::{ProvinceCode, SignedOriginal, TrustAnchor, TrustBundle, TrustStore};
 
@@ -90,18 +91,15 @@ impl Wallet {
         }
         let version = i64::try_from(fetched_store.version)
             .map_err(|_| WalletError::Protocol("trust bundle version out of range".into()))?;
-        sqlx::query(
-            "INSERT INTO trust_bundles (province, root_key, version, bundle, fetched_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (province, root_key) DO UPDATE SET version = excluded.version,
-                 bundle = excluded.bundle, fetched_at = excluded.fetched_at",
-        )
-        .bind(&root.province)
-        .bind(&root.root_key)
-        .bind(version)
-        .bind(serde_json::to_string(&fetched).expect("serialises"))
-        .bind(store::now())
-        .execute(&self.pool)
-        .await?;
+        let row = BundleRow {
+            province: root.province.clone(),
+            version,
+            bundle: serde_json::to_string(&fetched).expect("serialises"),
+            fetched_at: store::now(),
+        };
+        // The held one is older, or no longer verifies: it goes.
+        let mut conn = self.pool.acquire().await?;
+        trust_bundles::put(&mut conn, &root.root_key, &row, WhenHeld::Replace).await?;
         let no_longer_valid = self.reverify_stored(root, &fetched_store).await?;
         Ok((fetched_store, no_longer_valid))
     }

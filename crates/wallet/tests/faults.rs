@@ -159,7 +159,7 @@ async fn an_absurd_token_lifetime_from_a_service_does_not_panic() {
         let (mut socket, _) = listener.accept().await.unwrap();
         let mut request = [0u8; 4096];
         let _ = socket.read(&mut request).await;
-        let body = r#"{"access_token":"a","refresh_token":"r","expires_in":9223372036854775807,"name":"x"}"#;
+        let body = r#"{"access_token":"a","refresh_token":"r","expires_in":9223372036854775807,"token_type":"Bearer","name":"x"}"#;
         let answer = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()

@@ -8,6 +8,8 @@ mod activity;
 mod api_examples;
 /// Backups: restore round trip into a fresh home and keyring; damage is refused.
 mod backup;
+/// A backup round trip keeps every column of every table it holds.
+mod backup_columns;
 /// Claims: drafts, held receipts, the submission queue offline and after a crash,
 /// states through sync.
 mod claims;
