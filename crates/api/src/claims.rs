@@ -81,20 +81,7 @@ debug_redacted!(ClaimRequest { idempotency_key, relying_party, receipts } [purpo
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({
-    "id": 12,
-    "relying_party": "RP-MI-330000",
-    "relying_party_name": "浙江省医疗保障局",
-    "purpose": "2026年11月门诊",
-    "amount_requested": 12840,
-    "reimbursable": 12840,
-    "amount_approved": null,
-    "state": "submitted",
-    "message": null,
-    "receipts": [{ "province": "330000", "code": "33060122", "number": "0012345678" }],
-    "created_at": "2026-11-05T10:12:40+08:00",
-    "updated_at": "2026-11-05T10:12:40+08:00"
-})))]
+#[cfg_attr(feature = "openapi", schema(example = json!(crate::examples::claim())))]
 pub struct Claim {
     pub id: i64,
     pub relying_party: String,
@@ -130,33 +117,13 @@ pub struct ClaimReceipt {
 #[derive(Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
-    "claim": {
-        "id": 12,
-        "relying_party": "RP-EMP-001",
-        "relying_party_name": "杭州云栖科技有限公司",
-        "purpose": "差旅",
-        "amount_requested": 5000,
-        "reimbursable": 12840,
-        "amount_approved": null,
-        "state": "submitted",
-        "message": null,
-        "receipts": [{ "province": "330000", "code": "33060122", "number": "0012345678" }],
-        "created_at": "2026-11-05T10:12:40+08:00",
-        "updated_at": "2026-11-05T10:12:40+08:00"
-    },
+    "claim": crate::examples::claim(),
     "claimant_name": "张三",
     "payee_account": "6222 0212 3456 7890",
     "receipts": [{
-        "key": { "province": "330000", "code": "33060122", "number": "0012345678" },
+        "key": crate::examples::key("0012345678"),
         "lifecycle": { "state": "normal" },
-        "original": {
-            "format": "piaojia.signed-original/1",
-            "document": "eyJjb2RlIjoiMzMwNjAxMjIiLCJudW1iZXIiOiIwMDEyMzQ1Njc4In0=",
-            "issuer_cert_serial": "33-ISS-0002",
-            "issuer_signature": "boslKnQmT3GqMi65QAk4xsFGN8mnq0V1AbKGLLwLag+n/7FcloP7Fzs7hwE5kMsGsgwE1y+Bb6wJGe+CIVUMYQ==",
-            "supervisor_cert_serial": "33-SUP-0001",
-            "supervisor_signature": "tSJxUzT+FBBDbVmO8Vq0dLAL5w7pGfkorEuV6Atw2Hd0hld1J6s0sZ1aEBQKboiSKVgL9W/XI3PwZLXGgNajjQ=="
-        }
+        "original": crate::examples::original()
     }]
 })))]
 pub struct ClaimForReview {

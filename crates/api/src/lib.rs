@@ -10,6 +10,8 @@ mod auth;
 mod check;
 mod claims;
 mod error;
+#[cfg(feature = "openapi")]
+mod examples;
 mod handoff;
 mod issuer;
 mod receipts;

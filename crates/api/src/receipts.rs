@@ -22,14 +22,7 @@ pub struct PageQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "cursor": "41",
-    "original": {
-        "format": "piaojia.signed-original/1",
-        "document": "eyJjb2RlIjoiMzMwNjAxMjIiLCJudW1iZXIiOiIwMDEyMzQ1Njc4In0=",
-        "issuer_cert_serial": "33-ISS-0002",
-        "issuer_signature": "boslKnQmT3GqMi65QAk4xsFGN8mnq0V1AbKGLLwLag+n/7FcloP7Fzs7hwE5kMsGsgwE1y+Bb6wJGe+CIVUMYQ==",
-        "supervisor_cert_serial": "33-SUP-0001",
-        "supervisor_signature": "tSJxUzT+FBBDbVmO8Vq0dLAL5w7pGfkorEuV6Atw2Hd0hld1J6s0sZ1aEBQKboiSKVgL9W/XI3PwZLXGgNajjQ=="
-    },
+    "original": crate::examples::original(),
     "lifecycle": { "state": "normal" }
 })))]
 pub struct ReceiptEntry {
@@ -63,8 +56,8 @@ pub struct ReceiptPage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "cursor": "7",
-    "receipt": { "province": "330000", "code": "33060122", "number": "0012345678" },
-    "lifecycle": { "state": "reversed", "by": { "province": "330000", "code": "33060122", "number": "0012345699" } },
+    "receipt": crate::examples::key("0012345678"),
+    "lifecycle": { "state": "reversed", "by": crate::examples::key("0012345699") },
     "at": "2026-11-04T09:30:00+08:00"
 })))]
 pub struct ChangeEvent {
@@ -91,7 +84,7 @@ pub struct ClaimChange {
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "events": [{
         "cursor": "8",
-        "receipt": { "province": "330000", "code": "33060122", "number": "0012345678" },
+        "receipt": crate::examples::key("0012345678"),
         "lifecycle": { "state": "normal" },
         "claim": { "id": 12, "state": "approved" },
         "at": "2026-11-05T14:02:11+08:00"

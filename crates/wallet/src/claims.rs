@@ -5,6 +5,7 @@
 use crate::client::ServiceClient;
 use crate::error::{Result, WalletError};
 use crate::store::{now, stored};
+use crate::tables::{self, claims::ClaimRow};
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
 use piaojia_api::{Claim, ClaimRequest, ReceiptRef};
@@ -23,7 +24,7 @@ pub struct ClaimDraft {
     pub amount_requested: Fen,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClaimView {
     pub id: i64,
@@ -31,7 +32,6 @@ pub struct ClaimView {
     pub relying_party: String,
     pub purpose: String,
     pub amount_requested: i64,
-    #[sqlx(try_from = "String")]
     pub state: ClaimState,
     pub remote_id: Option<i64>,
     pub reimbursable: Option<i64>,
@@ -40,12 +40,30 @@ pub struct ClaimView {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    #[sqlx(skip)]
     pub receipt_ids: Vec<i64>,
 }
 
-/// A claim's state as this wallet stored it; anything else is a column that does
-/// not decode, as sqlx reports it for `ClaimView`.
+impl ClaimView {
+    fn new(row: ClaimRow, receipt_ids: Vec<i64>) -> Result<ClaimView> {
+        Ok(ClaimView {
+            id: row.id,
+            account_id: row.account_id,
+            relying_party: row.relying_party,
+            purpose: row.purpose,
+            amount_requested: row.amount_requested,
+            state: stored(row.state)?,
+            remote_id: row.remote_id,
+            reimbursable: row.reimbursable,
+            amount_approved: row.amount_approved,
+            message: row.message,
+            last_error: row.last_error,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            receipt_ids,
+        })
+    }
+}
+
 impl Wallet {
     pub async fn create_claim(&self, draft: &ClaimDraft) -> Result<i64> {
         if draft.amount_requested.0 <= 0 {
@@ -404,21 +422,10 @@ impl Wallet {
     }
 
     pub async fn claim(&self, id: i64) -> Result<ClaimView> {
-        let mut view: ClaimView = sqlx::query_as(
-            "SELECT id, account_id, relying_party, purpose, amount_requested, state, remote_id, reimbursable, amount_approved,
-                    message, last_error, created_at, updated_at FROM claims WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(WalletError::NotFound("claim"))?;
-        view.receipt_ids = sqlx::query_scalar(
-            "SELECT receipt_id FROM claim_receipts WHERE claim_id = ? ORDER BY receipt_id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(view)
+        let row = tables::claims::get(&self.pool, id)
+            .await?
+            .ok_or(WalletError::NotFound("claim"))?;
+        ClaimView::new(row, tables::claims::held_by(&self.pool, id).await?)
     }
 
     /// The relying parties of an account's service.

@@ -2,10 +2,9 @@
 //! column added later and forgotten by backups fails here, not in a person's restore.
 
 use crate::support::*;
-use chrono::NaiveDateTime;
 use piaojia_import::testkit::{fiscal_xml, qr_picture, FiscalSpec};
-use piaojia_ofd::testkit::{make_ofd, Spec, Tamper, TestPki};
-use piaojia_ofd::{SesVersion, TrustStore};
+use piaojia_ofd::testkit::TestPki;
+use piaojia_ofd::TrustStore;
 use piaojia_receipt::Fen;
 use piaojia_wallet::{ClaimDraft, KeyAccess, MemoryStore, Query, RecoveryKey, Selection, Wallet};
 use serde_json::json;
@@ -81,24 +80,6 @@ async fn tables(w: &Wallet) -> BTreeMap<String, (Vec<String>, Rows)> {
         all.insert(name, (columns, rows));
     }
     all
-}
-
-fn at(text: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap()
-}
-
-fn sealed(pki: &TestPki, record: &str) -> Vec<u8> {
-    make_ofd(
-        pki,
-        &Spec {
-            version: SesVersion::V4,
-            raw_signatures: false,
-            tamper: Tamper::Nothing,
-            signing_time: at("2025-03-14 09:26:53"),
-            invoice_xml: record.to_string(),
-            page_text: "浙江省医疗门诊收费票据（电子）".into(),
-        },
-    )
 }
 
 /// A wallet with something in every column it has: synced receipts (one reversed,

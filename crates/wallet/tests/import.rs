@@ -1,31 +1,12 @@
 use crate::support::*;
-use chrono::NaiveDateTime;
 use piaojia_import::testkit::{fiscal_xml, qr_picture, FiscalSpec};
-use piaojia_ofd::testkit::{make_ofd, Spec, Tamper, TestPki};
-use piaojia_ofd::{SesVersion, TrustStore};
+use piaojia_ofd::testkit::TestPki;
+use piaojia_ofd::TrustStore;
 use piaojia_receipt::Fen;
 use piaojia_wallet::{
     ClaimDraft, ImportOutcome, KeyAccess, MemoryStore, Query, RecoveryKey, Wallet, WalletError,
 };
 use std::sync::Arc;
-
-fn at(text: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap()
-}
-
-fn sealed(pki: &TestPki, record: &str) -> Vec<u8> {
-    make_ofd(
-        pki,
-        &Spec {
-            version: SesVersion::V4,
-            raw_signatures: false,
-            tamper: Tamper::Nothing,
-            signing_time: at("2025-03-14 09:26:53"),
-            invoice_xml: record.to_string(),
-            page_text: "浙江省医疗门诊收费票据（电子）".into(),
-        },
-    )
-}
 
 fn with_key(code: &str, number: &str) -> FiscalSpec {
     FiscalSpec {

@@ -183,3 +183,22 @@ pub async fn stored_keys(wallet: &Wallet) -> Vec<(String, String)> {
         .await
         .unwrap()
 }
+
+pub fn at(text: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap()
+}
+
+/// An OFD invoice of `record` (a fiscal XML record), sealed by `pki`'s test seal.
+pub fn sealed(pki: &piaojia_ofd::testkit::TestPki, record: &str) -> Vec<u8> {
+    piaojia_ofd::testkit::make_ofd(
+        pki,
+        &piaojia_ofd::testkit::Spec {
+            version: piaojia_ofd::SesVersion::V4,
+            raw_signatures: false,
+            tamper: piaojia_ofd::testkit::Tamper::Nothing,
+            signing_time: at("2025-03-14 09:26:53"),
+            invoice_xml: record.to_string(),
+            page_text: "浙江省医疗门诊收费票据（电子）".into(),
+        },
+    )
+}

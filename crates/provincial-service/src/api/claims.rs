@@ -440,18 +440,22 @@ async fn claims_where(state: &AppState, column: &'static str, value: i64) -> Api
 }
 
 /// The citizen's own claim, or 404.
-async fn own_claim(
+/// The state of claim `id` if `owner_column` (`citizen_id` or `relying_party_id`)
+/// is `owner`; anyone else's claim is "not found".
+async fn owned_claim(
     conn: &mut SqliteConnection,
-    citizen: &Citizen,
+    owner_column: &'static str,
+    owner: i64,
     id: i64,
 ) -> ApiResult<ClaimState> {
-    let state: String =
-        sqlx::query_scalar("SELECT state FROM claims WHERE id = ? AND citizen_id = ?")
-            .bind(id)
-            .bind(citizen.id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| ApiError::not_found("claim.not_found", "no such claim"))?;
+    let state: String = sqlx::query_scalar(&format!(
+        "SELECT state FROM claims WHERE id = ? AND {owner_column} = ?"
+    ))
+    .bind(id)
+    .bind(owner)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| ApiError::not_found("claim.not_found", "no such claim"))?;
     claim_state(&state)
 }
 
@@ -463,7 +467,7 @@ pub async fn get_mine(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Claim>> {
     let mut conn = state.db.acquire().await?;
-    own_claim(&mut conn, &citizen, id).await?;
+    owned_claim(&mut conn, "citizen_id", citizen.id, id).await?;
     Ok(Json(
         load_claim(&mut conn, &state.config.province.code, id).await?,
     ))
@@ -477,7 +481,7 @@ pub async fn withdraw(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Claim>> {
     let mut tx = state.db.begin().await?;
-    let current = own_claim(&mut tx, &citizen, id).await?;
+    let current = owned_claim(&mut tx, "citizen_id", citizen.id, id).await?;
     if current != ClaimState::Submitted {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -556,21 +560,6 @@ impl FromRequestParts<AppState> for AuthParty {
     }
 }
 
-async fn party_claim(
-    conn: &mut SqliteConnection,
-    party: &AuthParty,
-    id: i64,
-) -> ApiResult<ClaimState> {
-    let state: String =
-        sqlx::query_scalar("SELECT state FROM claims WHERE id = ? AND relying_party_id = ?")
-            .bind(id)
-            .bind(party.id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| ApiError::not_found("claim.not_found", "no such claim"))?;
-    claim_state(&state)
-}
-
 #[utoipa::path(get, path = "/v1/rp/claims", tag = "relying party", security(("relying_party" = [])),
     responses((status = 200, body = Vec<Claim>), (status = 401, body = ErrorBody)))]
 pub async fn rp_list(
@@ -590,7 +579,7 @@ pub async fn rp_get(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<ClaimForReview>> {
     let mut conn = state.db.acquire().await?;
-    party_claim(&mut conn, &party, id).await?;
+    owned_claim(&mut conn, "relying_party_id", party.id, id).await?;
     let claim = load_claim(&mut conn, &state.config.province.code, id).await?;
     let (claimant_name, payee_account): (String, String) = sqlx::query_as(
         "SELECT z.name, c.payee_account FROM claims c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
@@ -617,7 +606,7 @@ pub async fn rp_decide(
     Json(decision): Json<Decision>,
 ) -> ApiResult<Json<Claim>> {
     let mut tx = state.db.begin().await?;
-    let current = party_claim(&mut tx, &party, id).await?;
+    let current = owned_claim(&mut tx, "relying_party_id", party.id, id).await?;
     let requested: i64 = sqlx::query_scalar("SELECT amount_requested FROM claims WHERE id = ?")
         .bind(id)
         .fetch_one(&mut *tx)

@@ -42,6 +42,25 @@ pub(crate) async fn all(pool: &SqlitePool) -> Result<Vec<ClaimRow>> {
     )
 }
 
+pub(crate) async fn get(pool: &SqlitePool, id: i64) -> Result<Option<ClaimRow>> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM claims WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// The receipts a claim holds, by id.
+pub(crate) async fn held_by(pool: &SqlitePool, claim_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT receipt_id FROM claim_receipts WHERE claim_id = ? ORDER BY receipt_id",
+    )
+    .bind(claim_id)
+    .fetch_all(pool)
+    .await?)
+}
+
 pub(crate) async fn insert(conn: &mut SqliteConnection, row: ClaimRow) -> Result<()> {
     sqlx::query(&super::insert_sql("claims", COLUMNS))
         .bind(row.id)
