@@ -25,5 +25,5 @@ pub use claims::{
 };
 pub use error::ErrorBody;
 pub use handoff::{HandoffCode, HandoffSession, KioskTokens, RedeemRequest};
-pub use issuer::{ExchangeRequest, IssueRequest, IssuedReceipt, ReverseRequest};
+pub use issuer::{ExchangeRequest, IssueRequest, IssuedReceipt, ReverseRequest, VoidRequest};
 pub use receipts::{ChangeEvent, ChangePage, ClaimChange, PageQuery, ReceiptEntry, ReceiptPage};

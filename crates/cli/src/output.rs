@@ -145,6 +145,7 @@ fn state_mark(lifecycle: LifecycleState, is_red: bool) -> &'static str {
         (_, true) => " [红字]",
         (LifecycleState::Reversed, _) => " [冲红]",
         (LifecycleState::Exchanged, _) => " [换开]",
+        (LifecycleState::Voided, _) => " [作废]",
         (LifecycleState::Normal, false) => "",
     }
 }
@@ -218,6 +219,7 @@ pub fn detail(d: &ReceiptDetail, verdict: &piaojia_wallet::Verdict, json: bool) 
         Lifecycle::Exchanged { paper } => {
             println!("已换开纸质票据 {}-{}", paper.code, paper.number)
         }
+        Lifecycle::Voided => println!("已作废（开票单位作废，不能报销）"),
         Lifecycle::Normal => {}
     }
     // The verdict of now, not of the day the receipt arrived.
@@ -416,6 +418,7 @@ pub fn checked(result: &CheckResult, json: bool) {
         CheckStatus::Valid => "valid (正常)",
         CheckStatus::Reversed => "reversed (已冲红)",
         CheckStatus::Exchanged => "exchanged for paper (已换开)",
+        CheckStatus::Voided => "voided by its issuer (已作废)",
         CheckStatus::Claimed => "already claimed (已报销)",
         CheckStatus::NotFound => "not found: no receipt has these elements",
     };

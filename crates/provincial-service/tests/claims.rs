@@ -576,3 +576,100 @@ async fn a_school_cannot_issue_a_medical_receipt_nor_anyone_a_split_beyond_its_t
     let (status, body) = s.post_auth("/v1/issuer/receipts", &hospital_key, req).await;
     assert_eq!(status, 201, "a split that fits is issued: {body}");
 }
+
+/// 作废: the issuer voids a receipt; the citizen's feed and 查验 say so. Not twice,
+/// not without a reason, not once exchanged for paper, and not once a claim
+/// holding it was approved; under review it may be voided.
+#[tokio::test]
+async fn an_issuer_voids_a_receipt_unless_money_or_paper_moved_on_it() {
+    let s = start().await;
+    let (_, issuer) = s.issuer_key(0);
+    let token = s.access_token(0).await;
+    let issue = |fen: i64| {
+        s.post_auth(
+            "/v1/issuer/receipts",
+            &issuer,
+            issue_request(&s.citizen_id(0), fen),
+        )
+    };
+    let void = |issued: &Value, reason: &str| {
+        let (path, body) = (issuer_action(issued, "void"), json!({ "reason": reason }));
+        let (s, issuer) = (&s, &issuer);
+        async move { s.post_auth(&path, issuer, body).await }
+    };
+    let (_, issued) = issue(300).await;
+    let (status, body) = void(&issued, "  ").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("receipt.invalid_reason"))
+    );
+    let (status, lifecycle) = void(&issued, "重复开票").await;
+    assert_eq!((status, &lifecycle), (200, &json!({ "state": "voided" })));
+    let (status, body) = void(&issued, "重复开票").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("receipt.not_normal"))
+    );
+    let (_, changes) = s.get("/v1/changes", &token).await;
+    let last = changes["events"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&last["receipt"], &last["lifecycle"]),
+        (&issued["key"], &lifecycle)
+    );
+    let (_, checked) = s
+        .post(
+            "/v1/check",
+            json!({
+                "code": issued["key"]["code"], "number": issued["key"]["number"],
+                "check_code": issued["check_code"]
+            }),
+        )
+        .await;
+    assert_eq!(checked["status"], "voided");
+
+    // Exchanged for paper: the paper counts now.
+    let (_, exchanged) = issue(400).await;
+    s.post_auth(
+        &issuer_action(&exchanged, "exchange"),
+        &issuer,
+        json!({ "paper_code": "33100199", "paper_number": "0000012346" }),
+    )
+    .await;
+    assert_eq!(void(&exchanged, "x").await.0, 409);
+
+    // In a claim under review it may be voided; once approved, not.
+    let rp = s.rp_key("RP-EMP-001");
+    let mut claimed = Vec::new();
+    for n in 0..2 {
+        let (_, issued) = issue(500 + n).await;
+        let key = json!({ "code": issued["key"]["code"], "number": issued["key"]["number"] });
+        let (status, made) = s
+            .post_auth(
+                "/v1/claims",
+                &token,
+                claim(&format!("void-{n}"), "RP-EMP-001", &[key], 100),
+            )
+            .await;
+        assert_eq!(status, 201, "{made}");
+        claimed.push((issued, made["id"].as_i64().unwrap()));
+    }
+    assert_eq!(void(&claimed[0].0, "金额有误").await.0, 200);
+    let (status, _) = s
+        .post_auth(
+            &format!("/v1/rp/claims/{}/decision", claimed[1].1),
+            &rp,
+            json!({ "action": "approve", "amount": 100 }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, body) = void(&claimed[1].0, "金额有误").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("receipt.claim_settled"))
+    );
+}

@@ -325,4 +325,6 @@ pub enum Lifecycle {
     Exchanged {
         paper: ReceiptKey,
     },
+    /// 作废: cancelled by its issuer; it counts for nothing.
+    Voided,
 }

@@ -17,13 +17,16 @@ pub enum LifecycleState {
     Reversed,
     /// 换开: exchanged for a paper receipt.
     Exchanged,
+    /// 作废: cancelled by its issuer.
+    Voided,
 }
 
 impl LifecycleState {
-    pub const ALL: [LifecycleState; 3] = [
+    pub const ALL: [LifecycleState; 4] = [
         LifecycleState::Normal,
         LifecycleState::Reversed,
         LifecycleState::Exchanged,
+        LifecycleState::Voided,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -31,6 +34,7 @@ impl LifecycleState {
             LifecycleState::Normal => "normal",
             LifecycleState::Reversed => "reversed",
             LifecycleState::Exchanged => "exchanged",
+            LifecycleState::Voided => "voided",
         }
     }
 
@@ -53,13 +57,14 @@ impl Lifecycle {
             Lifecycle::Normal => LifecycleState::Normal,
             Lifecycle::Reversed { .. } => LifecycleState::Reversed,
             Lifecycle::Exchanged { .. } => LifecycleState::Exchanged,
+            Lifecycle::Voided => LifecycleState::Voided,
         }
     }
 
     /// The red receipt that reversed it, or the paper receipt it was exchanged for.
     pub fn linked(&self) -> Option<&ReceiptKey> {
         match self {
-            Lifecycle::Normal => None,
+            Lifecycle::Normal | Lifecycle::Voided => None,
             Lifecycle::Reversed { by } => Some(by),
             Lifecycle::Exchanged { paper } => Some(paper),
         }
@@ -70,6 +75,7 @@ impl Lifecycle {
     pub fn from_parts(state: LifecycleState, linked: Option<ReceiptKey>) -> Option<Lifecycle> {
         match (state, linked) {
             (LifecycleState::Normal, None) => Some(Lifecycle::Normal),
+            (LifecycleState::Voided, None) => Some(Lifecycle::Voided),
             (LifecycleState::Reversed, Some(by)) => Some(Lifecycle::Reversed { by }),
             (LifecycleState::Exchanged, Some(paper)) => Some(Lifecycle::Exchanged { paper }),
             _ => None,
@@ -172,6 +178,8 @@ pub enum CheckStatus {
     Reversed,
     /// 换开.
     Exchanged,
+    /// 作废.
+    Voided,
     /// Held by a reimbursement claim.
     Claimed,
     /// No receipt has these elements.
@@ -179,10 +187,11 @@ pub enum CheckStatus {
 }
 
 impl CheckStatus {
-    pub const ALL: [CheckStatus; 5] = [
+    pub const ALL: [CheckStatus; 6] = [
         CheckStatus::Valid,
         CheckStatus::Reversed,
         CheckStatus::Exchanged,
+        CheckStatus::Voided,
         CheckStatus::Claimed,
         CheckStatus::NotFound,
     ];
@@ -192,6 +201,7 @@ impl CheckStatus {
             CheckStatus::Valid => "valid",
             CheckStatus::Reversed => "reversed",
             CheckStatus::Exchanged => "exchanged",
+            CheckStatus::Voided => "voided",
             CheckStatus::Claimed => "claimed",
             CheckStatus::NotFound => "not_found",
         }
@@ -261,6 +271,7 @@ mod tests {
             Lifecycle::Exchanged {
                 paper: key("0000000003"),
             },
+            Lifecycle::Voided,
         ] {
             let json = serde_json::to_value(&lifecycle).unwrap();
             assert_eq!(json["state"], lifecycle.state().as_str());

@@ -38,6 +38,25 @@ pub enum Mark {
     Exchanged {
         paper: String,
     },
+    /// 作废.
+    Voided,
+}
+
+impl Mark {
+    /// The mark of a receipt's lifecycle, naming the receipt that reversed or
+    /// replaced it (CODE-NUMBER).
+    pub fn of(lifecycle: &piaojia_receipt::Lifecycle) -> Mark {
+        use piaojia_receipt::Lifecycle;
+        let named = |key: &piaojia_receipt::ReceiptKey| format!("{}-{}", key.code, key.number);
+        match lifecycle {
+            Lifecycle::Normal => Mark::None,
+            Lifecycle::Reversed { by } => Mark::Reversed { by: named(by) },
+            Lifecycle::Exchanged { paper } => Mark::Exchanged {
+                paper: named(paper),
+            },
+            Lifecycle::Voided => Mark::Voided,
+        }
+    }
 }
 
 /// A receipt as it is printed.
@@ -269,6 +288,11 @@ fn first_page(
             c.rect_outline(128.0, 30.5, 40.0, 9.0, 0.8, RED);
             c.text_center(148.0, 37.5, 14.0, RED, "已换开");
             c.text_right(RIGHT, 49.0, 7.0, RED, &format!("纸质票据 {paper}"));
+        }
+        Mark::Voided => {
+            c.rect_outline(128.0, 30.5, 40.0, 9.0, 0.8, RED);
+            c.text_center(148.0, 37.5, 14.0, RED, "已作废");
+            c.text_right(RIGHT, 49.0, 7.0, RED, "开票单位已作废本票据，不能报销");
         }
         Mark::None => {}
     }

@@ -138,12 +138,18 @@ async fn an_inpatient_receipt_with_a_long_list_continues_on_more_pages() {
 }
 
 #[tokio::test]
-async fn a_reversed_receipt_is_marked_and_a_red_one_says_so() {
+async fn a_reversed_or_voided_receipt_is_marked_and_a_red_one_says_so() {
     let receipts = demo_receipts(200).await;
     let (r, mark) = pick(&receipts, |_, m| matches!(m, Mark::Reversed { .. }));
     let text = text_of(&receipt_pdf(&view(&r, &mark)).unwrap());
     assert!(
         text.contains("已冲红") && text.contains("红字票据"),
+        "{text}"
+    );
+    let voided = view(&r, &Mark::Voided);
+    let text = text_of(&receipt_pdf(&voided).unwrap());
+    assert!(
+        text.contains("已作废") && !text.contains("已冲红"),
         "{text}"
     );
     let (red, mark) = pick(&receipts, |r, _| r.reverses.is_some());

@@ -1,4 +1,4 @@
-use piaojia_receipt::{parse_document, Receipt, SignedOriginal};
+use piaojia_receipt::{parse_document, Lifecycle, Receipt, SignedOriginal};
 use piaojia_render::{Mark, PrintView, Verification};
 use provincial_service::{Service, ServiceConfig};
 
@@ -25,17 +25,9 @@ pub async fn demo_receipts(count: usize) -> Vec<(Receipt, Mark)> {
                     .document,
             )
             .unwrap();
-            let linked = format!(
-                "{}-{}",
-                code.unwrap_or_default(),
-                number.unwrap_or_default()
-            );
-            let mark = match state.as_str() {
-                "reversed" => Mark::Reversed { by: linked },
-                "exchanged" => Mark::Exchanged { paper: linked },
-                _ => Mark::None,
-            };
-            (receipt, mark)
+            let lifecycle = Lifecycle::from_columns(&receipt.province, &state, code, number)
+                .expect("a stored lifecycle");
+            (receipt, Mark::of(&lifecycle))
         })
         .collect()
 }

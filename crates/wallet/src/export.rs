@@ -6,7 +6,7 @@
 use crate::error::{Result, WalletError};
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
-use piaojia_receipt::{Category, Fen, Lifecycle, LifecycleState, Receipt};
+use piaojia_receipt::{Category, Fen, LifecycleState, Receipt};
 use piaojia_render::{Mark, PrintView, Verification};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -231,14 +231,7 @@ impl Wallet {
             checked_at: verdict.checked_at,
             bundle_version: verdict.bundle_version,
         };
-        let linked = |key: &piaojia_receipt::ReceiptKey| format!("{}-{}", key.code, key.number);
-        let mark = match &detail.lifecycle {
-            Lifecycle::Reversed { by } => Mark::Reversed { by: linked(by) },
-            Lifecycle::Exchanged { paper } => Mark::Exchanged {
-                paper: linked(paper),
-            },
-            Lifecycle::Normal => Mark::None,
-        };
+        let mark = Mark::of(&detail.lifecycle);
         Ok((detail.receipt, verification, mark))
     }
 

@@ -19,6 +19,7 @@ const RED: u8 = 1;
 const REVERSED: u8 = 2;
 const EXCHANGED: u8 = 4;
 const CLAIMED: u8 = 8;
+const VOIDED: u8 = 16;
 
 #[derive(Default)]
 pub struct SearchIndex {
@@ -65,6 +66,8 @@ pub enum Status {
     Valid,
     Reversed,
     Exchanged,
+    /// 作废: left out of every figure.
+    Voided,
     Claimed,
     Unclaimed,
 }
@@ -75,6 +78,7 @@ impl Status {
             "valid" => Status::Valid,
             "reversed" => Status::Reversed,
             "exchanged" => Status::Exchanged,
+            "voided" => Status::Voided,
             "claimed" => Status::Claimed,
             "unclaimed" => Status::Unclaimed,
             _ => return None,
@@ -115,6 +119,7 @@ fn state_flags(is_red: bool, lifecycle: LifecycleState, claimed: bool) -> u8 {
     match lifecycle {
         LifecycleState::Reversed => flags |= REVERSED,
         LifecycleState::Exchanged => flags |= EXCHANGED,
+        LifecycleState::Voided => flags |= VOIDED,
         LifecycleState::Normal => {}
     }
     if claimed {
@@ -296,9 +301,10 @@ impl SearchIndex {
         };
         let status_ok = |flags: u8| match filter.status {
             None => true,
-            Some(Status::Valid) => flags & (RED | REVERSED | EXCHANGED) == 0,
+            Some(Status::Valid) => flags & (RED | REVERSED | EXCHANGED | VOIDED) == 0,
             Some(Status::Reversed) => flags & REVERSED != 0,
             Some(Status::Exchanged) => flags & EXCHANGED != 0,
+            Some(Status::Voided) => flags & VOIDED != 0,
             Some(Status::Claimed) => flags & CLAIMED != 0,
             Some(Status::Unclaimed) => flags & CLAIMED == 0,
         };
@@ -408,7 +414,8 @@ impl SearchIndex {
         let mut issuers: BTreeMap<u32, (i64, i64)> = BTreeMap::new();
         let mut s = Spending::default();
         for row in 0..self.ids.len() {
-            if account_id.is_some_and(|a| self.account[row] != a) {
+            // A voided receipt counts for nothing.
+            if account_id.is_some_and(|a| self.account[row] != a) || self.flags[row] & VOIDED != 0 {
                 continue;
             }
             let total = self.total[row];

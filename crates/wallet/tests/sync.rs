@@ -118,6 +118,70 @@ async fn exchanged_receipts_are_linked_to_their_paper_receipt() {
     );
 }
 
+/// 作废 arrives with sync: the receipt says so, is found under its filter only,
+/// counts in no figure and joins no claim.
+#[tokio::test]
+async fn a_voided_receipt_counts_for_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let peer = peer(config(20)).await;
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    let issued = peer.issue(0, 12_345).await;
+    sync(&w, account).await;
+    let before = w.spending(None).await.unwrap();
+    let (code, number) = (
+        issued["key"]["code"].as_str().unwrap(),
+        issued["key"]["number"].as_str().unwrap(),
+    );
+    let (_, key) = peer.issuer_key(0);
+    peer.post(
+        &format!("/v1/issuer/receipts/{code}/{number}/void"),
+        &key,
+        json!({ "reason": "重复开票" }),
+    )
+    .await;
+    assert_eq!(sync(&w, account).await.changes_applied, 1);
+    let id = w.find(code, number).await.unwrap();
+    assert_eq!(w.receipt(id).await.unwrap().lifecycle, Lifecycle::Voided);
+    let found = |status| {
+        let w = &w;
+        async move {
+            let q = Query {
+                status: Some(status),
+                limit: 1000,
+                ..Query::default()
+            };
+            w.search(&q)
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found(StatusFilter::Voided).await, vec![id]);
+    assert!(!found(StatusFilter::Valid).await.contains(&id));
+    let after = w.spending(None).await.unwrap();
+    assert_eq!(
+        (after.count, after.total_fen),
+        (before.count - 1, before.total_fen - 12_345)
+    );
+    let claim = w
+        .create_claim(&piaojia_wallet::ClaimDraft {
+            account_id: account,
+            relying_party: "RP-EMP-001".into(),
+            purpose: "门诊".into(),
+            payee_account: "6222 0000 1111 2222".into(),
+            amount_requested: piaojia_receipt::Fen(100),
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        w.add_to_claim(claim, id).await,
+        Err(piaojia_wallet::WalletError::Invalid(_))
+    ));
+}
+
 #[tokio::test]
 async fn two_citizens_in_one_wallet_keep_their_own_receipts() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,4 +3,4 @@
 /**
  * A 查验 answer: what the service knows of a receipt named by its elements.
  */
-export type CheckStatus = "valid" | "reversed" | "exchanged" | "claimed" | "not_found";
+export type CheckStatus = "valid" | "reversed" | "exchanged" | "voided" | "claimed" | "not_found";

@@ -4,4 +4,4 @@ import type { ReceiptKey } from "./ReceiptKey";
 /**
  * A receipt's state as its issuer reports it after issue.
  */
-export type Lifecycle = { "state": "normal" } | { "state": "reversed", by: ReceiptKey, } | { "state": "exchanged", paper: ReceiptKey, };
+export type Lifecycle = { "state": "normal" } | { "state": "reversed", by: ReceiptKey, } | { "state": "exchanged", paper: ReceiptKey, } | { "state": "voided" };

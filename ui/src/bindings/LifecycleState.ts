@@ -4,4 +4,4 @@
  * Where a receipt stands after issue, without the receipt it links to: the form
  * kept in a table column and shown in lists. [`Lifecycle`] carries the link.
  */
-export type LifecycleState = "normal" | "reversed" | "exchanged";
+export type LifecycleState = "normal" | "reversed" | "exchanged" | "voided";

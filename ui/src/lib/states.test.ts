@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canSubmit, canWithdraw, isReversed, lifecycleLine, lifecycleMark } from "./states";
+import { canSubmit, canWithdraw, lifecycleLine, lifecycleMark, stampWords } from "./states";
 import { dictionaries } from "./i18n";
 
 const key = (number: string) => ({ province: "330000", code: "33060122", number });
@@ -15,13 +15,15 @@ describe("a receipt's lifecycle on screen", () => {
       linked: "33060122-0000000777",
     });
     expect(lifecycleLine({ state: "normal" })).toBeNull();
-    expect(isReversed({ state: "reversed", by: key("0000000002") })).toBe(true);
-    expect(isReversed({ state: "exchanged", paper: key("0000000777") })).toBe(false);
+    expect(lifecycleLine({ state: "voided" })?.words).toBe("voided_line");
+    expect(stampWords({ state: "reversed", by: key("0000000002") })).toBe("st_reversed");
+    expect(stampWords({ state: "voided" })).toBe("st_voided");
+    expect(stampWords({ state: "exchanged", paper: key("0000000777") })).toBeNull();
   });
 
   it("marks lists only for what changed, with words in both languages", () => {
     expect(lifecycleMark("normal")).toBeNull();
-    for (const state of ["reversed", "exchanged"] as const) {
+    for (const state of ["reversed", "exchanged", "voided"] as const) {
       const mark = lifecycleMark(state);
       expect(mark).not.toBeNull();
       expect(dictionaries["zh-CN"][mark!]).toBeTruthy();

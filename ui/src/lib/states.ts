@@ -14,23 +14,27 @@ export function lifecycleMark(state: LifecycleState): Key | null {
       return "st_reversed";
     case "exchanged":
       return "st_exchanged";
+    case "voided":
+      return "st_voided";
     case "normal":
       return null;
   }
 }
 
-/** Reversed (冲红): drawn in red with a stamp. */
-export function isReversed(lifecycle: Lifecycle): boolean {
-  return lifecycle.state === "reversed";
+/** The stamp over a reversed (冲红) or voided (作废) receipt, drawn in red; none otherwise. */
+export function stampWords(lifecycle: Lifecycle): Key | null {
+  return lifecycle.state === "reversed" || lifecycle.state === "voided" ? lifecycleMark(lifecycle.state) : null;
 }
 
-/** 冲红 by a red receipt or 换开 for a paper one: the sentence and the receipt it names. */
+/** 冲红 by a red receipt, 换开 for a paper one, or 作废: the sentence, and the receipt it names. */
 export function lifecycleLine(lifecycle: Lifecycle): { words: Key; linked: string } | null {
   switch (lifecycle.state) {
     case "reversed":
       return { words: "reversed_by", linked: `${lifecycle.by.code}-${lifecycle.by.number}` };
     case "exchanged":
       return { words: "exchanged_for", linked: `${lifecycle.paper.code}-${lifecycle.paper.number}` };
+    case "voided":
+      return { words: "voided_line", linked: "" };
     case "normal":
       return null;
   }

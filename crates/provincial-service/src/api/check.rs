@@ -48,6 +48,7 @@ pub async fn check(
     let status = match lifecycle {
         LifecycleState::Reversed => CheckStatus::Reversed,
         LifecycleState::Exchanged => CheckStatus::Exchanged,
+        LifecycleState::Voided => CheckStatus::Voided,
         LifecycleState::Normal if claimed => CheckStatus::Claimed,
         LifecycleState::Normal => CheckStatus::Valid,
     };

@@ -12,9 +12,12 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use chrono::Datelike;
-use piaojia_api::{ErrorBody, ExchangeRequest, IssueRequest, IssuedReceipt, ReverseRequest};
+use piaojia_api::{
+    ErrorBody, ExchangeRequest, IssueRequest, IssuedReceipt, ReverseRequest, VoidRequest,
+};
 use piaojia_receipt::{
-    parse_document, Fen, Lifecycle, LifecycleState, Payer, PayerKind, ReceiptKey, SignedOriginal,
+    parse_document, ClaimState, Fen, Lifecycle, LifecycleState, Payer, PayerKind, ReceiptKey,
+    SignedOriginal,
 };
 
 /// A request made with an issuer's API key.
@@ -271,4 +274,49 @@ pub async fn exchange(
     store::set_lifecycle(&mut tx, citizen_id, &original.key(), &lifecycle, now).await?;
     tx.commit().await?;
     Ok(Json(lifecycle))
+}
+
+/// 作废. Not for a red receipt, nor one already reversed, exchanged for paper
+/// (the paper is what counts now) or voided, nor one in a claim its relying party
+/// approved or paid: the money moved on it. One in a claim still under review may
+/// be voided; the relying party sees it voided.
+#[utoipa::path(post, path = "/v1/issuer/receipts/{code}/{number}/void", tag = "issuer",
+    params(("code" = String, Path), ("number" = String, Path)), request_body = VoidRequest,
+    security(("issuer" = [])),
+    responses((status = 200, body = Lifecycle), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn void(
+    State(state): State<AppState>,
+    AuthIssuer(issuer): AuthIssuer,
+    Path((code, number)): Path<(String, String)>,
+    Json(req): Json<VoidRequest>,
+) -> ApiResult<Json<Lifecycle>> {
+    if req.reason.trim().is_empty() || req.reason.chars().count() > MAX_TEXT {
+        return Err(ApiError::bad_request(
+            "receipt.invalid_reason",
+            "give a reason of 1 to 200 characters",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    let (citizen_id, receipt) = own_normal_receipt(&mut tx, &issuer, &code, &number).await?;
+    let settled: Option<String> = sqlx::query_scalar(
+        "SELECT c.state FROM receipts r JOIN claims c ON c.id = r.claim_id
+         WHERE r.code = ? AND r.number = ? AND c.state IN (?, ?)",
+    )
+    .bind(&code)
+    .bind(&number)
+    .bind(ClaimState::Approved.as_str())
+    .bind(ClaimState::Paid.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(claim_state) = settled {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "receipt.claim_settled",
+            format!("the receipt is in a claim that was {claim_state}"),
+        ));
+    }
+    let now = piaojia_receipt::service_time::china_wall_clock_now().with_nanosecond_zero();
+    store::set_lifecycle(&mut tx, citizen_id, &receipt.key(), &Lifecycle::Voided, now).await?;
+    tx.commit().await?;
+    Ok(Json(Lifecycle::Voided))
 }

@@ -72,6 +72,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(issuer::issue))
         .routes(routes!(issuer::reverse))
         .routes(routes!(issuer::exchange))
+        .routes(routes!(issuer::void))
         .merge(claims::routes())
 }
 
