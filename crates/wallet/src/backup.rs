@@ -154,7 +154,7 @@ impl Wallet {
             name: SETTING.into(),
             value: serde_json::to_string(&stored).expect("serialises"),
         };
-        settings::put(&mut *self.pool.acquire().await?, row).await?;
+        settings::put(&self.pool, row).await?;
         self.log_activity("backup_key_created", None, &[]).await?;
         Ok(recovery)
     }
@@ -524,7 +524,7 @@ async fn restore_into(
                 originals::insert(&mut tx, o).await?;
             }
             Record::SealRoot(row) => seal_roots::insert(&mut tx, row).await?,
-            Record::Setting(row) => settings::put(&mut tx, row).await?,
+            Record::Setting(row) => settings::put(&mut *tx, row).await?,
             Record::Claim(row) => claims::insert(&mut tx, row).await?,
             Record::ClaimReceipt(row) => claims::insert_held(&mut tx, row).await?,
             Record::End { receipts: expected } => ended = Some(expected),
@@ -576,7 +576,7 @@ async fn keep_restored_bundle(conn: &mut sqlx::SqliteConnection, row: BundleRow)
             bundle: row.bundle.clone(),
             fetched_at: row.fetched_at,
         };
-        trust_bundles::put(conn, &root_key, &kept, WhenHeld::KeepNewer).await?;
+        trust_bundles::put(&mut *conn, &root_key, &kept, WhenHeld::KeepNewer).await?;
     }
     Ok(())
 }
@@ -606,7 +606,7 @@ impl Wallet {
                     name: AUTO_SETTING.into(),
                     value: serde_json::to_string(&auto).expect("serialises"),
                 };
-                settings::put(&mut *self.pool.acquire().await?, row).await?;
+                settings::put(&self.pool, row).await?;
             }
             None => settings::remove(&self.pool, AUTO_SETTING).await?,
         }

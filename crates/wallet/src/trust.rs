@@ -98,8 +98,7 @@ impl Wallet {
             fetched_at: store::now(),
         };
         // The held one is older, or no longer verifies: it goes.
-        let mut conn = self.pool.acquire().await?;
-        trust_bundles::put(&mut conn, &root.root_key, &row, WhenHeld::Replace).await?;
+        trust_bundles::put(&self.pool, &root.root_key, &row, WhenHeld::Replace).await?;
         let no_longer_valid = self.reverify_stored(root, &fetched_store).await?;
         Ok((fetched_store, no_longer_valid))
     }

@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqlitePool;
 
 #[derive(Serialize, Deserialize, sqlx::FromRow)]
 pub(crate) struct SettingRow {
@@ -19,14 +19,14 @@ pub(crate) async fn all(pool: &SqlitePool) -> Result<Vec<SettingRow>> {
 }
 
 /// Sets a value, replacing the one of that name.
-pub(crate) async fn put(conn: &mut SqliteConnection, row: SettingRow) -> Result<()> {
+pub(crate) async fn put<'e>(db: impl sqlx::SqliteExecutor<'e>, row: SettingRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO settings (name, value) VALUES (?, ?)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
     )
     .bind(row.name)
     .bind(row.value)
-    .execute(conn)
+    .execute(db)
     .await?;
     Ok(())
 }

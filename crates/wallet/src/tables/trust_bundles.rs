@@ -32,8 +32,8 @@ pub(crate) enum WhenHeld {
 }
 
 /// Keeps `row` as the bundle of the root `root_key`.
-pub(crate) async fn put(
-    conn: &mut sqlx::SqliteConnection,
+pub(crate) async fn put<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
     root_key: &str,
     row: &BundleRow,
     when_held: WhenHeld,
@@ -52,7 +52,7 @@ pub(crate) async fn put(
     .bind(row.version)
     .bind(&row.bundle)
     .bind(row.fetched_at)
-    .execute(conn)
+    .execute(db)
     .await?;
     Ok(())
 }
