@@ -122,6 +122,8 @@ pub struct ReferenceService {
     pub url: String,
     pub root_key: String,
     pub citizen_id: String,
+    /// The API key of the demo's first issuer.
+    pub issuer_key: String,
 }
 
 impl ReferenceService {
@@ -145,11 +147,13 @@ impl ReferenceService {
         let url = last_word("listening on http://");
         let root_key = last_word("root key");
         let citizen_id = last_word("demo citizen:");
+        let issuer_key = last_word("demo issuer API key");
         ReferenceService {
             process,
             url,
             root_key,
             citizen_id,
+            issuer_key,
         }
     }
 

@@ -444,3 +444,91 @@ async fn files_are_imported_by_the_button_and_the_watched_folder_with_their_seal
     app.screenshot("13-imported-ofd").await;
     app.close().await;
 }
+
+/// 作废 in the window: a receipt its issuer voided after issue is found under the
+/// 已作废 filter, and its page says so and carries the stamp.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_voided_receipt_says_so_in_the_list_and_on_its_page() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "20"]);
+    let http = reqwest::Client::new();
+    let issued: serde_json::Value = http
+        .post(format!("{}/v1/issuer/receipts", service.url))
+        .bearer_auth(&service.issuer_key)
+        .json(&json!({
+            "payer_id_number": service.citizen_id,
+            "items": [{ "code": "C0102", "name": "诊察费", "quantity": "1", "unit": "次", "amount": 4321 }],
+            "handler": "周敏",
+            "checker": "吴芳"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (code, number) = (
+        issued["key"]["code"].as_str().unwrap(),
+        issued["key"]["number"].as_str().unwrap(),
+    );
+    let voided = http
+        .post(format!(
+            "{}/v1/issuer/receipts/{code}/{number}/void",
+            service.url
+        ))
+        .bearer_auth(&service.issuer_key)
+        .json(&json!({ "reason": "重复开票" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(voided.status(), 200);
+
+    let settings = json!({
+        "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
+        "language": "zh-CN",
+    });
+    let app = Desktop::launch(&app_binary(), settings, &[]).await;
+    app.type_into("input[name=id_number]", &service.citizen_id)
+        .await;
+    app.click("[data-testid=send-code]").await;
+    let sms = service.wait_for_sms_code(&service.citizen_id).await;
+    app.type_into("input[name=sms_code]", &sms).await;
+    app.click("[data-testid=login]").await;
+    app.wait_until(
+        "receipts are listed",
+        async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+        |n| n.parse::<u32>().is_ok_and(|n| n > 1),
+    )
+    .await;
+    app.click(".searchbar button[aria-expanded]").await;
+    app.wait_for("[data-testid=status-filter]").await;
+    app.client
+        .execute(
+            "const filter = document.querySelector('[data-testid=status-filter]');
+             filter.value = 'voided';
+             filter.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.wait_until(
+        "only the voided receipt is listed",
+        async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+        |n| n == "1",
+    )
+    .await;
+    let row = read_text(&app.client, "[data-receipt-id]").await.unwrap();
+    assert!(row.contains("已作废"), "{row}");
+    app.click("[data-receipt-id]").await;
+    let line = app
+        .wait_until(
+            "the page says the receipt was voided",
+            async |c| read_text(c, "[data-testid=lifecycle]").await,
+            |t| !t.is_empty(),
+        )
+        .await;
+    assert!(line.contains("作废"), "{line}");
+    let stamp = read_text(&app.client, ".paper .stamp").await.unwrap();
+    assert_eq!(stamp, "已作废");
+    app.close().await;
+}

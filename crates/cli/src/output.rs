@@ -594,6 +594,11 @@ pub fn claim(c: &piaojia_wallet::ClaimView, json: bool) {
     if let Some(error) = &c.last_error {
         println!("  last error: {error}");
     }
+    for id in &c.voided_receipt_ids {
+        println!(
+            "  receipt {id} was voided by its issuer (已作废): take it out or withdraw the claim"
+        );
+    }
 }
 
 pub fn claims(items: &[piaojia_wallet::ClaimView], json: bool) {

@@ -41,10 +41,21 @@ pub struct ClaimView {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub receipt_ids: Vec<i64>,
+    /// Receipts of the claim their issuer voided (作废) since they joined it: the
+    /// person should take them out, or withdraw the claim.
+    pub voided_receipt_ids: Vec<i64>,
 }
 
 impl ClaimView {
-    fn new(row: ClaimRow, receipt_ids: Vec<i64>) -> Result<ClaimView> {
+    fn new(row: ClaimRow, held: Vec<(i64, String)>) -> Result<ClaimView> {
+        let mut receipt_ids = Vec::new();
+        let mut voided_receipt_ids = Vec::new();
+        for (id, lifecycle) in held {
+            receipt_ids.push(id);
+            if stored::<LifecycleState>(lifecycle)? == LifecycleState::Voided {
+                voided_receipt_ids.push(id);
+            }
+        }
         Ok(ClaimView {
             id: row.id,
             account_id: row.account_id,
@@ -60,6 +71,7 @@ impl ClaimView {
             created_at: row.created_at,
             updated_at: row.updated_at,
             receipt_ids,
+            voided_receipt_ids,
         })
     }
 }

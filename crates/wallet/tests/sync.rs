@@ -180,6 +180,24 @@ async fn a_voided_receipt_counts_for_nothing() {
         w.add_to_claim(claim, id).await,
         Err(piaojia_wallet::WalletError::Invalid(_))
     ));
+    // A receipt voided after it joined a claim: the claim says so.
+    let later = peer.issue(0, 2_000).await;
+    sync(&w, account).await;
+    let (code, number) = (
+        later["key"]["code"].as_str().unwrap(),
+        later["key"]["number"].as_str().unwrap(),
+    );
+    let held = w.find(code, number).await.unwrap();
+    w.add_to_claim(claim, held).await.unwrap();
+    assert!(w.claim(claim).await.unwrap().voided_receipt_ids.is_empty());
+    peer.post(
+        &format!("/v1/issuer/receipts/{code}/{number}/void"),
+        &key,
+        json!({ "reason": "金额有误" }),
+    )
+    .await;
+    sync(&w, account).await;
+    assert_eq!(w.claim(claim).await.unwrap().voided_receipt_ids, vec![held]);
 }
 
 #[tokio::test]

@@ -51,10 +51,11 @@ pub(crate) async fn get(pool: &SqlitePool, id: i64) -> Result<Option<ClaimRow>> 
     )
 }
 
-/// The receipts a claim holds, by id.
-pub(crate) async fn held_by(pool: &SqlitePool, claim_id: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT receipt_id FROM claim_receipts WHERE claim_id = ? ORDER BY receipt_id",
+/// The receipts a claim holds: their ids and lifecycle states.
+pub(crate) async fn held_by(pool: &SqlitePool, claim_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.receipt_id, r.lifecycle FROM claim_receipts c JOIN receipts r ON r.id = c.receipt_id
+         WHERE c.claim_id = ? ORDER BY c.receipt_id",
     )
     .bind(claim_id)
     .fetch_all(pool)
