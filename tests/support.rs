@@ -157,6 +157,31 @@ impl ReferenceService {
         }
     }
 
+    /// `POST /v1/issuer/receipts{path}` as the demo's first issuer (`path` empty, or
+    /// `/CODE/NUMBER/ACTION`): its status and answer.
+    pub async fn as_issuer(&self, path: &str, body: Value) -> (u16, Value) {
+        let answer = reqwest::Client::new()
+            .post(format!("{}/v1/issuer/receipts{path}", self.url))
+            .bearer_auth(&self.issuer_key)
+            .json(&body)
+            .send()
+            .await
+            .expect("the service answers");
+        let status = answer.status().as_u16();
+        (status, answer.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Issues a receipt of `fen` to the demo citizen, as the demo's first issuer.
+    pub async fn issue(&self, fen: i64) -> Value {
+        let item = serde_json::json!({ "code": "C0102", "name": "诊察费", "quantity": "1", "unit": "次", "amount": fen });
+        let body = serde_json::json!({
+            "payer_id_number": self.citizen_id, "items": [item], "handler": "周敏", "checker": "吴芳"
+        });
+        let (status, issued) = self.as_issuer("", body).await;
+        assert_eq!(status, 201, "{issued}");
+        issued
+    }
+
     /// Waits up to 10 s for an SMS code to `id_number` (sent by whatever asked).
     pub async fn wait_for_sms_code(&self, id_number: &str) -> String {
         for _ in 0..100 {

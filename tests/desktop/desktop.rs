@@ -70,18 +70,7 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
         "--fault-tamper",
         "60",
     ]);
-    let settings = json!({
-        "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
-        "language": "zh-CN",
-    });
-    let app = Desktop::launch(&app_binary(), settings, &[]).await;
-
-    app.type_into("input[name=id_number]", &service.citizen_id)
-        .await;
-    app.click("[data-testid=send-code]").await;
-    let code = service.wait_for_sms_code(&service.citizen_id).await;
-    app.type_into("input[name=sms_code]", &code).await;
-    app.click("[data-testid=login]").await;
+    let app = Desktop::logged_in(&app_binary(), &service).await;
 
     // Progress is shown while the (slowed) sync runs, then goes away.
     app.wait_until(
@@ -451,49 +440,19 @@ async fn files_are_imported_by_the_button_and_the_watched_folder_with_their_seal
 async fn a_voided_receipt_says_so_in_the_list_and_on_its_page() {
     let _window = one_window_at_a_time().await;
     let service = ReferenceService::start(&["--demo-receipts", "20"]);
-    let http = reqwest::Client::new();
-    let issued: serde_json::Value = http
-        .post(format!("{}/v1/issuer/receipts", service.url))
-        .bearer_auth(&service.issuer_key)
-        .json(&json!({
-            "payer_id_number": service.citizen_id,
-            "items": [{ "code": "C0102", "name": "诊察费", "quantity": "1", "unit": "次", "amount": 4321 }],
-            "handler": "周敏",
-            "checker": "吴芳"
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (code, number) = (
-        issued["key"]["code"].as_str().unwrap(),
-        issued["key"]["number"].as_str().unwrap(),
+    let issued = service.issue(4321).await;
+    let key = &issued["key"];
+    let path = format!(
+        "/{}/{}/void",
+        key["code"].as_str().unwrap(),
+        key["number"].as_str().unwrap()
     );
-    let voided = http
-        .post(format!(
-            "{}/v1/issuer/receipts/{code}/{number}/void",
-            service.url
-        ))
-        .bearer_auth(&service.issuer_key)
-        .json(&json!({ "reason": "重复开票" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(voided.status(), 200);
-
-    let settings = json!({
-        "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
-        "language": "zh-CN",
-    });
-    let app = Desktop::launch(&app_binary(), settings, &[]).await;
-    app.type_into("input[name=id_number]", &service.citizen_id)
+    let (status, _) = service
+        .as_issuer(&path, json!({ "reason": "重复开票" }))
         .await;
-    app.click("[data-testid=send-code]").await;
-    let sms = service.wait_for_sms_code(&service.citizen_id).await;
-    app.type_into("input[name=sms_code]", &sms).await;
-    app.click("[data-testid=login]").await;
+    assert_eq!(status, 200);
+
+    let app = Desktop::logged_in(&app_binary(), &service).await;
     app.wait_until(
         "receipts are listed",
         async |c| read_attr(c, "[data-testid=summary]", "data-count").await,

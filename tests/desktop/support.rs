@@ -43,6 +43,24 @@ impl Desktop {
         Desktop::launch_with_args(app, settings, env, &[]).await
     }
 
+    /// Launches `app` set up for `service` (Zhejiang, in Chinese) and logs the demo
+    /// citizen in through the login screen, with the SMS code from the service's log.
+    pub async fn logged_in(app: &Path, service: &ReferenceService) -> Desktop {
+        let settings = serde_json::json!({
+            "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
+            "language": "zh-CN",
+        });
+        let desktop = Desktop::launch(app, settings, &[]).await;
+        desktop
+            .type_into("input[name=id_number]", &service.citizen_id)
+            .await;
+        desktop.click("[data-testid=send-code]").await;
+        let code = service.wait_for_sms_code(&service.citizen_id).await;
+        desktop.type_into("input[name=sms_code]", &code).await;
+        desktop.click("[data-testid=login]").await;
+        desktop
+    }
+
     /// As [`Desktop::launch`], with command-line arguments for the app.
     pub async fn launch_with_args(
         app: &Path,
