@@ -489,5 +489,6 @@ async fn a_voided_receipt_says_so_in_the_list_and_on_its_page() {
     assert!(line.contains("作废"), "{line}");
     let stamp = read_text(&app.client, ".paper .stamp").await.unwrap();
     assert_eq!(stamp, "已作废");
+    app.screenshot("14-voided").await;
     app.close().await;
 }
