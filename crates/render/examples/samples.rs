@@ -4,7 +4,7 @@
 //!
 //!     cargo run -p piaojia-render --example samples -- docs
 
-use piaojia_receipt::{parse_document, Category, SignedOriginal};
+use piaojia_receipt::{parse_document, Category, Lifecycle, SignedOriginal};
 use piaojia_render::{receipt_pdf, Mark, PrintView, Verification};
 use provincial_service::{Service, ServiceConfig};
 use std::path::PathBuf;
@@ -31,13 +31,9 @@ async fn main() {
         .map(|(o, state, code, number)| {
             let r =
                 parse_document(&SignedOriginal::from_json(o.as_bytes()).unwrap().document).unwrap();
-            let mark = match state.as_str() {
-                "reversed" => Mark::Reversed {
-                    by: format!("{}-{}", code.unwrap(), number.unwrap()),
-                },
-                _ => Mark::None,
-            };
-            (r, mark)
+            let lifecycle = Lifecycle::from_columns(&r.province, &state, code, number)
+                .expect("a stored lifecycle");
+            (r, Mark::of(&lifecycle))
         })
         .collect();
     let pick = |f: &dyn Fn(&(piaojia_receipt::Receipt, Mark)) -> bool| {

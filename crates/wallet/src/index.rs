@@ -73,16 +73,9 @@ pub enum Status {
 }
 
 impl Status {
+    /// The filter named by its serialised (snake_case) form, as the UI sends it.
     pub fn parse(text: &str) -> Option<Status> {
-        Some(match text {
-            "valid" => Status::Valid,
-            "reversed" => Status::Reversed,
-            "exchanged" => Status::Exchanged,
-            "voided" => Status::Voided,
-            "claimed" => Status::Claimed,
-            "unclaimed" => Status::Unclaimed,
-            _ => return None,
-        })
+        serde_json::from_value(serde_json::Value::String(text.into())).ok()
     }
 }
 
@@ -468,5 +461,26 @@ impl SearchIndex {
             .collect();
         s.by_issuer.sort_by_key(|b| std::cmp::Reverse(b.total_fen));
         Some(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+
+    #[test]
+    fn a_status_filter_is_named_by_its_serialised_form_only() {
+        for (text, status) in [
+            ("valid", Status::Valid),
+            ("reversed", Status::Reversed),
+            ("exchanged", Status::Exchanged),
+            ("voided", Status::Voided),
+            ("claimed", Status::Claimed),
+            ("unclaimed", Status::Unclaimed),
+        ] {
+            assert_eq!(Status::parse(text), Some(status));
+        }
+        assert_eq!(Status::parse("Valid"), None);
+        assert_eq!(Status::parse("normal"), None);
     }
 }
