@@ -6,38 +6,15 @@ use piaojia_receipt::{ClaimState, Lifecycle, ReceiptKey};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-/// Who reimburses: the rules of what may be reimbursed depend on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum RelyingPartyKind {
-    Employer,
-    Insurer,
-    /// 医保: only medical receipts with an insurance split, and only part of 个人自付.
-    MedicalInsurance,
-}
-
-impl RelyingPartyKind {
-    pub const ALL: [RelyingPartyKind; 3] = [
-        RelyingPartyKind::Employer,
-        RelyingPartyKind::Insurer,
-        RelyingPartyKind::MedicalInsurance,
-    ];
-
-    /// The stable form, as stored and sent.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RelyingPartyKind::Employer => "employer",
-            RelyingPartyKind::Insurer => "insurer",
-            RelyingPartyKind::MedicalInsurance => "medical_insurance",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<RelyingPartyKind> {
-        RelyingPartyKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == text)
+piaojia_receipt::named_states! {
+    /// Who reimburses: the rules of what may be reimbursed depend on it.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+    pub enum RelyingPartyKind {
+        Employer = "employer",
+        Insurer = "insurer",
+        /// 医保: only medical receipts with an insurance split, and only part of 个人自付.
+        MedicalInsurance = "medical_insurance",
     }
 }
 

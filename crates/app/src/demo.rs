@@ -3,9 +3,8 @@
 //! reaches it over HTTP on 127.0.0.1 like any other service.
 
 use crate::error::{AppError, Result};
-use provincial_service::{Faults, Province, Service, ServiceConfig};
+use provincial_service::{Province, Service, ServiceConfig};
 use std::path::Path;
-use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// The province the demo serves.
@@ -28,18 +27,11 @@ impl DemoService {
         let config = ServiceConfig {
             province,
             seed: 20261127,
-            key_secret: None,
-            log_sms_codes: false,
             db_path: db_path.map(Path::to_path_buf),
             demo_receipts,
             other_receipts: 5,
-            access_token_ttl: Duration::from_secs(900),
-            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
-            refresh_grace: Duration::from_secs(300),
-            test_hooks: false,
             verify_per_minute: 120,
-            auth_limits: Default::default(),
-            faults: Faults::default(),
+            ..ServiceConfig::demo()
         };
         let service = Service::build(config)
             .await

@@ -123,11 +123,8 @@ async fn main() -> anyhow::Result<()> {
             demo_receipts: cli.demo_receipts,
             other_receipts: cli.other_receipts,
             access_token_ttl: Duration::from_secs(cli.access_ttl),
-            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
-            refresh_grace: Duration::from_secs(300),
             test_hooks: cli.test_hooks,
             verify_per_minute: cli.check_per_minute,
-            auth_limits: provincial_service::AuthLimits::default(),
             faults: Faults {
                 latency: Duration::from_millis(cli.fault_latency_ms),
                 stall_per_mille: cli.fault_stall,
@@ -137,6 +134,7 @@ async fn main() -> anyhow::Result<()> {
                 replay_per_mille: cli.fault_replay,
                 seed: cli.seed,
             },
+            ..ServiceConfig::demo()
         };
         let started = std::time::Instant::now();
         let service = Service::build(config).await?;

@@ -1,53 +1,77 @@
 //! The states a provincial service and the wallets share, each with one stable
 //! snake_case form (stored, sent over the API and to the UI): a receipt's
-//! lifecycle, a reimbursement claim's, and a 查验 answer's.
+//! lifecycle, a reimbursement claim's, and a 查验 answer's. Every such enum (here
+//! and in other crates) is declared through [`named_states!`], the one place that
+//! ties a state to its text.
 
 use crate::{Lifecycle, ProvinceCode, ReceiptCode, ReceiptKey, ReceiptNumber};
-use serde::{Deserialize, Serialize};
 
-/// Where a receipt stands after issue, without the receipt it links to: the form
-/// kept in a table column and shown in lists. [`Lifecycle`] carries the link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum LifecycleState {
-    Normal,
-    /// 冲红: reversed by a red receipt.
-    Reversed,
-    /// 换开: exchanged for a paper receipt.
-    Exchanged,
-    /// 作废: cancelled by its issuer.
-    Voided,
-}
-
-impl LifecycleState {
-    pub const ALL: [LifecycleState; 4] = [
-        LifecycleState::Normal,
-        LifecycleState::Reversed,
-        LifecycleState::Exchanged,
-        LifecycleState::Voided,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LifecycleState::Normal => "normal",
-            LifecycleState::Reversed => "reversed",
-            LifecycleState::Exchanged => "exchanged",
-            LifecycleState::Voided => "voided",
+/// Declares a state enum whose every variant has one stable text form: serde's,
+/// `as_str`, `parse`, `Display` and `TryFrom<String>` (for rows that keep it as
+/// text, `#[sqlx(try_from = "String")]`) all use that text, so they cannot differ.
+#[macro_export]
+macro_rules! named_states {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$variant_meta:meta])* $variant:ident = $text:literal ),+ $(,)?
         }
-    }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        $vis enum $name {
+            $( $(#[$variant_meta])* #[serde(rename = $text)] $variant ),+
+        }
 
-    pub fn parse(text: &str) -> Option<LifecycleState> {
-        LifecycleState::ALL.into_iter().find(|s| s.as_str() == text)
-    }
+        impl $name {
+            /// Every state, in the order declared.
+            pub const ALL: [$name; [$($text),+].len()] = [$($name::$variant),+];
+
+            /// The stable form: stored, sent and shown to the UI.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(text: String) -> Result<$name, String> {
+                $name::parse(&text)
+                    .ok_or_else(|| format!(concat!("not a ", stringify!($name), ": {:?}"), text))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
 }
 
-impl TryFrom<String> for LifecycleState {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<LifecycleState, String> {
-        LifecycleState::parse(&text).ok_or_else(|| format!("unknown lifecycle state {text:?}"))
+named_states! {
+    /// Where a receipt stands after issue, without the receipt it links to: the form
+    /// kept in a table column and shown in lists. [`Lifecycle`] carries the link.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+    pub enum LifecycleState {
+        Normal = "normal",
+        /// 冲红: reversed by a red receipt.
+        Reversed = "reversed",
+        /// 换开: exchanged for a paper receipt.
+        Exchanged = "exchanged",
+        /// 作废: cancelled by its issuer.
+        Voided = "voided",
     }
 }
 
@@ -104,60 +128,30 @@ impl Lifecycle {
     }
 }
 
-/// A claim's state. The service reports those from `Submitted` on; `Draft`,
-/// `Queued` and `Refused` are a wallet's own, before the service has the claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum ClaimState {
-    /// Being put together in the wallet; only a draft takes receipts.
-    Draft,
-    /// Waiting in the wallet to be sent (the service could not be reached).
-    Queued,
-    /// The service refused it as sent: it goes no further.
-    Refused,
-    /// With the relying party.
-    Submitted,
-    /// The relying party asks for more information.
-    InfoRequested,
-    Approved,
-    Rejected,
-    Paid,
-    Withdrawn,
+named_states! {
+    /// A claim's state. The service reports those from `Submitted` on; `Draft`,
+    /// `Queued` and `Refused` are a wallet's own, before the service has the claim.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+    pub enum ClaimState {
+        /// Being put together in the wallet; only a draft takes receipts.
+        Draft = "draft",
+        /// Waiting in the wallet to be sent (the service could not be reached).
+        Queued = "queued",
+        /// The service refused it as sent: it goes no further.
+        Refused = "refused",
+        /// With the relying party.
+        Submitted = "submitted",
+        /// The relying party asks for more information.
+        InfoRequested = "info_requested",
+        Approved = "approved",
+        Rejected = "rejected",
+        Paid = "paid",
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl ClaimState {
-    pub const ALL: [ClaimState; 9] = [
-        ClaimState::Draft,
-        ClaimState::Queued,
-        ClaimState::Refused,
-        ClaimState::Submitted,
-        ClaimState::InfoRequested,
-        ClaimState::Approved,
-        ClaimState::Rejected,
-        ClaimState::Paid,
-        ClaimState::Withdrawn,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClaimState::Draft => "draft",
-            ClaimState::Queued => "queued",
-            ClaimState::Refused => "refused",
-            ClaimState::Submitted => "submitted",
-            ClaimState::InfoRequested => "info_requested",
-            ClaimState::Approved => "approved",
-            ClaimState::Rejected => "rejected",
-            ClaimState::Paid => "paid",
-            ClaimState::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ClaimState> {
-        ClaimState::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     /// Whether the claim still holds its receipts (they cannot join another).
     pub fn holds_receipts(self) -> bool {
         !matches!(
@@ -167,65 +161,22 @@ impl ClaimState {
     }
 }
 
-/// A 查验 answer: what the service knows of a receipt named by its elements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum CheckStatus {
-    Valid,
-    /// 冲红.
-    Reversed,
-    /// 换开.
-    Exchanged,
-    /// 作废.
-    Voided,
-    /// Held by a reimbursement claim.
-    Claimed,
-    /// No receipt has these elements.
-    NotFound,
-}
-
-impl CheckStatus {
-    pub const ALL: [CheckStatus; 6] = [
-        CheckStatus::Valid,
-        CheckStatus::Reversed,
-        CheckStatus::Exchanged,
-        CheckStatus::Voided,
-        CheckStatus::Claimed,
-        CheckStatus::NotFound,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckStatus::Valid => "valid",
-            CheckStatus::Reversed => "reversed",
-            CheckStatus::Exchanged => "exchanged",
-            CheckStatus::Voided => "voided",
-            CheckStatus::Claimed => "claimed",
-            CheckStatus::NotFound => "not_found",
-        }
-    }
-}
-
-/// For rows that hold a state as text (`#[sqlx(try_from = "String")]`).
-impl TryFrom<String> for ClaimState {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<ClaimState, String> {
-        ClaimState::parse(&text).ok_or(text)
-    }
-}
-
-impl std::fmt::Display for ClaimState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::fmt::Display for CheckStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+named_states! {
+    /// A 查验 answer: what the service knows of a receipt named by its elements.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+    pub enum CheckStatus {
+        Valid = "valid",
+        /// 冲红.
+        Reversed = "reversed",
+        /// 换开.
+        Exchanged = "exchanged",
+        /// 作废.
+        Voided = "voided",
+        /// Held by a reimbursement claim.
+        Claimed = "claimed",
+        /// No receipt has these elements.
+        NotFound = "not_found",
     }
 }
 
