@@ -129,12 +129,33 @@ async fn an_issuer_cannot_touch_another_issuers_receipt() {
             issue_request(&s.citizen_id(0), 300),
         )
         .await;
-    let path = issuer_action(&issued, "reverse");
-    let (status, body) = s.post_auth(&path, &second, json!({ "reason": "x" })).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (404, Some("receipt.not_found"))
-    );
+    let exchange = json!({ "paper_code": "33100199", "paper_number": "0000012345" });
+    for (action, body) in [
+        ("reverse", json!({ "reason": "x" })),
+        ("exchange", exchange),
+        ("void", json!({ "reason": "x" })),
+    ] {
+        let path = issuer_action(&issued, action);
+        let (status, answer) = s.post_auth(&path, &second, body).await;
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (404, Some("receipt.not_found")),
+            "{action}"
+        );
+    }
+    // Still normal: nothing the second issuer tried took hold.
+    let token = s.access_token(0).await;
+    let (_, entry) = s
+        .get(
+            &format!(
+                "/v1/receipts/{}/{}",
+                issued["key"]["code"].as_str().unwrap(),
+                issued["key"]["number"].as_str().unwrap()
+            ),
+            &token,
+        )
+        .await;
+    assert_eq!(entry["lifecycle"], json!({ "state": "normal" }));
 }
 
 #[tokio::test]
