@@ -160,10 +160,24 @@ impl ReferenceService {
     /// `POST /v1/issuer/receipts{path}` as the demo's first issuer (`path` empty, or
     /// `/CODE/NUMBER/ACTION`): its status and answer.
     pub async fn as_issuer(&self, path: &str, body: Value) -> (u16, Value) {
-        let answer = reqwest::Client::new()
-            .post(format!("{}/v1/issuer/receipts{path}", self.url))
-            .bearer_auth(&self.issuer_key)
-            .json(&body)
+        self.call(
+            &format!("/v1/issuer/receipts{path}"),
+            &self.issuer_key,
+            Some(body),
+        )
+        .await
+    }
+
+    /// `path` with `token`: a GET without a body, a POST with one; its status and answer.
+    pub async fn call(&self, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+        let http = reqwest::Client::new();
+        let url = format!("{}{path}", self.url);
+        let request = match body {
+            Some(body) => http.post(url).json(&body),
+            None => http.get(url),
+        };
+        let answer = request
+            .bearer_auth(token)
             .send()
             .await
             .expect("the service answers");

@@ -9,8 +9,8 @@ use piaojia_app::{
 };
 use piaojia_render::{PerSheet, Printer};
 use piaojia_wallet::{
-    Account, Activity, CheckResult, ClaimDraft, ClaimView, Quarantined, Query, RelyingParty,
-    SearchResult, Selection, Spending, SummaryFormat,
+    Account, Activity, CheckResult, ClaimDraft, ClaimView, ConsultReason, ConsultationView,
+    Quarantined, Query, RelyingParty, SearchResult, Selection, Spending, SummaryFormat,
 };
 use tauri::State;
 
@@ -43,6 +43,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         create_claim,
         submit_claim,
         withdraw_claim,
+        consultations,
+        ask_issuer,
+        write_consultation,
+        close_consultation,
+        read_consultation,
+        unread_consultations,
         backup_now,
         set_settings,
         first_list_shown,
@@ -191,6 +197,44 @@ async fn activity(s: State<'_, Started>, limit: u32) -> Out<Vec<Activity>> {
 #[tauri::command]
 async fn claims(s: State<'_, Started>) -> Out<Vec<ClaimView>> {
     Ok(s.app()?.claims().await?)
+}
+
+#[tauri::command]
+async fn consultations(
+    s: State<'_, Started>,
+    receipt_id: Option<i64>,
+) -> Out<Vec<ConsultationView>> {
+    Ok(s.app()?.consultations(receipt_id).await?)
+}
+
+#[tauri::command]
+async fn ask_issuer(
+    s: State<'_, Started>,
+    receipt_id: i64,
+    reason: ConsultReason,
+    text: String,
+) -> Out<ConsultationView> {
+    Ok(s.app()?.ask_issuer(receipt_id, reason, text).await?)
+}
+
+#[tauri::command]
+async fn write_consultation(s: State<'_, Started>, id: i64, text: String) -> Out<ConsultationView> {
+    Ok(s.app()?.write_consultation(id, text).await?)
+}
+
+#[tauri::command]
+async fn close_consultation(s: State<'_, Started>, id: i64) -> Out<ConsultationView> {
+    Ok(s.app()?.close_consultation(id).await?)
+}
+
+#[tauri::command]
+async fn read_consultation(s: State<'_, Started>, id: i64) -> Out<()> {
+    Ok(s.app()?.read_consultation(id).await?)
+}
+
+#[tauri::command]
+async fn unread_consultations(s: State<'_, Started>) -> Out<i64> {
+    Ok(s.app()?.unread_consultations().await?)
 }
 
 #[tauri::command]

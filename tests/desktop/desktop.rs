@@ -492,3 +492,222 @@ async fn a_voided_receipt_says_so_in_the_list_and_on_its_page() {
     app.screenshot("14-voided").await;
     app.close().await;
 }
+
+/// 我要咨询: a question asked earlier is answered by the issuer; the app shows a
+/// badge until the answer is read, the person writes again and closes it, then
+/// asks anew from the receipt's page, and the issuer receives that question.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_question_to_the_issuer_is_answered_read_and_asked_again_in_the_window() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "20"]);
+    let issued = service.issue(5600).await;
+    let key = &issued["key"];
+    let asked_path = format!(
+        "/v1/receipts/{}/{}/consultations",
+        key["code"].as_str().unwrap(),
+        key["number"].as_str().unwrap()
+    );
+    let citizen = service.access_token().await;
+    let (status, asked) = service
+        .call(
+            &asked_path,
+            &citizen,
+            Some(json!({ "reason": "charged_twice", "text": "同一次检查收了两次费。" })),
+        )
+        .await;
+    assert_eq!(status, 201, "{asked}");
+    let answer = format!("/v1/issuer/consultations/{}/answer", asked["id"]);
+    let (status, _) = service
+        .call(
+            &answer,
+            &service.issuer_key,
+            Some(json!({ "text": "已核实，重复收取的诊察费将退回。" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let app = Desktop::logged_in(&app_binary(), &service).await;
+    app.wait_until(
+        "the badge counts the unread answer",
+        async |c| read_text(c, "[data-testid=unread-badge]").await,
+        |n| n == "1",
+    )
+    .await;
+    app.click("[data-nav=consultations]").await;
+    let row = app
+        .wait_until(
+            "the thread is listed, marked new",
+            async |c| read_text(c, "[data-testid=consultation-row][data-unread=true]").await,
+            |row| !row.is_empty(),
+        )
+        .await;
+    assert!(row.contains("重复收费") && row.contains("已答复"), "{row}");
+    app.click("[data-testid=consultation-row]").await;
+    let thread = app
+        .wait_until(
+            "the receipt's page shows the thread",
+            async |c| read_text(c, "[data-testid=thread]").await,
+            |t| t.contains("退回"),
+        )
+        .await;
+    assert!(thread.contains("同一次检查收了两次费。"), "{thread}");
+    app.wait_until(
+        "the badge goes once the answer is read",
+        async |c| {
+            Some(
+                read_text(c, "[data-testid=unread-badge]")
+                    .await
+                    .unwrap_or_default(),
+            )
+        },
+        |badge| badge.is_empty(),
+    )
+    .await;
+
+    // Writing again opens it again; closing ends it and offers a new question.
+    app.commit_text("[data-testid=thread-reply]", "好的，谢谢。")
+        .await;
+    app.click("[data-testid=thread] .actions button").await;
+    app.wait_until(
+        "the reply is in the thread, waiting for an answer",
+        async |c| read_text(c, "[data-testid=thread]").await,
+        |t| t.contains("好的，谢谢。") && t.contains("待答复"),
+    )
+    .await;
+    app.click("[data-testid=thread-close]").await;
+    app.wait_until(
+        "the thread is closed",
+        async |c| read_attr(c, "[data-testid=thread]", "data-state").await,
+        |state| state == "closed",
+    )
+    .await;
+
+    app.click("[data-testid=ask-issuer]").await;
+    app.client
+        .execute(
+            "const reason = document.querySelector('[data-testid=consult-reason]');
+             reason.value = 'amount_wrong';
+             reason.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.commit_text("[data-testid=consult-text]", "退款金额与收费不符，请核对。")
+        .await;
+    app.click("[data-testid=consult-send]").await;
+    app.wait_until(
+        "the new question is shown, waiting for an answer",
+        async |c| read_text(c, "[data-testid=thread][data-state=open]").await,
+        |t| t.contains("退款金额与收费不符") && t.contains("金额有误"),
+    )
+    .await;
+    app.screenshot("15-consultation").await;
+
+    // The issuer has it, as the person wrote it.
+    let (status, threads) = service
+        .call("/v1/issuer/consultations", &service.issuer_key, None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(threads[0]["reason"], "amount_wrong");
+    assert_eq!(threads[0]["state"], "open");
+    assert_eq!(
+        threads[0]["messages"][0]["text"],
+        "退款金额与收费不符，请核对。"
+    );
+    assert_eq!(threads[1]["state"], "closed");
+    assert_eq!(threads[1]["messages"].as_array().unwrap().len(), 3);
+    app.close().await;
+}
+
+/// 帮助: opened from the words it explains, at their topic; searched; and in the
+/// language the settings choose.
+#[tokio::test(flavor = "multi_thread")]
+async fn help_opens_at_the_topic_of_its_link_and_answers_in_both_languages() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "5"]);
+    let app = Desktop::logged_in(&app_binary(), &service).await;
+    app.wait_until(
+        "receipts are listed",
+        async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+        |n| n.parse::<u32>().is_ok_and(|n| n > 0),
+    )
+    .await;
+    app.click("[data-receipt-id]").await;
+    app.click("[data-testid=verification] [data-help=verification]")
+        .await;
+    let current = app
+        .wait_until(
+            "help opens at the topic of the link",
+            async |c| read_attr(c, "[data-testid=help-topic].current", "data-topic").await,
+            |topic| !topic.is_empty(),
+        )
+        .await;
+    assert_eq!(current, "verification");
+    let focused = app
+        .client
+        .execute(
+            "return document.activeElement.dataset.topic || null",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("verification"), "the topic takes the focus");
+
+    app.commit_text("[data-testid=help-search]", "作废 统计")
+        .await;
+    let topics = app
+        .wait_until(
+            "only the topics with both words are left",
+            async |c| {
+                c.execute(
+                    "return [...document.querySelectorAll('[data-testid=help-topic]')].map(t => t.dataset.topic).join(',')",
+                    vec![],
+                )
+                .await
+                .ok()?
+                .as_str()
+                .map(str::to_string)
+            },
+            |topics| !topics.contains("verification"),
+        )
+        .await;
+    assert_eq!(topics, "lifecycle");
+    let text = read_text(&app.client, "[data-testid=help-topic]")
+        .await
+        .unwrap();
+    assert!(
+        text.contains("冲红") && text.contains("不计入统计"),
+        "{text}"
+    );
+
+    // In English once the settings say so.
+    app.click("[data-nav=settings]").await;
+    app.client
+        .execute(
+            "const language = document.querySelector('[data-testid=language]');
+             language.value = 'en';
+             language.dispatchEvent(new Event('change', { bubbles: true }));
+             language.form.requestSubmit();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.wait_until(
+        "the navigation is in English",
+        async |c| read_text(c, "[data-nav=help]").await,
+        |words| words == "Help",
+    )
+    .await;
+    app.click("[data-nav=help]").await;
+    app.commit_text("[data-testid=help-search]", "recovery key")
+        .await;
+    let title = app
+        .wait_until(
+            "the restore topic is found in English",
+            async |c| read_text(c, "[data-testid=help-topic] h3").await,
+            |title| title.contains("restore"),
+        )
+        .await;
+    assert_eq!(title, "How to restore a backup");
+    app.close().await;
+}

@@ -9,6 +9,7 @@
 mod auth;
 mod check;
 mod claims;
+mod consultations;
 mod error;
 #[cfg(feature = "openapi")]
 mod examples;
@@ -22,6 +23,10 @@ pub use check::{CheckRequest, CheckResult};
 pub use claims::{
     Claim, ClaimForReview, ClaimReceipt, ClaimRequest, Decision, ReceiptRef, RelyingParty,
     RelyingPartyKind,
+};
+pub use consultations::{
+    AnswerRequest, AskRequest, Author, ConsultMessage, ConsultReason, Consultation,
+    ConsultationChange, ConsultationState, MessageRequest, MAX_MESSAGE_CHARS,
 };
 pub use error::ErrorBody;
 pub use handoff::{HandoffCode, HandoffSession, KioskTokens, RedeemRequest};

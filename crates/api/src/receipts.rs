@@ -50,8 +50,8 @@ pub struct ReceiptPage {
     pub remaining: i64,
 }
 
-/// A change of one of the citizen's receipts: its lifecycle (冲红, 换开), or the state
-/// of the claim that holds it.
+/// A change of one of the citizen's receipts: its lifecycle (冲红, 换开, 作废), the
+/// state of the claim that holds it, or a thread about it (我要咨询).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
@@ -67,6 +67,9 @@ pub struct ChangeEvent {
     /// Present on claim changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim: Option<ClaimChange>,
+    /// Present on changes of a 我要咨询 thread about the receipt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consultation: Option<crate::ConsultationChange>,
     #[serde(deserialize_with = "piaojia_receipt::service_time::deserialize")]
     pub at: DateTime<FixedOffset>,
 }

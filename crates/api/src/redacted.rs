@@ -36,8 +36,35 @@ mod tests {
             code: "123456789012".into(),
             expires_in: 120,
         };
-        let printed = format!("{pair:?} {login:?} {code:?}");
-        for secret in ["access-secret", "refresh-secret", "123456789012"] {
+        let ask = crate::AskRequest {
+            reason: crate::ConsultReason::NameWrong,
+            text: "姓名应为王䶮".into(),
+        };
+        let answer = crate::AnswerRequest {
+            text: "已更正姓名".into(),
+            close: true,
+            corrected_by: None,
+        };
+        let message = crate::ConsultMessage {
+            author: crate::Author::Citizen,
+            text: "身份证号330102199001011234".into(),
+            at: piaojia_receipt::service_time::from_china_wall_clock(
+                chrono::NaiveDateTime::default(),
+            ),
+        };
+        let printed = format!("{pair:?} {login:?} {code:?} {ask:?} {answer:?} {message:?}");
+        assert!(
+            printed.contains("NameWrong") && printed.contains("close: true"),
+            "{printed}"
+        );
+        for secret in [
+            "access-secret",
+            "refresh-secret",
+            "123456789012",
+            "王䶮",
+            "已更正",
+            "330102199001011234",
+        ] {
             assert!(!printed.contains(secret), "{printed}");
         }
         assert!(!printed.contains("sms_code: \"123456\""), "{printed}");

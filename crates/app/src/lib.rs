@@ -5,6 +5,7 @@
 mod app;
 pub mod bindings;
 mod claims;
+mod consultations;
 mod demo;
 mod error;
 mod imports;

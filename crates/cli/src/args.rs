@@ -113,6 +113,46 @@ pub enum Command {
     /// Reimbursement claims: new, add, submit, status, withdraw, parties.
     #[command(subcommand)]
     Claim(ClaimCommand),
+    /// 我要咨询: ask a receipt's issuer about it (the answer arrives with a sync;
+    /// see `consult`).
+    Ask {
+        /// The receipt: id or CODE-NUMBER.
+        receipt: String,
+        /// Why you ask.
+        #[arg(long, value_parser = parse_reason,
+              value_name = "amount_wrong|not_mine|charged_twice|name_wrong|other")]
+        reason: piaojia_wallet::ConsultReason,
+        /// Your question or complaint, 1 to 1000 characters.
+        text: String,
+    },
+    /// 我要咨询 threads: list, show, write again, close.
+    #[command(subcommand)]
+    Consult(ConsultCommand),
+}
+
+fn parse_reason(text: &str) -> Result<piaojia_wallet::ConsultReason, String> {
+    piaojia_wallet::ConsultReason::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = piaojia_wallet::ConsultReason::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect();
+        format!("one of {}", names.join(", "))
+    })
+}
+
+#[derive(Subcommand)]
+pub enum ConsultCommand {
+    /// Every thread (or those about one receipt), the latest change first.
+    List {
+        #[arg(long)]
+        receipt: Option<String>,
+    },
+    /// One thread with its messages (marks its answers read).
+    Show { id: i64 },
+    /// Write again in a thread.
+    Write { id: i64, text: String },
+    /// Close a thread: the question is settled.
+    Close { id: i64 },
 }
 
 #[derive(Args)]

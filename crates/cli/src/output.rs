@@ -611,6 +611,75 @@ pub fn claims(items: &[piaojia_wallet::ClaimView], json: bool) {
     println!("{} claims", items.len());
 }
 
+/// 我要咨询 in words a person reads: the reason, the state, who wrote what.
+fn reason_words(reason: piaojia_wallet::ConsultReason) -> &'static str {
+    use piaojia_wallet::ConsultReason::*;
+    match reason {
+        AmountWrong => "金额有误 amount wrong",
+        NotMine => "不是我的 not mine",
+        ChargedTwice => "重复收费 charged twice",
+        NameWrong => "姓名有误 name wrong",
+        Other => "其他 other",
+    }
+}
+
+fn thread_state_words(state: piaojia_wallet::ConsultationState) -> &'static str {
+    use piaojia_wallet::ConsultationState::*;
+    match state {
+        Open => "待答复 waiting for the issuer",
+        Answered => "已答复 answered",
+        Closed => "已结束 closed",
+    }
+}
+
+pub fn consultation(c: &piaojia_wallet::ConsultationView, json: bool) {
+    if json {
+        return print_json(c);
+    }
+    println!(
+        "consultation {} about receipt {}: {} — {}{}",
+        c.id,
+        c.receipt_id,
+        reason_words(c.reason),
+        thread_state_words(c.state),
+        if c.unread { " (new answer)" } else { "" }
+    );
+    for m in &c.messages {
+        let who = match m.author {
+            piaojia_wallet::ConsultAuthor::Citizen => "you",
+            piaojia_wallet::ConsultAuthor::Issuer => "issuer",
+        };
+        println!("  [{}] {who}: {}", m.at.format("%Y-%m-%d %H:%M"), m.text);
+    }
+    if let Some(key) = &c.corrected_by {
+        println!(
+            "  corrected by receipt {}-{}{}",
+            key.code,
+            key.number,
+            c.corrected_receipt_id
+                .map(|id| format!(" (id {id})"))
+                .unwrap_or_default()
+        );
+    }
+}
+
+pub fn consultations(items: &[piaojia_wallet::ConsultationView], json: bool) {
+    if json {
+        return print_json(items);
+    }
+    for c in items {
+        println!(
+            "{:>4}  receipt {:<6} {:<24} {}{}",
+            c.id,
+            c.receipt_id,
+            reason_words(c.reason),
+            thread_state_words(c.state),
+            if c.unread { "  (new answer)" } else { "" }
+        );
+    }
+    println!("{} consultations", items.len());
+}
+
 pub fn parties(items: &[piaojia_wallet::RelyingParty], json: bool) {
     if json {
         return print_json(items);

@@ -65,6 +65,16 @@ async fn on_wallet(wallet: &Wallet, command: Command, json: bool) -> Result<i32>
             exit::OK
         }
         Command::Claim(command) => claim(wallet, command, json).await?,
+        Command::Ask {
+            receipt,
+            reason,
+            text,
+        } => {
+            let id = resolve(wallet, &receipt).await?;
+            output::consultation(&wallet.consultations().ask(id, reason, &text).await?, json);
+            exit::OK
+        }
+        Command::Consult(command) => consult(wallet, command, json).await?,
         Command::Printers => {
             output::printers(
                 &piaojia_render::PrintService::default().printers().await?,
@@ -215,6 +225,30 @@ async fn claim(wallet: &Wallet, command: crate::args::ClaimCommand, json: bool) 
         ClaimCommand::Parties { account } => {
             output::parties(&wallet.relying_parties(account).await?, json)
         }
+    }
+    Ok(exit::OK)
+}
+
+async fn consult(wallet: &Wallet, command: crate::args::ConsultCommand, json: bool) -> Result<i32> {
+    use crate::args::ConsultCommand;
+    let threads = wallet.consultations();
+    match command {
+        ConsultCommand::List { receipt } => {
+            let receipt = match receipt {
+                Some(name) => Some(resolve(wallet, &name).await?),
+                None => None,
+            };
+            output::consultations(&threads.list(receipt).await?, json)
+        }
+        ConsultCommand::Show { id } => {
+            let shown = threads.get(id).await?;
+            threads.mark_read(id).await?;
+            output::consultation(&shown, json)
+        }
+        ConsultCommand::Write { id, text } => {
+            output::consultation(&threads.write(id, &text).await?, json)
+        }
+        ConsultCommand::Close { id } => output::consultation(&threads.close(id).await?, json),
     }
     Ok(exit::OK)
 }

@@ -62,6 +62,9 @@ pub struct ServiceConfig {
     pub log_sms_codes: bool,
     /// 查验 requests allowed per client address per minute.
     pub verify_per_minute: u32,
+    /// How long the texts of a closed 我要咨询 thread are kept before they are
+    /// deleted (its state stays).
+    pub consultation_retention: Duration,
     pub auth_limits: AuthLimits,
     pub faults: Faults,
 }
@@ -89,6 +92,7 @@ impl ServiceConfig {
             test_hooks: false,
             log_sms_codes: false,
             verify_per_minute: 30,
+            consultation_retention: Duration::from_secs(90 * 24 * 3600),
             auth_limits: AuthLimits::default(),
             faults: Faults::default(),
         }

@@ -8,6 +8,8 @@ mod bad_input;
 mod check;
 /// Claims: lifecycle, concurrency, idempotency, isolation, bad input.
 mod claims;
+/// 我要咨询: threads between a receipt's payer and its issuer, and no one else.
+mod consultations;
 /// Fault injection switches.
 mod faults;
 /// Hand-off codes: a logged-in citizen's one-time code for a kiosk.

@@ -15,6 +15,7 @@ use crate::tables;
 use crate::tables::accounts::{self, AccountRow};
 use crate::tables::activity::{self, ActivityRow};
 use crate::tables::claims::{self, ClaimReceiptRow, ClaimRow};
+use crate::tables::consultations::{self, ConsultationRow};
 use crate::tables::originals::{self, OriginalRow};
 use crate::tables::quarantine::{self, QuarantineRow};
 use crate::tables::receipts::ReceiptRow;
@@ -75,6 +76,8 @@ enum Record {
     Original(OriginalRow),
     SealRoot(SealRootRow),
     ClaimReceipt(ClaimReceiptRow),
+    /// A 我要咨询 thread.
+    Consultation(ConsultationRow),
     /// The last line: what a complete backup holds.
     End {
         receipts: i64,
@@ -257,6 +260,9 @@ impl Wallet {
         }
         for row in claims::all_held(pool).await? {
             w.write_record(&Record::ClaimReceipt(row))?;
+        }
+        for row in consultations::all(pool).await? {
+            w.write_record(&Record::Consultation(row))?;
         }
         for row in quarantine::all(pool).await? {
             w.write_record(&Record::Quarantine(row))?;
@@ -527,6 +533,7 @@ async fn restore_into(
             Record::Setting(row) => settings::put(&mut *tx, row).await?,
             Record::Claim(row) => claims::insert(&mut tx, row).await?,
             Record::ClaimReceipt(row) => claims::insert_held(&mut tx, row).await?,
+            Record::Consultation(row) => consultations::insert(&mut tx, row).await?,
             Record::End { receipts: expected } => ended = Some(expected),
         }
     }

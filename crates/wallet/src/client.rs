@@ -5,11 +5,11 @@
 use crate::error::{Result, WalletError};
 use crate::secret::SecretString;
 use piaojia_api::{
-    ChangePage, CheckRequest, CheckResult, Claim, ClaimRequest, ErrorBody, HandoffCode,
-    HandoffSession, LoginRequest, ReceiptPage, RedeemRequest, RefreshRequest, RelyingParty,
-    SmsRequest, SmsSent, TokenPair,
+    AskRequest, ChangePage, CheckRequest, CheckResult, Claim, ClaimRequest, Consultation,
+    ErrorBody, HandoffCode, HandoffSession, LoginRequest, MessageRequest, ReceiptPage,
+    RedeemRequest, RefreshRequest, RelyingParty, SmsRequest, SmsSent, TokenPair,
 };
-use piaojia_receipt::TrustBundle;
+use piaojia_receipt::{ReceiptKey, TrustBundle};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
@@ -284,6 +284,68 @@ impl ServiceClient {
             How::Read,
             reqwest::Method::POST,
             &format!("/v1/claims/{id}/withdraw"),
+            Some(token),
+            None,
+        )
+        .await
+    }
+
+    /// 我要咨询: asks the receipt's issuer. Sent once: a repeat would be refused
+    /// as a second open thread.
+    pub async fn ask(
+        &self,
+        token: &SecretString,
+        receipt: &ReceiptKey,
+        body: &AskRequest,
+    ) -> Result<Consultation> {
+        let path = format!(
+            "/v1/receipts/{}/{}/consultations",
+            receipt.code.as_str(),
+            receipt.number.as_str()
+        );
+        self.call(
+            How::Once,
+            reqwest::Method::POST,
+            &path,
+            Some(token),
+            Some(json(body)?),
+        )
+        .await
+    }
+
+    pub async fn consultation(&self, token: &SecretString, id: i64) -> Result<Consultation> {
+        self.call(
+            How::Read,
+            reqwest::Method::GET,
+            &format!("/v1/consultations/{id}"),
+            Some(token),
+            None,
+        )
+        .await
+    }
+
+    /// A further message in a thread; sent once, like the question.
+    pub async fn write_consultation(
+        &self,
+        token: &SecretString,
+        id: i64,
+        body: &MessageRequest,
+    ) -> Result<Consultation> {
+        self.call(
+            How::Once,
+            reqwest::Method::POST,
+            &format!("/v1/consultations/{id}/messages"),
+            Some(token),
+            Some(json(body)?),
+        )
+        .await
+    }
+
+    pub async fn close_consultation(&self, token: &SecretString, id: i64) -> Result<Consultation> {
+        self.call(
+            How::Read,
+            reqwest::Method::POST,
+            &format!("/v1/consultations/{id}/close"),
             Some(token),
             None,
         )

@@ -6,6 +6,7 @@ mod activity;
 mod backup;
 mod claims;
 mod client;
+mod consultations;
 mod csv;
 mod db;
 mod error;
@@ -37,6 +38,7 @@ pub use activity::Activity;
 pub use backup::{AutoBackup, BackupReport};
 pub use claims::{ClaimDraft, ClaimView};
 pub use client::{RetryPolicy, ServiceClient};
+pub use consultations::{ConsultationView, Consultations};
 pub use db::DB_FILE;
 pub use error::{Result, WalletError};
 pub use export::{
@@ -50,7 +52,10 @@ pub use index::{Sort, Status as StatusFilter};
 pub use keys::KeyAccess;
 pub use keys::{KeyMode, META_FILE};
 pub use keystore::{MemoryStore, OsKeyring, SecretStore};
-pub use piaojia_api::{CheckRequest, CheckResult, HandoffCode, RelyingParty, RelyingPartyKind};
+pub use piaojia_api::{
+    Author as ConsultAuthor, CheckRequest, CheckResult, ConsultMessage, ConsultReason,
+    ConsultationState, HandoffCode, RelyingParty, RelyingPartyKind,
+};
 pub use piaojia_receipt::{CheckStatus, ClaimState};
 pub use printing::PrintDocument;
 pub use recovery::RecoveryKey;

@@ -392,8 +392,8 @@ impl Wallet {
                     client.changes(&token, after, PAGE_SIZE).await
                 })
                 .await?;
-            // Claims named on this page are brought up to date first (each on its own
-            // write); replayed after a crash, that is harmless.
+            // Claims and 我要咨询 threads named on this page are brought up to date
+            // first (each on its own write); replayed after a crash, that is harmless.
             let claims: std::collections::BTreeSet<i64> = page
                 .events
                 .iter()
@@ -407,9 +407,26 @@ impl Wallet {
                     report.changes_applied += 1;
                 }
             }
+            let threads: std::collections::BTreeSet<i64> = page
+                .events
+                .iter()
+                .filter_map(|e| e.consultation.as_ref().map(|c| c.id))
+                .collect();
+            for remote_id in threads {
+                if self
+                    .consultations()
+                    .refresh(account_id, client, &province, remote_id)
+                    .await?
+                {
+                    report.changes_applied += 1;
+                }
+            }
             let mut tx = crate::db::begin_write(&self.pool).await?;
             for event in &page.events {
-                if event.receipt.province.as_str() != province || event.claim.is_some() {
+                if event.receipt.province.as_str() != province
+                    || event.claim.is_some()
+                    || event.consultation.is_some()
+                {
                     continue;
                 }
                 if store::apply_lifecycle(&mut tx, &event.receipt, &event.lifecycle).await? {

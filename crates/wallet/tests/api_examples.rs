@@ -46,6 +46,10 @@ fn read_as(name: &str, example: &Value) -> Option<Result<(), String>> {
         "Lifecycle" => Lifecycle,
         "TrustBundle" => TrustBundle,
         "KioskTokens" => api::KioskTokens,
+        "Consultation" => api::Consultation,
+        "ConsultationChange" => api::ConsultationChange,
+        "AskRequest" => api::AskRequest,
+        "AnswerRequest" => api::AnswerRequest,
     )
 }
 

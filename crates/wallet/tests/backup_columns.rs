@@ -85,8 +85,8 @@ async fn tables(w: &Wallet) -> BTreeMap<String, (Vec<String>, Rows)> {
 /// A wallet with something in every column it has: synced receipts (one reversed,
 /// one exchanged), tampered ones in quarantine, imported files with their seals
 /// checked against a root the person added, a possible duplicate, a reference
-/// from a QR picture, a claim the relying party approved, prints, an archive,
-/// settings and activity.
+/// from a QR picture, a claim the relying party approved, a 我要咨询 thread with an
+/// unread answer, prints, an archive, settings and activity.
 async fn a_full_wallet(peer: &Peer, dir: &std::path::Path) -> Wallet {
     let (w, account) = logged_in(peer, dir, 0).await;
     let (_, issuer_key) = peer.issuer_key(0);
@@ -114,6 +114,31 @@ async fn a_full_wallet(peer: &Peer, dir: &std::path::Path) -> Wallet {
     )
     .await;
     sync(&w, account).await;
+    // A 我要咨询 thread about the reversed receipt, answered (unread) with the one
+    // the issuer names in its place.
+    let reversed_key = &reversed["key"];
+    let reversed_id = w
+        .find(
+            reversed_key["code"].as_str().unwrap(),
+            reversed_key["number"].as_str().unwrap(),
+        )
+        .await
+        .unwrap();
+    w.consultations()
+        .ask(
+            reversed_id,
+            piaojia_wallet::ConsultReason::ChargedTwice,
+            "重复收费",
+        )
+        .await
+        .unwrap();
+    let thread = peer.get("/v1/issuer/consultations", &issuer_key).await[0].clone();
+    peer.post(
+        &format!("/v1/issuer/consultations/{}/answer", thread["id"]),
+        &issuer_key,
+        json!({ "text": "已冲红，请以新票据为准。", "corrected_by": exchanged["key"] }),
+    )
+    .await;
 
     let pki = TestPki::new(at("2024-01-01 00:00:00"));
     assert_eq!(w.add_seal_roots(&pki.root_cert).await.unwrap(), 1);

@@ -116,6 +116,21 @@ impl Peer {
         response.json().await.unwrap()
     }
 
+    pub async fn get(&self, path: &str, token: &str) -> serde_json::Value {
+        let response = reqwest::Client::new()
+            .get(format!("{}{path}", self.url()))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
     pub async fn post(
         &self,
         path: &str,

@@ -13,6 +13,8 @@ mod backup_columns;
 /// Claims: drafts, held receipts, the submission queue offline and after a crash,
 /// states through sync.
 mod claims;
+/// 我要咨询: a question to the issuer, its answers through sync, unread marks.
+mod consultations;
 /// The file is encrypted: the sqlcipher CLI needs the key; no plaintext on disk.
 mod encryption;
 /// Thousands of processes that exit while SQLite's threads end: none aborts.

@@ -10,6 +10,8 @@ import type { BackupOutcome } from "../bindings/BackupOutcome";
 import type { CheckResult } from "../bindings/CheckResult";
 import type { ClaimDraft } from "../bindings/ClaimDraft";
 import type { ClaimView } from "../bindings/ClaimView";
+import type { ConsultReason } from "../bindings/ConsultReason";
+import type { ConsultationView } from "../bindings/ConsultationView";
 import type { HandoffView } from "../bindings/HandoffView";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { ImportedView } from "../bindings/ImportedView";
@@ -58,6 +60,13 @@ export const api = {
   createClaim: (draft: ClaimDraft, receiptIds: number[]) => invoke<ClaimView>("create_claim", { draft, receiptIds }),
   submitClaim: (id: number) => invoke<ClaimView>("submit_claim", { id }),
   withdrawClaim: (id: number) => invoke<ClaimView>("withdraw_claim", { id }),
+  consultations: (receiptId: number | null) => invoke<ConsultationView[]>("consultations", { receiptId }),
+  askIssuer: (receiptId: number, reason: ConsultReason, text: string) =>
+    invoke<ConsultationView>("ask_issuer", { receiptId, reason, text }),
+  writeConsultation: (id: number, text: string) => invoke<ConsultationView>("write_consultation", { id, text }),
+  closeConsultation: (id: number) => invoke<ConsultationView>("close_consultation", { id }),
+  readConsultation: (id: number) => invoke<void>("read_consultation", { id }),
+  unreadConsultations: () => invoke<number>("unread_consultations"),
   backupNow: () => invoke<BackupOutcome>("backup_now"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   firstListShown: () => invoke<void>("first_list_shown"),

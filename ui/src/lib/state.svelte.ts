@@ -2,8 +2,17 @@
 
 import type { AppStatus } from "../bindings/AppStatus";
 import { translate, type Key, type Lang } from "./i18n";
+import type { HelpTopicId } from "./help";
 
-export type Screen = "receipts" | "detail" | "claims" | "overview" | "rejected" | "settings";
+export type Screen =
+  | "receipts"
+  | "detail"
+  | "claims"
+  | "consultations"
+  | "overview"
+  | "rejected"
+  | "settings"
+  | "help";
 
 class Shared {
   status = $state<AppStatus | null>(null);
@@ -14,6 +23,10 @@ class Shared {
   sync = $state<{ done: number; total: number } | null>(null);
   /** Bumped when the wallet's contents change, so lists reload. */
   generation = $state(0);
+  /** The help topic 帮助 opens at. */
+  helpTopic = $state<HelpTopicId | null>(null);
+  /** 我要咨询 threads with an answer not read yet: the badge in the navigation. */
+  unread = $state(0);
 
   get lang(): Lang {
     return (this.status?.settings.language ?? "zh-CN") as Lang;
@@ -28,6 +41,11 @@ class Shared {
   open(id: number) {
     this.detailId = id;
     this.screen = "detail";
+  }
+
+  help(topic: HelpTopicId | null) {
+    this.helpTopic = topic;
+    this.screen = "help";
   }
 }
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { canSubmit, canWithdraw, lifecycleLine, lifecycleMark, stampWords } from "./states";
+import {
+  CONSULT_REASONS,
+  canSubmit,
+  canWithdraw,
+  canWriteInThread,
+  consultReasonWords,
+  consultStateWords,
+  lifecycleLine,
+  lifecycleMark,
+  stampWords,
+} from "./states";
 import { dictionaries } from "./i18n";
 
 const key = (number: string) => ({ province: "330000", code: "33060122", number });
@@ -38,5 +48,25 @@ describe("what a claim's state allows", () => {
     expect(canSubmit("queued")).toBe(false);
     expect(canWithdraw("submitted")).toBe(true);
     expect(canWithdraw("approved")).toBe(false);
+  });
+});
+
+describe("a 我要咨询 thread on screen", () => {
+  it("offers every reason, and words for each reason and state in both languages", () => {
+    expect(new Set(CONSULT_REASONS).size).toBe(5);
+    const keys = [
+      ...CONSULT_REASONS.map(consultReasonWords),
+      ...(["open", "answered", "closed"] as const).map(consultStateWords),
+    ];
+    for (const k of keys) {
+      expect(dictionaries["zh-CN"][k], k).toBeTruthy();
+      expect(dictionaries.en[k], k).toBeTruthy();
+    }
+  });
+
+  it("takes messages until it is closed", () => {
+    expect(canWriteInThread("open")).toBe(true);
+    expect(canWriteInThread("answered")).toBe(true);
+    expect(canWriteInThread("closed")).toBe(false);
   });
 });

@@ -1,8 +1,10 @@
 // States from Rust on screen (bindings/ClaimState, CheckStatus, Lifecycle,
-// LifecycleState): their words, and what may be done in them. The one place the UI
+// LifecycleState, ConsultReason, ConsultationState): their words, and what may be done in them. The one place the UI
 // looks at them.
 import type { CheckStatus } from "../bindings/CheckStatus";
 import type { ClaimState } from "../bindings/ClaimState";
+import type { ConsultReason } from "../bindings/ConsultReason";
+import type { ConsultationState } from "../bindings/ConsultationState";
 import type { Lifecycle } from "../bindings/Lifecycle";
 import type { LifecycleState } from "../bindings/LifecycleState";
 import type { Key } from "./i18n";
@@ -56,4 +58,26 @@ export function canWithdraw(state: ClaimState): boolean {
 
 export function checkStatusWords(status: CheckStatus): Key {
   return `check_status_${status}`;
+}
+
+/** The reasons a person picks from when asking an issuer (我要咨询), in the order shown. */
+export const CONSULT_REASONS: readonly ConsultReason[] = [
+  "amount_wrong",
+  "not_mine",
+  "charged_twice",
+  "name_wrong",
+  "other",
+];
+
+export function consultReasonWords(reason: ConsultReason): Key {
+  return `consult_reason_${reason}`;
+}
+
+export function consultStateWords(state: ConsultationState): Key {
+  return `consult_state_${state}`;
+}
+
+/** A closed thread takes no more messages: a new question is a new thread. */
+export function canWriteInThread(state: ConsultationState): boolean {
+  return state !== "closed";
 }

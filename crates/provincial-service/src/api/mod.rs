@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod check;
 pub mod claims;
+pub mod consultations;
 pub mod error;
 pub mod extract;
 pub mod handoff;
@@ -36,7 +37,8 @@ pub const BODY_LIMIT: usize = 256 * 1024;
     modifiers(&SecuritySchemes),
     tags((name = "auth"), (name = "receipts"), (name = "check"), (name = "trust"), (name = "issuer"),
          (name = "claims", description = "Reimbursement claims. Medical-insurance claims reimburse 60% of each receipt's 个人自付 (rounded down to the fen); 个人自费 is not reimbursed."),
-         (name = "relying party"))
+         (name = "relying party"),
+         (name = "consultations", description = "我要咨询: a citizen asks a receipt's issuer about it. Only the receipt's payer and its issuer see a thread; its texts are deleted a retention period after it closes."))
 )]
 struct ApiDoc;
 
@@ -73,6 +75,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(issuer::reverse))
         .routes(routes!(issuer::exchange))
         .routes(routes!(issuer::void))
+        .routes(routes!(consultations::ask))
+        .routes(routes!(consultations::get_mine))
+        .routes(routes!(consultations::write))
+        .routes(routes!(consultations::close))
+        .routes(routes!(consultations::issuer_list))
+        .routes(routes!(consultations::answer))
         .merge(claims::routes())
 }
 

@@ -9,7 +9,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use chrono::NaiveDateTime;
 use piaojia_api::{
-    ChangeEvent, ChangePage, ClaimChange, ErrorBody, PageQuery, ReceiptEntry, ReceiptPage,
+    ChangeEvent, ChangePage, ClaimChange, ConsultationChange, ConsultationState, ErrorBody,
+    PageQuery, ReceiptEntry, ReceiptPage,
 };
 use piaojia_receipt::service_time::from_china_wall_clock;
 use piaojia_receipt::ProvinceCode;
@@ -66,6 +67,20 @@ fn claim_change(id: i64, state: &str) -> ApiResult<ClaimChange> {
 
 fn corrupt(e: impl std::fmt::Display) -> ApiError {
     ApiError::from(crate::error::ServiceError::Corrupt(e.to_string()))
+}
+
+/// One entry of the changes feed as stored.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    seq: i64,
+    code: String,
+    number: String,
+    lifecycle: String,
+    at: NaiveDateTime,
+    claim_id: Option<i64>,
+    claim_state: Option<String>,
+    consultation_id: Option<i64>,
+    consultation_state: Option<String>,
 }
 
 const ROW_COLUMNS: &str = "seq, state, original, linked_code, linked_number";
@@ -159,17 +174,9 @@ pub async fn changes(
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<ChangePage>> {
     let (after, limit) = page_bounds(&q)?;
-    type EventRow = (
-        i64,
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        Option<i64>,
-        Option<String>,
-    );
     let rows: Vec<EventRow> = sqlx::query_as(
-        "SELECT seq, code, number, lifecycle, at, claim_id, claim_state FROM events WHERE citizen_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        "SELECT seq, code, number, lifecycle, at, claim_id, claim_state, consultation_id, consultation_state
+         FROM events WHERE citizen_id = ? AND seq > ? ORDER BY seq LIMIT ?",
     )
     .bind(citizen.id)
     .bind(after)
@@ -181,20 +188,30 @@ pub async fn changes(
     let events = rows
         .into_iter()
         .take(limit as usize)
-        .map(
-            |(seq, code, number, lifecycle, at, claim_id, claim_state)| {
-                Ok(ChangeEvent {
-                    cursor: seq.to_string(),
-                    receipt: crate::store::stored_key(province, code, number)?,
-                    lifecycle: serde_json::from_str(&lifecycle).map_err(corrupt)?,
-                    claim: claim_id
-                        .zip(claim_state)
-                        .map(|(id, state)| claim_change(id, &state))
-                        .transpose()?,
-                    at: from_china_wall_clock(at),
-                })
-            },
-        )
+        .map(|row| {
+            Ok(ChangeEvent {
+                cursor: row.seq.to_string(),
+                receipt: crate::store::stored_key(province, row.code, row.number)?,
+                lifecycle: serde_json::from_str(&row.lifecycle).map_err(corrupt)?,
+                claim: row
+                    .claim_id
+                    .zip(row.claim_state)
+                    .map(|(id, state)| claim_change(id, &state))
+                    .transpose()?,
+                consultation: row
+                    .consultation_id
+                    .zip(row.consultation_state)
+                    .map(|(id, state)| {
+                        Ok::<_, ApiError>(ConsultationChange {
+                            id,
+                            state: ConsultationState::parse(&state)
+                                .ok_or_else(|| corrupt("consultation state"))?,
+                        })
+                    })
+                    .transpose()?,
+                at: from_china_wall_clock(row.at),
+            })
+        })
         .collect::<ApiResult<Vec<_>>>()?;
     let next_cursor = events
         .last()

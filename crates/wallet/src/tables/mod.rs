@@ -4,11 +4,12 @@
 //! (`tests/backup_columns.rs`) fails until it is.
 //!
 //! The rest of the wallet reads and writes parts of rows where it works on them
-//! (sync, import, search, claims); this is the place that knows rows whole.
+//! (sync, import, search, claims, consultations); this is the place that knows rows whole.
 
 pub(crate) mod accounts;
 pub(crate) mod activity;
 pub(crate) mod claims;
+pub(crate) mod consultations;
 pub(crate) mod originals;
 pub(crate) mod quarantine;
 pub(crate) mod receipts;
