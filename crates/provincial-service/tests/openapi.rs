@@ -34,3 +34,26 @@ async fn the_served_document_is_the_committed_one() {
         "test hooks are not part of the API"
     );
 }
+
+/// Every state enum the document names is documented by the texts it is sent as,
+/// not its Rust names. (A receipt's lifecycle is a tagged object there.)
+#[test]
+fn the_documented_states_are_the_sent_ones() {
+    use piaojia_api::{Author, ConsultReason, ConsultationState, RelyingPartyKind};
+    use piaojia_receipt::{CheckStatus, ClaimState};
+    fn texts<T: serde::Serialize>(all: &[T]) -> serde_json::Value {
+        serde_json::to_value(all).unwrap()
+    }
+    let document: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
+    let schemas = &document["components"]["schemas"];
+    for (name, sent) in [
+        ("ClaimState", texts(&ClaimState::ALL)),
+        ("CheckStatus", texts(&CheckStatus::ALL)),
+        ("RelyingPartyKind", texts(&RelyingPartyKind::ALL)),
+        ("ConsultReason", texts(&ConsultReason::ALL)),
+        ("ConsultationState", texts(&ConsultationState::ALL)),
+        ("Author", texts(&Author::ALL)),
+    ] {
+        assert_eq!(schemas[name]["enum"], sent, "{name}");
+    }
+}

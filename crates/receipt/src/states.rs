@@ -9,12 +9,15 @@ use crate::{Lifecycle, ProvinceCode, ReceiptCode, ReceiptKey, ReceiptNumber};
 /// Declares a state enum whose every variant has one stable text form: serde's,
 /// `as_str`, `parse`, `Display` and `TryFrom<String>` (for rows that keep it as
 /// text, `#[sqlx(try_from = "String")]`) all use that text, so they cannot differ.
+/// The text is taken as a token tree, not a `literal` fragment: a fragment reaches
+/// derive macros wrapped in an invisible group, which utoipa does not look into
+/// (its OpenAPI schema named the variants instead; the API fuzzer caught it).
 #[macro_export]
 macro_rules! named_states {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $( $(#[$variant_meta:meta])* $variant:ident = $text:literal ),+ $(,)?
+            $( $(#[$variant_meta:meta])* $variant:ident = $text:tt ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
