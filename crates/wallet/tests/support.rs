@@ -117,18 +117,7 @@ impl Peer {
     }
 
     pub async fn get(&self, path: &str, token: &str) -> serde_json::Value {
-        let response = reqwest::Client::new()
-            .get(format!("{}{path}", self.url()))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            response.status().is_success(),
-            "{path}: {}",
-            response.status()
-        );
-        response.json().await.unwrap()
+        self.call(path, token, None).await
     }
 
     pub async fn post(
@@ -137,13 +126,24 @@ impl Peer {
         token: &str,
         body: serde_json::Value,
     ) -> serde_json::Value {
-        let response = reqwest::Client::new()
-            .post(format!("{}{path}", self.url()))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        self.call(path, token, Some(body)).await
+    }
+
+    /// `path` with `token`: a GET without a body, a POST with one; its answer,
+    /// which must be a success.
+    async fn call(
+        &self,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let http = reqwest::Client::new();
+        let url = format!("{}{path}", self.url());
+        let request = match body {
+            Some(body) => http.post(url).json(&body),
+            None => http.get(url),
+        };
+        let response = request.bearer_auth(token).send().await.unwrap();
         assert!(
             response.status().is_success(),
             "{path}: {}",

@@ -75,8 +75,19 @@ pub(crate) async fn by_remote<'e>(
 }
 
 pub(crate) async fn insert(conn: &mut SqliteConnection, row: ConsultationRow) -> Result<()> {
-    sqlx::query(&super::insert_sql("consultations", COLUMNS))
-        .bind(row.id)
+    let sql = super::insert_sql("consultations", COLUMNS);
+    bind_columns(sqlx::query(&sql).bind(row.id), row)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Binds every column but the id, in `COLUMNS` order.
+fn bind_columns<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    row: ConsultationRow,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    query
         .bind(row.account_id)
         .bind(row.remote_id)
         .bind(row.receipt_id)
@@ -88,15 +99,12 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: ConsultationRow) ->
         .bind(row.opened_at)
         .bind(row.updated_at)
         .bind(row.unread)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 /// Writes a thread as the service sent it, over the one kept (found by its remote
 /// id), or as a new row.
 pub(crate) async fn upsert(conn: &mut SqliteConnection, row: ConsultationRow) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    let sql =
         "INSERT INTO consultations (account_id, remote_id, receipt_id, reason, state, messages,
              corrected_code, corrected_number, opened_at, updated_at, unread)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -104,21 +112,9 @@ pub(crate) async fn upsert(conn: &mut SqliteConnection, row: ConsultationRow) ->
              state = excluded.state, messages = excluded.messages,
              corrected_code = excluded.corrected_code, corrected_number = excluded.corrected_number,
              updated_at = excluded.updated_at, unread = excluded.unread
-         RETURNING id",
-    )
-    .bind(row.account_id)
-    .bind(row.remote_id)
-    .bind(row.receipt_id)
-    .bind(row.reason)
-    .bind(row.state)
-    .bind(row.messages)
-    .bind(row.corrected_code)
-    .bind(row.corrected_number)
-    .bind(row.opened_at)
-    .bind(row.updated_at)
-    .bind(row.unread)
-    .fetch_one(conn)
-    .await?)
+         RETURNING id";
+    let row = bind_columns(sqlx::query(sql), row).fetch_one(conn).await?;
+    Ok(sqlx::Row::try_get(&row, 0)?)
 }
 
 pub(crate) async fn mark_read<'e>(db: impl SqliteExecutor<'e>, id: i64) -> Result<bool> {
