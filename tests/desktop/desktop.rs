@@ -711,3 +711,66 @@ async fn help_opens_at_the_topic_of_its_link_and_answers_in_both_languages() {
     assert_eq!(title, "How to restore a backup");
     app.close().await;
 }
+
+/// Feedback where the eye is (ux-walkthrough P-2, C-9, P-9): the window is titled
+/// 票夹 in Chinese; a sync that brings nothing says 已是最新, and the time of the
+/// last sync stays under 同步; a success toast goes by itself.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_is_titled_in_chinese_and_a_sync_with_nothing_new_says_so() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "5"]);
+    let app = Desktop::logged_in(&app_binary(), &service).await;
+    app.wait_until(
+        "receipts are listed",
+        async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+        |n| n.parse::<u32>().is_ok_and(|n| n > 0),
+    )
+    .await;
+    // The window manager's own list of windows: the title it shows.
+    let titled = app
+        .wait_until(
+            "the window manager shows the window as 票夹",
+            async |_| {
+                let listed = std::process::Command::new("wmctrl")
+                    .arg("-l")
+                    .output()
+                    .ok()?;
+                Some(String::from_utf8_lossy(&listed.stdout).into_owned())
+            },
+            |windows| windows.contains("票夹"),
+        )
+        .await;
+    assert!(!titled.contains("Piaojia"), "{titled}");
+
+    let last = app
+        .wait_until(
+            "the last sync is shown under the button",
+            async |c| read_text(c, "[data-testid=last-sync]").await,
+            |line| line.starts_with("上次同步"),
+        )
+        .await;
+    assert!(last.chars().any(|c| c.is_ascii_digit()), "{last}");
+    // Let the first sync's toast go, then sync again: nothing is new.
+    app.wait_until(
+        "the first sync's toast goes by itself",
+        async |c| Some(read_text(c, "[data-testid=toast]").await.is_none()),
+        |gone| *gone,
+    )
+    .await;
+    app.click("[data-testid=sync-now]").await;
+    let toast = app
+        .wait_until(
+            "the sync says there is nothing new",
+            async |c| read_text(c, "[data-testid=toast]").await,
+            |text| text.contains("已是最新"),
+        )
+        .await;
+    assert!(toast.contains(':'), "with the time: {toast}");
+    app.wait_until(
+        "the toast goes by itself",
+        async |c| Some(read_text(c, "[data-testid=toast]").await.is_none()),
+        |gone| *gone,
+    )
+    .await;
+    app.close().await;
+}

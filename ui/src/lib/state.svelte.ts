@@ -3,6 +3,7 @@
 import type { AppStatus } from "../bindings/AppStatus";
 import { translate, type Key, type Lang } from "./i18n";
 import type { HelpTopicId } from "./help";
+import { toastLifetime } from "./toast";
 
 export type Screen =
   | "receipts"
@@ -34,8 +35,18 @@ class Shared {
 
   t = (key: Key, vars: Record<string, string | number> = {}): string => translate(this.lang, key, vars);
 
+  /** Counts toasts, so that a timer closes only the toast it was set for. */
+  private toasts = 0;
+
   say(text: string, error = false) {
+    const id = ++this.toasts;
     this.toast = { text, error };
+    const lifetime = toastLifetime(error);
+    if (lifetime !== null) {
+      setTimeout(() => {
+        if (this.toasts === id) this.toast = null;
+      }, lifetime);
+    }
   }
 
   open(id: number) {
