@@ -338,6 +338,7 @@ pub async fn move_to_quarantine(
     let (code, number, referenced): (String, String, bool) = sqlx::query_as(
         "SELECT code, number, EXISTS (SELECT 1 FROM claim_receipts WHERE receipt_id = r.id)
              OR EXISTS (SELECT 1 FROM originals WHERE receipt_id = r.id) OR r.claim_id IS NOT NULL
+             OR EXISTS (SELECT 1 FROM consultations WHERE receipt_id = r.id)
          FROM receipts r WHERE id = ?",
     )
     .bind(receipt_id)

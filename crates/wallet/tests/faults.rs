@@ -181,15 +181,34 @@ async fn an_absurd_token_lifetime_from_a_service_does_not_panic() {
 /// synced earlier still printed "签章…有效", `show` said 验证通过, and they could be
 /// claimed, from the state stored when they arrived. Now the sync that brings the
 /// new bundle verifies what is held: the revoked issuer's receipts move to the
-/// quarantine with the reason. One that a claim holds keeps its row for the claim,
-/// is listed in the quarantine too, and everything that speaks of it says invalid.
+/// quarantine with the reason. One that a claim holds (or a 我要咨询 thread is about)
+/// keeps its row for it, is listed in the quarantine too, and everything that speaks
+/// of it says invalid.
 #[tokio::test]
 async fn a_revocation_moves_receipts_held_since_to_the_quarantine() {
     let peer = peer(config(30)).await;
     let dir = tempfile::tempdir().unwrap();
     let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    let asked = peer.issue(0, 777).await;
     sync(&w, account).await;
     let (code, _) = peer.issuer_key(0);
+    // A receipt asked about (我要咨询) keeps its row for the thread, like a claimed one.
+    let asked = w
+        .find(
+            asked["key"]["code"].as_str().unwrap(),
+            asked["key"]["number"].as_str().unwrap(),
+        )
+        .await
+        .unwrap();
+    let thread = w
+        .consultations()
+        .ask(
+            asked,
+            piaojia_wallet::ConsultReason::Other,
+            "这张票据有效吗？",
+        )
+        .await
+        .unwrap();
     let ids: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM receipts WHERE issuer_code = ? AND is_red = 0 AND lifecycle = 'normal' ORDER BY id")
             .bind(&code)
@@ -232,7 +251,15 @@ async fn a_revocation_moves_receipts_held_since_to_the_quarantine() {
         .fetch_all(w.pool())
         .await
         .unwrap();
-    assert_eq!(left, vec![claimed], "only the claimed one keeps its row");
+    assert_eq!(
+        left,
+        vec![claimed, asked],
+        "only the claimed one and the one asked about keep their rows"
+    );
+    assert_eq!(
+        w.consultations().get(thread.id).await.unwrap().receipt_id,
+        asked
+    );
     assert_eq!(w.receipt(spare).await.unwrap_err().code(), "not_found");
     let verdict = w.verdict(claimed).await.unwrap();
     assert!(!verdict.valid);
@@ -244,7 +271,7 @@ async fn a_revocation_moves_receipts_held_since_to_the_quarantine() {
     assert!(!printed.valid, "the PDF says 未通过, not 有效");
     // The search index, loaded before, no longer finds what moved out.
     let found = w.search(&piaojia_wallet::Query::default()).await.unwrap();
-    assert_eq!(found.count, before.count - of_issuer + 1);
+    assert_eq!(found.count, before.count - of_issuer + 2);
     // A second sync of the same bundle moves nothing again.
     assert_eq!(sync(&w, account).await.no_longer_valid, 0);
 }
