@@ -51,6 +51,17 @@ async fn a_kiosk_wallet_logs_in_with_the_code_the_citizens_own_wallet_shows() {
     let dir = tempfile::tempdir().unwrap();
     let (own, own_account) = logged_in(&peer, dir.path(), 0).await;
     let own_report = sync(&own, own_account).await;
+    // A 我要咨询 thread in the citizen's feed: the kiosk's session may not read it.
+    let asked = own
+        .search(&piaojia_wallet::Query::default())
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    own.consultations()
+        .ask(asked, piaojia_wallet::ConsultReason::Other, "我的问题")
+        .await
+        .unwrap();
     let shown = own.handoff_code(own_account).await.unwrap();
     assert_eq!(shown.code.len(), 12);
     assert!(
@@ -72,6 +83,10 @@ async fn a_kiosk_wallet_logs_in_with_the_code_the_citizens_own_wallet_shows() {
     assert_eq!(account.id_masked, mask_id(&peer.id_number(0)));
     let report = sync(&kiosk, account.id).await;
     assert_eq!(report.new_receipts, own_report.new_receipts);
+    assert!(
+        kiosk.consultations().list(None).await.unwrap().is_empty(),
+        "the kiosk holds no thread"
+    );
 
     // Once only; and the citizen's own wallet is still logged in.
     let again = Wallet::open_in_memory().await.unwrap();
