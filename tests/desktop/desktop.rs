@@ -30,14 +30,7 @@ async fn first_run_on_the_built_in_demo_shows_receipts() {
         .await;
     app.type_into("input[name=sms_code]", &code).await;
     app.click("[data-testid=login]").await;
-    let count = app
-        .wait_until(
-            "receipts are listed",
-            async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
-            |n| n.parse::<u32>().is_ok_and(|n| n >= 300),
-        )
-        .await;
-    assert!(count.parse::<u32>().unwrap() >= 300);
+    assert!(app.receipts_listed(300).await >= 300);
     app.wait_for("[data-receipt-id]").await;
     app.screenshot("2-receipts").await;
 
@@ -86,15 +79,7 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
         |gone| *gone,
     )
     .await;
-    let all: u32 = app
-        .wait_until(
-            "receipts are listed",
-            async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
-            |n| n.parse::<u32>().is_ok_and(|n| n > 0),
-        )
-        .await
-        .parse()
-        .unwrap();
+    let all = app.receipts_listed(1).await;
 
     // A two-character term; the result's count and timing update.
     app.commit_text("[data-testid=search]", "医院").await;
@@ -453,12 +438,7 @@ async fn a_voided_receipt_says_so_in_the_list_and_on_its_page() {
     assert_eq!(status, 200);
 
     let app = Desktop::logged_in(&app_binary(), &service).await;
-    app.wait_until(
-        "receipts are listed",
-        async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
-        |n| n.parse::<u32>().is_ok_and(|n| n > 1),
-    )
-    .await;
+    app.receipts_listed(2).await;
     app.click(".searchbar button[aria-expanded]").await;
     app.wait_for("[data-testid=status-filter]").await;
     app.client
@@ -626,12 +606,7 @@ async fn help_opens_at_the_topic_of_its_link_and_answers_in_both_languages() {
     let _window = one_window_at_a_time().await;
     let service = ReferenceService::start(&["--demo-receipts", "5"]);
     let app = Desktop::logged_in(&app_binary(), &service).await;
-    app.wait_until(
-        "receipts are listed",
-        async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
-        |n| n.parse::<u32>().is_ok_and(|n| n > 0),
-    )
-    .await;
+    app.receipts_listed(1).await;
     app.click("[data-receipt-id]").await;
     app.click("[data-testid=verification] [data-help=verification]")
         .await;
@@ -720,12 +695,7 @@ async fn the_window_is_titled_in_chinese_and_a_sync_with_nothing_new_says_so() {
     let _window = one_window_at_a_time().await;
     let service = ReferenceService::start(&["--demo-receipts", "5"]);
     let app = Desktop::logged_in(&app_binary(), &service).await;
-    app.wait_until(
-        "receipts are listed",
-        async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
-        |n| n.parse::<u32>().is_ok_and(|n| n > 0),
-    )
-    .await;
+    app.receipts_listed(1).await;
     // The window manager's own list of windows: the title it shows.
     let titled = app
         .wait_until(

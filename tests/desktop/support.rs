@@ -170,6 +170,18 @@ impl Desktop {
     }
 
     /// Waits until `check` holds for the text or attribute read by `read`.
+    /// Waits until the list counts at least `at_least` receipts; their count.
+    pub async fn receipts_listed(&self, at_least: u32) -> u32 {
+        self.wait_until(
+            "receipts are listed",
+            async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+            |n| n.parse::<u32>().is_ok_and(|n| n >= at_least),
+        )
+        .await
+        .parse()
+        .expect("a count")
+    }
+
     pub async fn wait_until<T: std::fmt::Debug>(
         &self,
         what: &str,
