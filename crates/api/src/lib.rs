@@ -15,6 +15,7 @@ mod error;
 mod examples;
 mod handoff;
 mod issuer;
+mod paper;
 mod receipts;
 mod redacted;
 
@@ -31,4 +32,5 @@ pub use consultations::{
 pub use error::ErrorBody;
 pub use handoff::{HandoffCode, HandoffSession, KioskTokens, RedeemRequest};
 pub use issuer::{ExchangeRequest, IssueRequest, IssuedReceipt, ReverseRequest, VoidRequest};
+pub use paper::{KioskRegistration, PaperExchange, RegisterKioskRequest};
 pub use receipts::{ChangeEvent, ChangePage, ClaimChange, PageQuery, ReceiptEntry, ReceiptPage};

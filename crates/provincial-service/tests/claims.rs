@@ -11,7 +11,7 @@ impl TestService {
     }
 
     /// The citizen's receipts that can be claimed: normal, not red, insured medical.
-    async fn claimable(&self, token: &str, n: usize) -> Vec<Value> {
+    pub(crate) async fn claimable(&self, token: &str, n: usize) -> Vec<Value> {
         let items = self.all_receipts(token, 1000).await;
         items
             .iter()
@@ -30,7 +30,7 @@ impl TestService {
     }
 }
 
-fn claim(key: &str, party: &str, receipts: &[Value], amount: i64) -> Value {
+pub(crate) fn claim(key: &str, party: &str, receipts: &[Value], amount: i64) -> Value {
     json!({
         "idempotency_key": key, "relying_party": party, "purpose": "门诊费用报销",
         "payee_account": "6222 0000 1111 2222", "amount_requested": amount, "receipts": receipts

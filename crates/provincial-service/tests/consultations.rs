@@ -20,25 +20,7 @@ fn answer_path(id: &Value) -> String {
     format!("/v1/issuer/consultations/{id}/answer")
 }
 
-fn code(reply: &(u16, Value)) -> (u16, Option<&str>) {
-    (reply.0, reply.1["code"].as_str())
-}
-
 impl TestService {
-    /// Issues a receipt of `fen` from issuer `issuer` to citizen `citizen`.
-    async fn issued(&self, issuer: usize, citizen: usize, fen: i64) -> Value {
-        let (_, key) = self.issuer_key(issuer);
-        let (status, issued) = self
-            .post_auth(
-                "/v1/issuer/receipts",
-                &key,
-                issue_request(&self.citizen_id(citizen), fen),
-            )
-            .await;
-        assert_eq!(status, 201, "{issued}");
-        issued
-    }
-
     /// The last event of a citizen's changes feed.
     async fn last_change(&self, token: &str) -> Value {
         let (_, changes) = self.get("/v1/changes?limit=1000", token).await;

@@ -105,6 +105,20 @@ impl TestService {
         read(response).await
     }
 
+    /// Issues a receipt of `fen` from issuer `issuer` to citizen `citizen`.
+    pub async fn issued(&self, issuer: usize, citizen: usize, fen: i64) -> Value {
+        let (_, key) = self.issuer_key(issuer);
+        let (status, issued) = self
+            .post_auth(
+                "/v1/issuer/receipts",
+                &key,
+                issue_request(&self.citizen_id(citizen), fen),
+            )
+            .await;
+        assert_eq!(status, 201, "{issued}");
+        issued
+    }
+
     pub async fn sms_code(&self, id_number: &str) -> String {
         let (status, _) = self
             .post("/v1/auth/sms", json!({ "id_number": id_number }))
@@ -163,6 +177,11 @@ impl TestService {
             }
         }
     }
+}
+
+/// A reply's status and error code.
+pub fn code(reply: &(u16, Value)) -> (u16, Option<&str>) {
+    (reply.0, reply.1["code"].as_str())
 }
 
 pub async fn read(response: reqwest::Response) -> (u16, Value) {

@@ -23,6 +23,9 @@ mod issuer;
 mod login_limits;
 /// The committed OpenAPI document matches the served one.
 mod openapi;
+/// 换开纸质票据 at an issuer's kiosk: once, by the present payer, taken back only by
+/// the same kiosk within minutes.
+mod paper;
 /// Paging: stable, resumable, and every served receipt verifies.
 mod receipts;
 /// Starting a service and logging in as a demo citizen.

@@ -124,7 +124,7 @@ pub async fn issue(
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
-trait NoNanos {
+pub(super) trait NoNanos {
     fn with_nanosecond_zero(self) -> Self;
 }
 
@@ -166,9 +166,9 @@ async fn sign_and_store(
 }
 
 /// Loads one of this issuer's receipts that is still in the normal state.
-async fn own_normal_receipt(
+pub(super) async fn own_normal_receipt(
     conn: &mut sqlx::SqliteConnection,
-    issuer: &IssuerRecord,
+    issuer_code: &str,
     code: &str,
     number: &str,
 ) -> ApiResult<(i64, piaojia_receipt::Receipt)> {
@@ -177,7 +177,7 @@ async fn own_normal_receipt(
     )
     .bind(code)
     .bind(number)
-    .bind(&issuer.code)
+    .bind(issuer_code)
     .fetch_optional(&mut *conn)
     .await?;
     let (citizen_id, lifecycle, original) = row.ok_or_else(|| {
@@ -223,7 +223,7 @@ pub async fn reverse(
         ));
     }
     let mut tx = state.db.begin().await?;
-    let (citizen_id, original) = own_normal_receipt(&mut tx, &issuer, &code, &number).await?;
+    let (citizen_id, original) = own_normal_receipt(&mut tx, &issuer.code, &code, &number).await?;
     let now = piaojia_receipt::service_time::china_wall_clock_now().with_nanosecond_zero();
     let red = sign_and_store(
         &state,
@@ -263,15 +263,15 @@ pub async fn exchange(
     Json(req): Json<ExchangeRequest>,
 ) -> ApiResult<Json<Lifecycle>> {
     let mut tx = state.db.begin().await?;
-    let (citizen_id, original) = own_normal_receipt(&mut tx, &issuer, &code, &number).await?;
+    let (citizen_id, original) = own_normal_receipt(&mut tx, &issuer.code, &code, &number).await?;
     let paper = ReceiptKey {
         province: state.config.province.code.clone(),
         code: req.paper_code,
         number: req.paper_number,
     };
-    let lifecycle = Lifecycle::Exchanged { paper };
     let now = piaojia_receipt::service_time::china_wall_clock_now().with_nanosecond_zero();
-    store::set_lifecycle(&mut tx, citizen_id, &original.key(), &lifecycle, now).await?;
+    super::paper::record(&mut tx, citizen_id, &original.key(), &paper, None, now).await?;
+    let lifecycle = Lifecycle::Exchanged { paper };
     tx.commit().await?;
     Ok(Json(lifecycle))
 }
@@ -297,7 +297,7 @@ pub async fn void(
         ));
     }
     let mut tx = state.db.begin().await?;
-    let (citizen_id, receipt) = own_normal_receipt(&mut tx, &issuer, &code, &number).await?;
+    let (citizen_id, receipt) = own_normal_receipt(&mut tx, &issuer.code, &code, &number).await?;
     let settled: Option<String> = sqlx::query_scalar(
         "SELECT c.state FROM receipts r JOIN claims c ON c.id = r.claim_id
          WHERE r.code = ? AND r.number = ? AND c.state IN (?, ?)",

@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod handoff;
 pub mod issuer;
+pub mod paper;
 pub mod receipts;
 pub mod session;
 pub mod test_hooks;
@@ -21,7 +22,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 use error::ApiError;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -53,6 +54,10 @@ impl Modify for SecuritySchemes {
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
             );
         }
+        components.add_security_scheme(
+            "kiosk",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new(paper::KIOSK_KEY_HEADER))),
+        );
     }
 }
 
@@ -75,6 +80,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(issuer::reverse))
         .routes(routes!(issuer::exchange))
         .routes(routes!(issuer::void))
+        .routes(routes!(paper::register))
+        .routes(routes!(paper::exchange, paper::undo))
         .routes(routes!(consultations::ask))
         .routes(routes!(consultations::get_mine))
         .routes(routes!(consultations::write))
