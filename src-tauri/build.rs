@@ -46,6 +46,7 @@ const COMMANDS: &[&str] = &[
     "kiosk_receipts",
     "kiosk_printer",
     "kiosk_print",
+    "kiosk_exchange",
     "kiosk_end",
     "kiosk_exit",
     "kiosk_touch",

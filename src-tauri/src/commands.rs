@@ -63,6 +63,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         crate::kiosk::kiosk_receipts,
         crate::kiosk::kiosk_printer,
         crate::kiosk::kiosk_print,
+        crate::kiosk::kiosk_exchange,
         crate::kiosk::kiosk_end,
         crate::kiosk::kiosk_exit,
         crate::kiosk::kiosk_touch,

@@ -1,6 +1,7 @@
 //! Kiosk mode's commands: one line each over `piaojia_app::kiosk::Kiosk`, plus the
 //! webview reset at the end of a session and the operator's exit.
 
+use piaojia_app::kiosk::paper::PaperOutcome;
 use piaojia_app::kiosk::{Kiosk, SessionEnd};
 use piaojia_app::{PrintOutcome, UiError};
 use piaojia_render::Printer;
@@ -19,6 +20,8 @@ pub struct KioskInfo {
     idle_seconds: u32,
     warn_seconds: u32,
     printer: String,
+    /// Paper receipts left for 换开; absent when the kiosk does not exchange.
+    paper_left: Option<u64>,
 }
 
 #[tauri::command]
@@ -27,6 +30,7 @@ pub fn kiosk_info(k: State<'_, KioskState>) -> KioskInfo {
         idle_seconds: k.0.config.idle_seconds,
         warn_seconds: k.0.config.warn_seconds,
         printer: k.0.config.printer.clone(),
+        paper_left: k.0.paper_stock().map(|stock| stock.left),
     }
 }
 
@@ -62,6 +66,11 @@ pub async fn kiosk_printer(k: State<'_, KioskState>) -> Out<Printer> {
 #[tauri::command]
 pub async fn kiosk_print(k: State<'_, KioskState>, ids: Vec<i64>) -> Out<PrintOutcome> {
     Ok(k.0.print(&ids).await?)
+}
+
+#[tauri::command]
+pub async fn kiosk_exchange(k: State<'_, KioskState>, receipt_id: i64) -> Out<PaperOutcome> {
+    Ok(k.0.exchange_for_paper(receipt_id).await?)
 }
 
 /// Ends the session and wipes what the webview holds; the page reloads itself.

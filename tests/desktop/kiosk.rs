@@ -5,6 +5,7 @@
 use piaojia_desktop_e2e::{
     app_binary, one_window_at_a_time, read_attr, read_text, Desktop, ReferenceService,
 };
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -431,4 +432,207 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
         .unwrap();
     assert_eq!(cookies, serde_json::json!(0));
     app.close().await;
+}
+
+/// The state the service holds for the demo citizen's receipt `number`.
+async fn lifecycle_at_service(service: &ReferenceService, code: &str, number: &str) -> Value {
+    let page: Value = reqwest::Client::new()
+        .get(format!("{}/v1/receipts?limit=1000", service.url))
+        .bearer_auth(service.access_token().await)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| {
+            let original = piaojia_receipt::SignedOriginal::from_json(
+                entry["original"].to_string().as_bytes(),
+            )
+            .unwrap();
+            let receipt = piaojia_receipt::parse_document(&original.document).unwrap();
+            receipt.code.as_str() == code && receipt.number.as_str() == number
+        })
+        .expect("the service holds the receipt")["lifecycle"]
+        .clone()
+}
+
+/// The kiosk's list row whose text holds `amount`: its exchange button's receipt id.
+async fn exchange_button_for(app: &Desktop, amount: &str) -> String {
+    app.wait_until(
+        "the receipt offers 换开",
+        async |c| {
+            let id = c
+                .execute(
+                    "for (const li of document.querySelectorAll('.kiosk-list li')) {
+                       const b = li.querySelector('[data-testid=kiosk-exchange]');
+                       if (b && li.textContent.includes(arguments[0])) return b.dataset.receiptId;
+                     }
+                     return null;",
+                    vec![serde_json::json!(amount)],
+                )
+                .await
+                .ok()?;
+            id.as_str().map(str::to_string)
+        },
+        |_| true,
+    )
+    .await
+}
+
+/// 换开纸质票据: a hospital's kiosk with a paper stock exchanges a receipt once and
+/// prints the paper layout with the paper's number; with its printer stopped, the
+/// exchange is taken back and the number stays unused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_takes_it_back() {
+    let _window = one_window_at_a_time().await;
+    let printer = std::env::var("PIAOJIA_TEST_PRINTER")
+        .expect("the test command starts cupsd with a queue and names it");
+    let service = ReferenceService::start(&["--demo-receipts", "4"]);
+    // The hospital registers this kiosk and bills the patient today.
+    let (status, registration) = service
+        .call(
+            "/v1/issuer/kiosks",
+            &service.issuer_key,
+            Some(serde_json::json!({ "kiosk_id": "menzhen-1" })),
+        )
+        .await;
+    assert_eq!(status, 201, "{registration}");
+    let issued = service.issue(4_217).await;
+    let (code, number) = (
+        issued["key"]["code"].as_str().unwrap().to_string(),
+        issued["key"]["number"].as_str().unwrap().to_string(),
+    );
+    let dirs = tempfile::TempDir::new().unwrap();
+    let paper = serde_json::json!({
+        "kiosk_id": "menzhen-1",
+        "kiosk_key": registration["kiosk_key"],
+        "code": "33010125",
+        "first": "0000100001",
+        "last": "0000100500",
+    });
+    let app = launch_kiosk(&service, &dirs, serde_json::json!({ "paper": paper })).await;
+    identify(&app, &service).await;
+    let cups = |verb: &str| {
+        let ok = std::process::Command::new(verb)
+            .arg(&printer)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "{verb}");
+    };
+
+    // The printer is stopped: the exchange is taken back, nothing waits in the
+    // queue, and the patient is told that nothing was exchanged.
+    let receipt_id = exchange_button_for(&app, "42.17").await;
+    let button = format!("[data-testid=kiosk-exchange][data-receipt-id='{receipt_id}']");
+    cups("cupsdisable");
+    app.click(&button).await;
+    app.click("[data-testid=kiosk-exchange-yes]").await;
+    let alert = app
+        .wait_until(
+            "the stopped printer is reported",
+            async |c| read_text(c, "[data-testid=kiosk-message][role=alert]").await,
+            |t| !t.is_empty(),
+        )
+        .await;
+    cups("cupsenable");
+    assert!(
+        alert.contains("打印机未就绪") && alert.contains("本次未换开"),
+        "{alert}"
+    );
+    assert_eq!(
+        lifecycle_at_service(&service, &code, &number).await,
+        serde_json::json!({ "state": "normal" })
+    );
+
+    // Again with the printer ready: exchanged, with the same first paper number,
+    // printed once on the paper layout.
+    let before = printed_files();
+    app.click(&button).await;
+    app.wait_for("[data-testid=kiosk-exchange-confirm]").await;
+    app.screenshot("16-kiosk-exchange").await;
+    app.click("[data-testid=kiosk-exchange-yes]").await;
+    let note = app
+        .wait_until(
+            "the exchange is confirmed",
+            async |c| read_text(c, "[data-testid=kiosk-message][role=status]").await,
+            |t| t.contains("已换开"),
+        )
+        .await;
+    assert!(note.contains("33010125-0000100001"), "{note}");
+    app.wait_for(&format!(
+        "[data-testid=kiosk-exchanged][data-receipt-id='{receipt_id}']"
+    ))
+    .await;
+    assert_eq!(
+        lifecycle_at_service(&service, &code, &number).await,
+        serde_json::json!({ "state": "exchanged", "paper": {
+            "province": "330000", "code": "33010125", "number": "0000100001" } })
+    );
+    let mut new_files = Vec::new();
+    for _ in 0..100 {
+        new_files = printed_files()
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .collect();
+        if !new_files.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(new_files.len(), 1, "one paper printed");
+    assert!(pages_of(&new_files[0]).await >= 1);
+    // CUPS-PDF's chain (ghostscript's ps2write) keeps no text to read back; the
+    // file is named by the job, which names the paper. What the page says is
+    // checked where the PDF is made (render's tests, with pdftotext).
+    let name = new_files[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    assert!(name.contains("33010125-0000100001"), "{name}");
+
+    // A second attempt: a new session shows it exchanged and offers no 换开 for it.
+    app.click("[data-testid=kiosk-end]").await;
+    identify(&app, &service).await;
+    app.wait_for(&format!(
+        "[data-testid=kiosk-exchanged][data-receipt-id='{receipt_id}']"
+    ))
+    .await;
+    let offered = app
+        .client
+        .execute(
+            "return document.querySelectorAll(arguments[0]).length",
+            vec![serde_json::json!(button)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(offered, serde_json::json!(0));
+    app.click("[data-testid=kiosk-end]").await;
+    app.wait_for("[data-testid=kiosk][data-step=id]").await;
+    app.close().await;
+
+    // The operator log says what became of the paper number, and nothing about
+    // the patient.
+    let log = std::fs::read_to_string(dirs.path().join("operator.log")).unwrap();
+    let fates: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| l.get("paper").is_some())
+        .collect();
+    assert_eq!(
+        fates
+            .iter()
+            .map(|l| (l["paper"].as_str().unwrap(), l["fate"].as_str().unwrap()))
+            .collect::<Vec<_>>(),
+        [
+            ("33010125-0000100001", "taken_back"),
+            ("33010125-0000100001", "printed")
+        ]
+    );
+    assert!(!log.contains(&service.citizen_id) && !log.contains(&number) && !log.contains("王䶮"));
 }

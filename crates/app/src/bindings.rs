@@ -49,6 +49,7 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         Selection,
         piaojia_render::PerSheet,
         SummaryFormat,
+        crate::kiosk::paper::PaperOutcome,
     );
     numbers_not_bigints(dir)?;
     Ok(())

@@ -31,6 +31,14 @@ pub enum AppError {
     WrongPin,
     #[error("too many wrong PINs: try again in {seconds} s")]
     PinLocked { seconds: u64 },
+    #[error("this kiosk has no paper stock for exchanges")]
+    NoPaperStock,
+    #[error("the kiosk's paper stock is used up")]
+    PaperStockEmpty,
+    #[error("the receipt was exchanged for paper already")]
+    AlreadyExchanged,
+    #[error("the receipt cannot be exchanged for paper here ({0})")]
+    NotExchangeable(String),
     #[error("a file could not be written: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -51,6 +59,10 @@ impl AppError {
             AppError::SyncFault => "app.sync_fault",
             AppError::WrongPin => "kiosk.wrong_pin",
             AppError::PinLocked { .. } => "kiosk.pin_locked",
+            AppError::NoPaperStock => "kiosk.no_paper_stock",
+            AppError::PaperStockEmpty => "kiosk.paper_stock_empty",
+            AppError::AlreadyExchanged => "kiosk.already_exchanged",
+            AppError::NotExchangeable(_) => "kiosk.not_exchangeable",
             AppError::Io(_) => "app.io",
         }
     }

@@ -357,3 +357,116 @@ fn a_kiosk_process_leaves_no_core_dump() {
     // SAFETY: a plain query of this process's flag.
     assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE) }, 0);
 }
+
+/// 换开 through the kiosk's own rules: a receipt is exchanged once (the service's
+/// refusal of a second comes back in the kiosk's words), each exchange uses the
+/// next paper number, and an empty stock says so before anything is recorded.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_exchange_is_refused_and_an_empty_stock_says_so() {
+    let printer = std::env::var("PIAOJIA_TEST_PRINTER")
+        .expect("the test command starts cupsd with a queue and names it");
+    let (addr, state) = peer(2).await;
+    let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
+    let secret = state.config.secret();
+    let issuer = &provincial_service::demo::issuers(&secret, &state.config.province)[0];
+    let issuer_key = provincial_service::keys::issuer_api_key(&secret, &issuer.code);
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: serde_json::Value| {
+        http.post(format!("http://{addr}{path}"))
+            .bearer_auth(&issuer_key)
+            .json(&body)
+            .send()
+    };
+    let registration: serde_json::Value = post(
+        "/v1/issuer/kiosks",
+        serde_json::json!({ "kiosk_id": "menzhen-1" }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let mut numbers = Vec::new();
+    for fen in [1_201, 1_202, 1_203] {
+        let item = serde_json::json!({ "code": "C0102", "name": "诊察费", "quantity": "1", "unit": "次", "amount": fen });
+        let issued: serde_json::Value = post(
+            "/v1/issuer/receipts",
+            serde_json::json!({ "payer_id_number": citizen.id_number, "items": [item], "handler": "周敏", "checker": "吴芳" }),
+        )
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        numbers.push(issued["key"]["number"].as_str().unwrap().to_string());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        serde_json::json!({
+            "service": {
+                "province": "330000",
+                "url": format!("http://{addr}"),
+                "root_key": state.keys.root_public_base64(),
+            },
+            "printer": printer,
+            "paper": {
+                "kiosk_id": "menzhen-1",
+                "kiosk_key": registration["kiosk_key"],
+                "code": "33010125",
+                "first": "0000100001",
+                "last": "0000100002",
+            },
+        }),
+    );
+    let kiosk = Kiosk::new(KioskConfig::load(&path).unwrap());
+    assert_eq!(kiosk.paper_stock().unwrap().left, 2);
+    kiosk_sms_login(&kiosk, &state, &citizen.id_number).await;
+    let receipts = kiosk.receipts().await.unwrap();
+    let id_of = |number: &str| {
+        receipts
+            .iter()
+            .find(|r| r.number == number && r.issuer_name == issuer.name)
+            .unwrap()
+            .id
+    };
+
+    let first = kiosk.exchange_for_paper(id_of(&numbers[0])).await.unwrap();
+    assert_eq!(first.paper_number, "0000100001");
+    assert_eq!(first.left, 1);
+    let again = kiosk
+        .exchange_for_paper(id_of(&numbers[0]))
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), "kiosk.already_exchanged", "{again}");
+    assert_eq!(kiosk.paper_stock().unwrap().left, 1, "no paper used");
+    let second = kiosk.exchange_for_paper(id_of(&numbers[1])).await.unwrap();
+    assert_eq!(second.paper_number, "0000100002");
+    let empty = kiosk
+        .exchange_for_paper(id_of(&numbers[2]))
+        .await
+        .unwrap_err();
+    assert_eq!(empty.code(), "kiosk.paper_stock_empty");
+    // In the session's wallet, the exchanged receipts show their paper.
+    let exchanged: Vec<_> = kiosk
+        .receipts()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.lifecycle == piaojia_receipt::LifecycleState::Exchanged)
+        .map(|r| r.number)
+        .collect();
+    assert_eq!(exchanged.len(), 2);
+    assert!(!exchanged.contains(&numbers[2]));
+    kiosk.end(SessionEnd::Logout).await.unwrap();
+
+    // A restarted kiosk goes on from the stock it kept: none left.
+    let restarted = Kiosk::new(KioskConfig::load(&path).unwrap());
+    assert_eq!(restarted.paper_stock().unwrap().left, 0);
+    let log = std::fs::read_to_string(dir.path().join("operator.log")).unwrap();
+    let printed = log
+        .lines()
+        .filter(|l| l.contains("\"fate\":\"printed\""))
+        .count();
+    assert_eq!(printed, 2, "{log}");
+}

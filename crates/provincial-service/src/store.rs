@@ -5,8 +5,7 @@ use crate::error::ServiceError;
 use crate::issue::IssuerRecord;
 use chrono::NaiveDateTime;
 use piaojia_receipt::{
-    Category, Lifecycle, ProvinceCode, Receipt, ReceiptCode, ReceiptKey, ReceiptNumber, RegionCode,
-    SignedOriginal, SigningKey,
+    Category, Lifecycle, ProvinceCode, Receipt, ReceiptKey, RegionCode, SignedOriginal, SigningKey,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
@@ -211,12 +210,8 @@ pub fn stored_key(
     code: String,
     number: String,
 ) -> Result<ReceiptKey, ServiceError> {
-    let corrupt = |e: piaojia_receipt::Error| ServiceError::Corrupt(e.to_string());
-    Ok(ReceiptKey {
-        province: province.clone(),
-        code: ReceiptCode::new(code).map_err(corrupt)?,
-        number: ReceiptNumber::new(number).map_err(corrupt)?,
-    })
+    ReceiptKey::from_parts(province.as_str(), code, number)
+        .map_err(|e| ServiceError::Corrupt(e.to_string()))
 }
 
 /// Reads back what `set_lifecycle` stored: the state and the linked receipt.

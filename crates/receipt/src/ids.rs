@@ -100,6 +100,21 @@ pub struct ReceiptKey {
     pub number: ReceiptNumber,
 }
 
+impl ReceiptKey {
+    /// A key from its three parts as text (a stored row's columns): each checked.
+    pub fn from_parts(
+        province: impl Into<String>,
+        code: impl Into<String>,
+        number: impl Into<String>,
+    ) -> Result<ReceiptKey, Error> {
+        Ok(ReceiptKey {
+            province: ProvinceCode::new(province)?,
+            code: ReceiptCode::new(code)?,
+            number: ReceiptNumber::new(number)?,
+        })
+    }
+}
+
 /// Shows `330000/33060122-0012345678`.
 impl fmt::Display for ReceiptKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -4,7 +4,7 @@
 //! and in other crates) is declared through [`named_states!`], the one place that
 //! ties a state to its text.
 
-use crate::{Lifecycle, ProvinceCode, ReceiptCode, ReceiptKey, ReceiptNumber};
+use crate::{Lifecycle, ProvinceCode, ReceiptKey};
 
 /// Declares a state enum whose every variant has one stable text form: serde's,
 /// `as_str`, `parse`, `Display` and `TryFrom<String>` (for rows that keep it as
@@ -119,11 +119,9 @@ impl Lifecycle {
         linked_number: Option<String>,
     ) -> Option<Lifecycle> {
         let linked = match (linked_code, linked_number) {
-            (Some(code), Some(number)) => Some(ReceiptKey {
-                province: province.clone(),
-                code: ReceiptCode::new(code).ok()?,
-                number: ReceiptNumber::new(number).ok()?,
-            }),
+            (Some(code), Some(number)) => {
+                Some(ReceiptKey::from_parts(province.as_str(), code, number).ok()?)
+            }
             (None, None) => None,
             _ => return None,
         };

@@ -40,6 +40,13 @@ pub enum Mark {
     },
     /// 作废.
     Voided,
+    /// Printed as the paper receipt it was exchanged for at a kiosk (换开纸质票据):
+    /// the paper's 票据代码 and 票据号码 in place of the e-receipt's, which is named
+    /// beside them.
+    PaperFace {
+        code: String,
+        number: String,
+    },
 }
 
 impl Mark {
@@ -100,14 +107,14 @@ pub fn pages(font: &Font, handle: &PdfFontHandle, view: &PrintView) -> Vec<PdfPa
     let mut n = 2;
     while !rest.is_empty() {
         let take = rest.len().min(MORE_PAGE_ROWS);
-        pages.push(items_page(font, handle, r, &rest[..take], n));
+        pages.push(items_page(font, handle, view, &rest[..take], n));
         rest = &rest[take..];
         n += 1;
     }
     let mut details = &r.detail_list[..];
     while !details.is_empty() {
         let take = details.len().min(MORE_PAGE_ROWS);
-        pages.push(detail_page(font, handle, r, &details[..take], n));
+        pages.push(detail_page(font, handle, view, &details[..take], n));
         details = &details[take..];
         n += 1;
     }
@@ -150,8 +157,9 @@ fn first_page(
 
     qr::draw(&mut c, RIGHT - 24.0, 5.0, 24.0, &crate::qr_payload(r));
 
-    c.text(LEFT, 37.0, 8.0, BLACK, &format!("票据代码：{}", r.code));
-    c.text(72.0, 37.0, 8.0, BLACK, &format!("票据号码：{}", r.number));
+    let (code, number) = printed_identity(view);
+    c.text(LEFT, 37.0, 8.0, BLACK, &format!("票据代码：{code}"));
+    c.text(72.0, 37.0, 8.0, BLACK, &format!("票据号码：{number}"));
     c.text(LEFT, 43.0, 8.0, BLACK, &format!("校验码：{}", r.check_code));
     c.text(
         72.0,
@@ -294,6 +302,15 @@ fn first_page(
             c.text_center(148.0, 37.5, 14.0, RED, "已作废");
             c.text_right(RIGHT, 49.0, 7.0, RED, "开票单位已作废本票据，不能报销");
         }
+        Mark::PaperFace { .. } => {
+            c.text_right(
+                RIGHT,
+                49.0,
+                7.0,
+                RED,
+                &format!("换开自电子票据 {}-{}", r.code, r.number),
+            );
+        }
         Mark::None => {}
     }
     page(c)
@@ -342,7 +359,17 @@ fn item_rows(c: &mut Canvas, top: f32, items: &[piaojia_receipt::LineItem]) {
     }
 }
 
-fn header(c: &mut Canvas, r: &Receipt, what: &str, page_no: usize) {
+/// The 票据代码 and 票据号码 the print shows: the paper's, on a paper face.
+fn printed_identity<'v>(view: &'v PrintView) -> (&'v str, &'v str) {
+    match &view.mark {
+        Mark::PaperFace { code, number } => (code, number),
+        _ => (view.receipt.code.as_str(), view.receipt.number.as_str()),
+    }
+}
+
+fn header(c: &mut Canvas, view: &PrintView, what: &str, page_no: usize) {
+    let r = view.receipt;
+    let (code, number) = printed_identity(view);
     c.text_center(
         WIDTH / 2.0,
         14.0,
@@ -356,9 +383,7 @@ fn header(c: &mut Canvas, r: &Receipt, what: &str, page_no: usize) {
         7.5,
         BLACK,
         &format!(
-            "票据代码：{}   票据号码：{}   开票日期：{}",
-            r.code,
-            r.number,
+            "票据代码：{code}   票据号码：{number}   开票日期：{}",
             r.issued_at.format("%Y-%m-%d")
         ),
     );
@@ -368,12 +393,12 @@ fn header(c: &mut Canvas, r: &Receipt, what: &str, page_no: usize) {
 fn items_page(
     font: &Font,
     handle: &PdfFontHandle,
-    r: &Receipt,
+    view: &PrintView,
     items: &[piaojia_receipt::LineItem],
     page_no: usize,
 ) -> PdfPage {
     let mut c = Canvas::new(font, handle.clone(), HEIGHT);
-    header(&mut c, r, "项目明细续页", page_no);
+    header(&mut c, view, "项目明细续页", page_no);
     let top = 26.0;
     c.rect_outline(
         LEFT - 1.0,
@@ -390,12 +415,12 @@ fn items_page(
 fn detail_page(
     font: &Font,
     handle: &PdfFontHandle,
-    r: &Receipt,
+    view: &PrintView,
     details: &[piaojia_receipt::DetailItem],
     page_no: usize,
 ) -> PdfPage {
     let mut c = Canvas::new(font, handle.clone(), HEIGHT);
-    header(&mut c, r, "费用清单", page_no);
+    header(&mut c, view, "费用清单", page_no);
     let top = 26.0;
     const COLS: [(&str, f32); 6] = [
         ("名称", LEFT),

@@ -152,6 +152,18 @@ async fn a_reversed_or_voided_receipt_is_marked_and_a_red_one_says_so() {
         text.contains("已作废") && !text.contains("已冲红"),
         "{text}"
     );
+    // The paper receipt a kiosk prints carries the paper's number, and names the
+    // e-receipt it replaces.
+    let paper = Mark::PaperFace {
+        code: "33010125".into(),
+        number: "0000100001".into(),
+    };
+    let text = text_of(&receipt_pdf(&view(&r, &paper)).unwrap());
+    assert!(text.contains("票据代码：33010125"), "{text}");
+    assert!(text.contains("票据号码：0000100001"), "{text}");
+    let named = format!("换开自电子票据 {}-{}", r.code, r.number);
+    assert!(text.contains(&named), "{named} in {text}");
+    assert!(!text.contains(&format!("票据号码：{}", r.number)), "{text}");
     let (red, mark) = pick(&receipts, |r, _| r.reverses.is_some());
     let text = text_of(&receipt_pdf(&view(&red, &mark)).unwrap());
     assert!(text.contains("（红字）") && text.contains("负"), "{text}");

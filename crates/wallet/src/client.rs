@@ -6,8 +6,9 @@ use crate::error::{Result, WalletError};
 use crate::secret::SecretString;
 use piaojia_api::{
     AskRequest, ChangePage, CheckRequest, CheckResult, Claim, ClaimRequest, Consultation,
-    ErrorBody, HandoffCode, HandoffSession, LoginRequest, MessageRequest, ReceiptPage,
-    RedeemRequest, RefreshRequest, RelyingParty, SmsRequest, SmsSent, TokenPair,
+    ErrorBody, ExchangeRequest, HandoffCode, HandoffSession, LoginRequest, MessageRequest,
+    PaperExchange, ReceiptPage, RedeemRequest, RefreshRequest, RelyingParty, SmsRequest, SmsSent,
+    TokenPair,
 };
 use piaojia_receipt::{ReceiptKey, TrustBundle};
 use serde::de::DeserializeOwned;
@@ -364,12 +365,69 @@ impl ServiceClient {
         .await
     }
 
+    /// 换开 at a kiosk: the citizen's session and the kiosk's key together. Sent
+    /// once: a repeat would be refused as exchanged already.
+    pub async fn exchange_for_paper(
+        &self,
+        token: &SecretString,
+        kiosk_key: &SecretString,
+        receipt: &ReceiptKey,
+        body: &ExchangeRequest,
+    ) -> Result<PaperExchange> {
+        self.send(
+            How::Once,
+            reqwest::Method::POST,
+            &paper_path(receipt),
+            Auth {
+                token: Some(token),
+                kiosk_key: Some(kiosk_key),
+            },
+            Some(json(body)?),
+        )
+        .await
+    }
+
+    /// Takes the kiosk's exchange of `receipt` back (its paper did not print).
+    pub async fn undo_paper_exchange(
+        &self,
+        token: &SecretString,
+        kiosk_key: &SecretString,
+        receipt: &ReceiptKey,
+    ) -> Result<()> {
+        self.send(
+            How::Read,
+            reqwest::Method::DELETE,
+            &paper_path(receipt),
+            Auth {
+                token: Some(token),
+                kiosk_key: Some(kiosk_key),
+            },
+            None,
+        )
+        .await
+    }
+
     async fn call<T: DeserializeOwned>(
         &self,
         how: How,
         method: reqwest::Method,
         path: &str,
         token: Option<&SecretString>,
+        body: Option<serde_json::Value>,
+    ) -> Result<T> {
+        let auth = Auth {
+            token,
+            kiosk_key: None,
+        };
+        self.send(how, method, path, auth, body).await
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        how: How,
+        method: reqwest::Method,
+        path: &str,
+        auth: Auth<'_>,
         body: Option<serde_json::Value>,
     ) -> Result<T> {
         let mut delay = self.retry.first_delay;
@@ -380,7 +438,7 @@ impl ServiceClient {
         };
         for attempt in 1..=attempts {
             match self
-                .once(how, method.clone(), path, token, body.as_ref())
+                .once(how, method.clone(), path, &auth, body.as_ref())
                 .await
             {
                 Ok(value) => return Ok(value),
@@ -406,12 +464,15 @@ impl ServiceClient {
         how: How,
         method: reqwest::Method,
         path: &str,
-        token: Option<&SecretString>,
+        auth: &Auth<'_>,
         body: Option<&serde_json::Value>,
     ) -> std::result::Result<T, Failure> {
         let mut request = self.http.request(method, format!("{}{}", self.base, path));
-        if let Some(token) = token {
+        if let Some(token) = auth.token {
             request = request.bearer_auth(token.expose());
+        }
+        if let Some(key) = auth.kiosk_key {
+            request = request.header(KIOSK_KEY_HEADER, key.expose());
         }
         if let Some(body) = body {
             request = request.json(body);
@@ -456,6 +517,24 @@ impl ServiceClient {
         serde_json::from_slice(&bytes)
             .map_err(|e| Failure::Transient(format!("unreadable answer: {e}")))
     }
+}
+
+/// Who a call is from: the citizen's session, and a kiosk's key where a kiosk
+/// acts for the citizen at its counter.
+struct Auth<'a> {
+    token: Option<&'a SecretString>,
+    kiosk_key: Option<&'a SecretString>,
+}
+
+/// The header a kiosk's key goes in.
+const KIOSK_KEY_HEADER: &str = "X-Kiosk-Key";
+
+fn paper_path(receipt: &ReceiptKey) -> String {
+    format!(
+        "/v1/receipts/{}/{}/paper",
+        receipt.code.as_str(),
+        receipt.number.as_str()
+    )
 }
 
 /// A request's body as JSON, made once and sent on every try.

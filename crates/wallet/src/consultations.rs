@@ -16,7 +16,7 @@ use piaojia_api::{
     AskRequest, Author, ConsultMessage, ConsultReason, Consultation, ConsultationState,
     MessageRequest,
 };
-use piaojia_receipt::{ProvinceCode, ReceiptCode, ReceiptKey, ReceiptNumber};
+use piaojia_receipt::ReceiptKey;
 use serde::Serialize;
 
 /// A thread as the person sees it.
@@ -53,13 +53,6 @@ impl Wallet {
     }
 }
 
-/// A synced receipt's account and key; a receipt imported from a file has no
-/// issuer to ask through a service.
-struct Asked {
-    account_id: i64,
-    key: ReceiptKey,
-}
-
 impl Consultations<'_> {
     /// Asks the issuer of a receipt about it.
     pub async fn ask(
@@ -68,7 +61,7 @@ impl Consultations<'_> {
         reason: ConsultReason,
         text: &str,
     ) -> Result<ConsultationView> {
-        let asked = self.asked(receipt_id).await?;
+        let asked = self.wallet.synced_receipt(receipt_id).await?;
         let body = AskRequest {
             reason,
             text: text.to_string(),
@@ -76,7 +69,8 @@ impl Consultations<'_> {
         let body = &body;
         let key = &asked.key;
         let remote = self
-            .call(asked.account_id, |client, token| async move {
+            .wallet
+            .call_account(asked.account_id, |client, token| async move {
                 client.ask(&token, key, body).await
             })
             .await?;
@@ -95,7 +89,8 @@ impl Consultations<'_> {
         );
         let body = &body;
         let remote = self
-            .call(row.account_id, |client, token| async move {
+            .wallet
+            .call_account(row.account_id, |client, token| async move {
                 client.write_consultation(&token, remote_id, body).await
             })
             .await?;
@@ -108,7 +103,8 @@ impl Consultations<'_> {
         let row = self.row(id).await?;
         let remote_id = row.remote_id;
         let remote = self
-            .call(row.account_id, |client, token| async move {
+            .wallet
+            .call_account(row.account_id, |client, token| async move {
                 client.close_consultation(&token, remote_id).await
             })
             .await?;
@@ -177,37 +173,6 @@ impl Consultations<'_> {
         }
         self.keep(account_id, remote, true).await?;
         Ok(true)
-    }
-
-    /// Calls the service of the account with its session (renewed once after a 401).
-    async fn call<T, F>(
-        &self,
-        account_id: i64,
-        call: impl Fn(ServiceClient, crate::secret::SecretString) -> F,
-    ) -> Result<T>
-    where
-        F: std::future::Future<Output = Result<T>>,
-    {
-        let (client, province) = self.wallet.account_client(account_id).await?;
-        self.wallet
-            .with_token(account_id, &client, &province, |token| {
-                call(client.clone(), token)
-            })
-            .await
-    }
-
-    async fn asked(&self, receipt_id: i64) -> Result<Asked> {
-        let row: Option<(Option<i64>, String, String, String)> =
-            sqlx::query_as("SELECT account_id, province, code, number FROM receipts WHERE id = ?")
-                .bind(receipt_id)
-                .fetch_optional(&self.wallet.pool)
-                .await?;
-        let (account_id, province, code, number) = row.ok_or(WalletError::NotFound("receipt"))?;
-        let account_id = account_id.ok_or(WalletError::Imported)?;
-        Ok(Asked {
-            account_id,
-            key: stored_key(province, code, number)?,
-        })
     }
 
     async fn receipt_id(&self, account_id: i64, key: &ReceiptKey) -> Result<Option<i64>> {
@@ -281,9 +246,11 @@ impl Consultations<'_> {
                 .fetch_one(&self.wallet.pool)
                 .await?;
         let corrected_by = match (&row.corrected_code, &row.corrected_number) {
-            (Some(code), Some(number)) => {
-                Some(stored_key(province.clone(), code.clone(), number.clone())?)
-            }
+            (Some(code), Some(number)) => Some(ReceiptKey::from_parts(
+                province.clone(),
+                code.clone(),
+                number.clone(),
+            )?),
             _ => None,
         };
         let corrected_receipt_id = match &corrected_by {
@@ -293,7 +260,7 @@ impl Consultations<'_> {
         Ok(ConsultationView {
             id: row.id,
             receipt_id: row.receipt_id,
-            receipt: stored_key(province, code, number)?,
+            receipt: ReceiptKey::from_parts(province, code, number)?,
             issuer_name,
             reason: crate::store::stored(row.reason.clone())?,
             state: crate::store::stored(row.state.clone())?,
@@ -312,13 +279,5 @@ fn messages(row: &ConsultationRow) -> Result<Vec<ConsultMessage>> {
         WalletError::Db(sqlx::Error::Decode(
             format!("a consultation's messages: {e}").into(),
         ))
-    })
-}
-
-fn stored_key(province: String, code: String, number: String) -> Result<ReceiptKey> {
-    Ok(ReceiptKey {
-        province: ProvinceCode::new(province)?,
-        code: ReceiptCode::new(code)?,
-        number: ReceiptNumber::new(number)?,
     })
 }

@@ -16,6 +16,7 @@ mod import;
 mod index;
 mod keys;
 mod keystore;
+mod paper;
 mod pending_key;
 mod printing;
 mod recovery;
@@ -52,6 +53,7 @@ pub use index::{Sort, Status as StatusFilter};
 pub use keys::KeyAccess;
 pub use keys::{KeyMode, META_FILE};
 pub use keystore::{MemoryStore, OsKeyring, SecretStore};
+pub use paper::PaperExchanges;
 pub use piaojia_api::{
     Author as ConsultAuthor, CheckRequest, CheckResult, ConsultMessage, ConsultReason,
     ConsultationState, HandoffCode, RelyingParty, RelyingPartyKind,

@@ -7,11 +7,18 @@ use crate::client::{is_unauthorized, ServiceClient};
 use crate::error::{Result, WalletError};
 use crate::secret::SecretString;
 use crate::wallet::Wallet;
+use piaojia_receipt::ReceiptKey;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 /// The longest access-token lifetime taken from a service.
 const MAX_ACCESS_TTL_SECS: i64 = 24 * 3600;
+
+/// A receipt that came from an account's service.
+pub(crate) struct SyncedReceipt {
+    pub account_id: i64,
+    pub key: ReceiptKey,
+}
 
 pub(crate) struct Session {
     pub access: SecretString,
@@ -129,6 +136,38 @@ impl Wallet {
     /// Forgets the account's access token (not its refresh token).
     pub(crate) fn forget_session(&self, account_id: i64) {
         self.sessions.lock().expect("sessions").remove(&account_id);
+    }
+
+    /// Calls the account's service with its session (renewed once after a 401).
+    pub(crate) async fn call_account<T, F>(
+        &self,
+        account_id: i64,
+        call: impl Fn(ServiceClient, SecretString) -> F,
+    ) -> Result<T>
+    where
+        F: Future<Output = Result<T>>,
+    {
+        let (client, province) = self.account_client(account_id).await?;
+        self.with_token(account_id, &client, &province, |token| {
+            call(client.clone(), token)
+        })
+        .await
+    }
+
+    /// A synced receipt's account and key: what a call about it to its service
+    /// names. A receipt imported from a file has no service to call.
+    pub(crate) async fn synced_receipt(&self, receipt_id: i64) -> Result<SyncedReceipt> {
+        let row: Option<(Option<i64>, String, String, String)> =
+            sqlx::query_as("SELECT account_id, province, code, number FROM receipts WHERE id = ?")
+                .bind(receipt_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let (account_id, province, code, number) = row.ok_or(WalletError::NotFound("receipt"))?;
+        let account_id = account_id.ok_or(WalletError::Imported)?;
+        Ok(SyncedReceipt {
+            account_id,
+            key: ReceiptKey::from_parts(province, code, number)?,
+        })
     }
 
     /// The client of the account's service, and the account's province.

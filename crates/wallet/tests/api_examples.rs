@@ -50,6 +50,8 @@ fn read_as(name: &str, example: &Value) -> Option<Result<(), String>> {
         "ConsultationChange" => api::ConsultationChange,
         "AskRequest" => api::AskRequest,
         "AnswerRequest" => api::AnswerRequest,
+        "PaperExchange" => api::PaperExchange,
+        "KioskRegistration" => api::KioskRegistration,
     )
 }
 

@@ -19,6 +19,10 @@ const words: Record<string, string> = {
   "app.locked": "请重新开始",
   "kiosk.wrong_pin": "管理员口令不正确",
   "kiosk.pin_locked": "口令错误次数过多，请稍后再试",
+  "kiosk.already_exchanged": "这张票据已换开过纸质票据，每张只能换开一次",
+  "kiosk.not_exchangeable": "这张票据不能在本机换开（可能已冲红、作废、正在报销，或不是本院开具），请咨询工作人员",
+  "kiosk.paper_stock_empty": "纸质票据已用完，请联系工作人员",
+  "kiosk.no_paper_stock": "本机不提供换开纸质票据",
 };
 
 export const kioskCodes = Object.keys(words);

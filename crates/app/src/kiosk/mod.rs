@@ -3,6 +3,8 @@
 //! on an in-memory wallet that end without a trace, and the operator log, which holds
 //! counts only.
 
+pub mod paper;
+
 use crate::error::{AppError, Result};
 use crate::settings::ServiceSettings;
 use crate::views::PrintOutcome;
@@ -56,6 +58,10 @@ pub struct KioskConfig {
     /// beside the operator log (`<log>.pinlock`) unless given.
     #[serde(default)]
     pub pin_state: Option<PathBuf>,
+    /// 换开纸质票据: the kiosk's registration and its paper stock. Without it the
+    /// kiosk prints copies only.
+    #[serde(default)]
+    pub paper: Option<paper::PaperConfig>,
 }
 
 impl KioskConfig {
@@ -74,6 +80,9 @@ impl KioskConfig {
         }
         PasswordHash::new(&config.operator_pin_hash)
             .map_err(|e| invalid(format!("operator_pin_hash: {e}")))?;
+        if let Some(paper) = &config.paper {
+            paper.validate().map_err(invalid)?;
+        }
         Ok(config)
     }
 
@@ -248,6 +257,10 @@ impl KioskSession {
     }
 }
 
+fn log_time() -> String {
+    chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
 /// One line of the operator log: numbers and fixed words, nothing about a person.
 #[derive(Debug, Serialize)]
 struct LogLine {
@@ -257,7 +270,8 @@ struct LogLine {
     printer_errors: u32,
 }
 
-/// The operator log: JSON lines with the end of each session and its counts.
+/// The operator log: JSON lines with the end of each session and its counts, and
+/// what became of each paper number used for 换开.
 pub struct OperatorLog {
     path: PathBuf,
 }
@@ -268,17 +282,20 @@ impl OperatorLog {
     }
 
     pub fn record(&self, how: SessionEnd, counts: SessionCounts) -> Result<()> {
-        let line = LogLine {
-            at: chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+        self.append(&LogLine {
+            at: log_time(),
             session_end: how,
             pages_printed: counts.pages_printed,
             printer_errors: counts.printer_errors,
-        };
+        })
+    }
+
+    fn append(&self, line: &impl Serialize) -> Result<()> {
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&self.path)?;
-        writeln!(file, "{}", serde_json::to_string(&line).expect("log line"))?;
+        writeln!(file, "{}", serde_json::to_string(line).expect("log line"))?;
         Ok(())
     }
 }
@@ -289,17 +306,24 @@ pub struct Kiosk {
     log: OperatorLog,
     session: Mutex<Option<KioskSession>>,
     pin_guard: std::sync::Mutex<PinGuard>,
+    /// 换开: the config's part and the stock, when the kiosk exchanges for paper.
+    paper: Option<(paper::PaperConfig, std::sync::Mutex<paper::PaperStock>)>,
 }
 
 impl Kiosk {
     pub fn new(config: KioskConfig) -> Kiosk {
         let log = OperatorLog::new(config.operator_log.clone());
         let pin_guard = PinGuard::load(&config.pin_state_path());
+        let paper = config.paper.clone().map(|paper| {
+            let stock = paper::PaperStock::load(&paper, &config.operator_log);
+            (paper, std::sync::Mutex::new(stock))
+        });
         Kiosk {
             config,
             log,
             session: Mutex::new(None),
             pin_guard: std::sync::Mutex::new(pin_guard),
+            paper,
         }
     }
 
