@@ -1,7 +1,7 @@
 //! Kiosk mode's commands: one line each over `piaojia_app::kiosk::Kiosk`, plus the
 //! webview reset at the end of a session and the operator's exit.
 
-use piaojia_app::kiosk::paper::PaperOutcome;
+use piaojia_app::kiosk::paper::{PaperOutcome, PaperStockView};
 use piaojia_app::kiosk::{Kiosk, SessionEnd};
 use piaojia_app::{PrintOutcome, UiError};
 use piaojia_render::Printer;
@@ -20,8 +20,9 @@ pub struct KioskInfo {
     idle_seconds: u32,
     warn_seconds: u32,
     printer: String,
-    /// Paper receipts left for 换开; absent when the kiosk does not exchange.
-    paper_left: Option<u64>,
+    /// 换开: whose receipts, and the papers left; absent when the kiosk does not
+    /// exchange.
+    paper: Option<PaperStockView>,
 }
 
 #[tauri::command]
@@ -30,7 +31,7 @@ pub fn kiosk_info(k: State<'_, KioskState>) -> KioskInfo {
         idle_seconds: k.0.config.idle_seconds,
         warn_seconds: k.0.config.warn_seconds,
         printer: k.0.config.printer.clone(),
-        paper_left: k.0.paper_stock().map(|stock| stock.left),
+        paper: k.0.paper_stock(),
     }
 }
 

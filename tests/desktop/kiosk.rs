@@ -511,6 +511,7 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
     let paper = serde_json::json!({
         "kiosk_id": "menzhen-1",
         "kiosk_key": registration["kiosk_key"],
+        "issuer_name": registration["issuer_name"],
         "code": "33010125",
         "first": "0000100001",
         "last": "0000100500",
@@ -528,6 +529,18 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
     // The printer is stopped: the exchange is taken back, nothing waits in the
     // queue, and the patient is told that nothing was exchanged.
     let receipt_id = exchange_button_for(&app, "42.17").await;
+    // 换开 is offered on the kiosk's own hospital's receipts only.
+    let foreign = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.kiosk-list li')]
+               .filter(li => li.querySelector('[data-testid=kiosk-exchange]')
+                             && !li.textContent.includes(arguments[0])).length",
+            vec![registration["issuer_name"].clone()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(foreign, serde_json::json!(0));
     let button = format!("[data-testid=kiosk-exchange][data-receipt-id='{receipt_id}']");
     cups("cupsdisable");
     app.click(&button).await;

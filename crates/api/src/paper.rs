@@ -20,13 +20,22 @@ pub struct RegisterKioskRequest {
 /// A registered kiosk and its key, shown this once: the service keeps its hash.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({ "kiosk_id": "menzhen-1", "kiosk_key": "pk_3JdT..." })))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "kiosk_id": "menzhen-1", "kiosk_key": "pk_3JdT...", "issuer_name": "台州市中心医院"
+})))]
 pub struct KioskRegistration {
     pub kiosk_id: String,
     /// Sent as `X-Kiosk-Key` with the citizen's session when the kiosk exchanges.
     pub kiosk_key: String,
+    /// The issuer whose receipts the kiosk exchanges, as its receipts name it.
+    pub issuer_name: String,
 }
-debug_redacted!(KioskRegistration { kiosk_id }[kiosk_key]);
+debug_redacted!(
+    KioskRegistration {
+        kiosk_id,
+        issuer_name
+    }[kiosk_key]
+);
 
 /// An exchange the service recorded: the e-receipt now counts as the paper one.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -50,6 +50,7 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         piaojia_render::PerSheet,
         SummaryFormat,
         crate::kiosk::paper::PaperOutcome,
+        crate::kiosk::paper::PaperStockView,
     );
     numbers_not_bigints(dir)?;
     Ok(())

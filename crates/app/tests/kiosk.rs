@@ -413,6 +413,7 @@ async fn a_second_exchange_is_refused_and_an_empty_stock_says_so() {
             "paper": {
                 "kiosk_id": "menzhen-1",
                 "kiosk_key": registration["kiosk_key"],
+                "issuer_name": registration["issuer_name"],
                 "code": "33010125",
                 "first": "0000100001",
                 "last": "0000100002",

@@ -9,6 +9,7 @@ impl TestService {
             .await;
         assert_eq!(status, 201, "{body}");
         assert_eq!(body["kiosk_id"], id);
+        assert!(!body["issuer_name"].as_str().unwrap().is_empty());
         body["kiosk_key"].as_str().unwrap().to_string()
     }
 

@@ -24,6 +24,9 @@ pub struct PaperConfig {
     pub kiosk_id: String,
     /// The key the registration returned (sent as `X-Kiosk-Key`).
     pub kiosk_key: String,
+    /// The issuer the kiosk exchanges for, as the registration named it: 换开 is
+    /// offered on its receipts only.
+    pub issuer_name: String,
     /// 票据代码 of the paper receipts loaded in the printer.
     pub code: String,
     /// The first and the last number of the stock loaded, as printed on the paper.
@@ -40,6 +43,7 @@ impl std::fmt::Debug for PaperConfig {
         f.debug_struct("PaperConfig")
             .field("kiosk_id", &self.kiosk_id)
             .field("kiosk_key", &"<redacted>")
+            .field("issuer_name", &self.issuer_name)
             .field("code", &self.code)
             .field("first", &self.first)
             .field("last", &self.last)
@@ -56,8 +60,10 @@ impl PaperConfig {
         if self.first.len() != self.last.len() || first > last {
             return Err("paper: first and last are of one width, first ≤ last".into());
         }
-        if self.kiosk_id.is_empty() || self.kiosk_key.is_empty() {
-            return Err("paper: kiosk_id and kiosk_key as the issuer registered them".into());
+        if self.kiosk_id.is_empty() || self.kiosk_key.is_empty() || self.issuer_name.is_empty() {
+            return Err(
+                "paper: kiosk_id, kiosk_key and issuer_name as the registration gave them".into(),
+            );
         }
         Ok(())
     }
@@ -162,16 +168,19 @@ pub struct PaperOutcome {
     pub left: u64,
 }
 
-/// Whether the kiosk offers 换开, and how many papers it has left.
+/// Whether the kiosk offers 换开, for whose receipts, and how many papers it has
+/// left.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PaperStockView {
+    pub issuer_name: String,
     pub left: u64,
 }
 
 impl Kiosk {
     /// The paper stock, when this kiosk exchanges for paper.
     pub fn paper_stock(&self) -> Option<PaperStockView> {
-        self.paper.as_ref().map(|(_, stock)| PaperStockView {
+        self.paper.as_ref().map(|(config, stock)| PaperStockView {
+            issuer_name: config.issuer_name.clone(),
             left: stock.lock().expect("paper stock").left(),
         })
     }
@@ -303,6 +312,7 @@ mod tests {
         PaperConfig {
             kiosk_id: "menzhen-1".into(),
             kiosk_key: "pk_x".into(),
+            issuer_name: "台州市中心医院".into(),
             code: "33010125".into(),
             first: first.into(),
             last: last.into(),

@@ -114,6 +114,7 @@ pub async fn register(
         Json(KioskRegistration {
             kiosk_id: req.kiosk_id,
             kiosk_key: key,
+            issuer_name: issuer.name,
         }),
     ))
 }
