@@ -125,15 +125,50 @@ async fn launch_kiosk(
     .await
 }
 
+/// The kiosk's screen (1280x800, the test display) shows the whole keypad and every
+/// action of the step: none is below the fold or off to a side.
+async fn fits_the_screen(app: &Desktop) {
+    let seen = app
+        .client
+        .execute(
+            "const [w, h] = [innerWidth, innerHeight];
+             const out = [...document.querySelectorAll('.kiosk-actions button, .keypad button')]
+               .filter(b => { const r = b.getBoundingClientRect();
+                              return r.top < 0 || r.left < 0 || r.bottom > h || r.right > w; })
+               .map(b => b.textContent.trim());
+             return { w, h, step: document.querySelector('[data-testid=kiosk]').dataset.step,
+                      actions: document.querySelectorAll('.kiosk-actions button').length, out };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (seen["w"].as_i64(), seen["h"].as_i64()),
+        (Some(1280), Some(800)),
+        "the kiosk fills the screen"
+    );
+    assert!(seen["actions"].as_i64().unwrap() >= 1, "{seen}");
+    assert_eq!(seen["out"], serde_json::json!([]), "off screen: {seen}");
+}
+
 /// The demo citizen identifies on the keypad with the code the service sent.
 async fn identify(app: &Desktop, service: &ReferenceService) {
     app.wait_for("[data-testid=kiosk][data-step=id]").await;
     press(app, &service.citizen_id).await;
+    fits_the_screen(app).await;
     app.click("[data-testid=kiosk-send]").await;
     app.wait_for("[data-testid=kiosk][data-step=code]").await;
+    // A new code is offered after a minute; 返回 leads back.
+    let resend = read_text(&app.client, "[data-testid=kiosk-resend]")
+        .await
+        .unwrap();
+    assert!(resend.contains("秒"), "{resend}");
+    app.wait_for("[data-testid=kiosk-code-back]").await;
+    fits_the_screen(app).await;
     press(app, &service.wait_for_sms_code(&service.citizen_id).await).await;
     app.click("[data-testid=kiosk-login]").await;
     app.wait_for("[data-testid=kiosk][data-step=list]").await;
+    fits_the_screen(app).await;
 }
 
 /// The demo citizen identifies with the one-time code their own wallet got from the
@@ -145,6 +180,7 @@ async fn identify_with_handoff(app: &Desktop, service: &ReferenceService) {
     app.click("[data-testid=kiosk-use-handoff]").await;
     app.wait_for("[data-testid=kiosk][data-step=handoff]").await;
     press(app, &code[..6]).await;
+    fits_the_screen(app).await;
     app.screenshot("12-kiosk-handoff").await;
     let mut keys: Vec<String> = code[6..].chars().map(String::from).collect();
     keys.push("Enter".into());
@@ -363,6 +399,7 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
     // The operator's PIN: a wrong one is refused and the kiosk stays.
     app.click("button.operator").await;
     press(&app, "111111").await;
+    fits_the_screen(&app).await;
     app.click("[data-testid=kiosk-exit]").await;
     app.wait_for("[data-testid=kiosk-message][role=alert]")
         .await;
@@ -503,6 +540,19 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
         .await;
     assert_eq!(status, 201, "{registration}");
     let issued = service.issue(4_217).await;
+    // And a bill it reversed (冲红): the reversed one and its red one.
+    let wrong = service.issue(3_333).await;
+    let (status, red) = service
+        .as_issuer(
+            &format!(
+                "/{}/{}/reverse",
+                wrong["key"]["code"].as_str().unwrap(),
+                wrong["key"]["number"].as_str().unwrap()
+            ),
+            serde_json::json!({ "reason": "重复收费" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{red}");
     let (code, number) = (
         issued["key"]["code"].as_str().unwrap().to_string(),
         issued["key"]["number"].as_str().unwrap().to_string(),
@@ -529,6 +579,35 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
     // The printer is stopped: the exchange is taken back, nothing waits in the
     // queue, and the patient is told that nothing was exchanged.
     let receipt_id = exchange_button_for(&app, "42.17").await;
+    // The reversed receipt and its red one are marked; the reversed one cannot be
+    // ticked for printing, and neither is offered for 换开.
+    let marks = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.kiosk-list li')]
+               .filter(li => li.textContent.includes('33.33'))
+               .map(li => ({ badge: li.querySelector('[data-testid=kiosk-badge]')?.textContent,
+                             tickable: !li.querySelector('input').disabled,
+                             exchange: !!li.querySelector('[data-testid=kiosk-exchange]') }))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut marks: Vec<String> = marks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {} {}",
+                m["badge"].as_str().unwrap_or("-"),
+                m["tickable"],
+                m["exchange"]
+            )
+        })
+        .collect();
+    marks.sort();
+    assert_eq!(marks, ["已冲红 false false", "红字 true false"]);
     // 换开 is offered on the kiosk's own hospital's receipts only.
     let foreign = app
         .client
