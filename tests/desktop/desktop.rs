@@ -28,6 +28,32 @@ async fn first_run_on_the_built_in_demo_shows_receipts() {
             |code| code.len() == 6,
         )
         .await;
+    // The walkthrough's P-1: the code's hint has a line of its own (nothing moves
+    // beside it), and another code waits a minute, counted down on the button.
+    let layout = app
+        .client
+        .execute(
+            "const box = s => document.querySelector(s).getBoundingClientRect();
+             const send = document.querySelector('[data-testid=send-code]');
+             return { disabled: send.disabled, words: send.textContent.trim(),
+                      send: box('[data-testid=send-code]').bottom,
+                      hint: [box('[data-testid=demo-code]').top, box('[data-testid=demo-code]').bottom],
+                      code: box('input[name=sms_code]').top };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(layout["disabled"], json!(true), "{layout}");
+    assert!(
+        layout["words"].as_str().unwrap().contains("秒后重新获取"),
+        "{layout}"
+    );
+    let at = |v: &serde_json::Value| v.as_f64().unwrap();
+    assert!(
+        at(&layout["hint"][0]) >= at(&layout["send"])
+            && at(&layout["code"]) >= at(&layout["hint"][1]),
+        "the hint sits on a line of its own: {layout}"
+    );
     app.type_into("input[name=sms_code]", &code).await;
     app.click("[data-testid=login]").await;
     assert!(app.receipts_listed(300).await >= 300);
