@@ -64,6 +64,20 @@ async fn first_run_on_the_built_in_demo_shows_receipts() {
     app.wait_for("[data-testid=verification][data-valid=true]")
         .await;
     app.screenshot("3-receipt-detail").await;
+    // The walkthrough's P-12: printing with no printer chosen says so and leads to
+    // the settings, where one is chosen.
+    app.click("[data-testid=detail-print]").await;
+    let asked = app
+        .wait_until(
+            "the missing printer is named",
+            async |c| read_text(c, "[data-testid=toast]").await,
+            |t| t.contains("请先在设置中选择打印机"),
+        )
+        .await;
+    assert!(asked.contains("去设置"), "{asked}");
+    app.click("[data-testid=toast-settings]").await;
+    app.wait_for("[data-testid=language]").await;
+    app.click("[data-nav=receipts]").await;
 
     app.click("[data-nav=overview]").await;
     app.wait_for("[data-testid=overview-total]").await;

@@ -17,6 +17,8 @@ pub enum AppError {
     Locked,
     #[error("no provincial service is set up: choose one in the settings")]
     NoService,
+    #[error("choose a printer in the settings first")]
+    NoPrinter,
     #[error("{0}")]
     Invalid(String),
     #[error("the settings file {path} could not be used: {reason}")]
@@ -52,6 +54,7 @@ impl AppError {
             AppError::Print(e) => e.code(),
             AppError::Locked => "app.locked",
             AppError::NoService => "app.no_service",
+            AppError::NoPrinter => "app.no_printer",
             AppError::Invalid(_) => "app.invalid",
             AppError::Settings { .. } => "app.settings",
             AppError::Demo(_) => "app.demo",

@@ -32,7 +32,7 @@ impl App {
     ) -> Result<PrintOutcome> {
         let printer = printer
             .or(self.settings().printer)
-            .ok_or_else(|| AppError::Invalid("choose a printer in the settings first".into()))?;
+            .ok_or(AppError::NoPrinter)?;
         let wallet = self.wallet().await?;
         let sheets = wallet.sheets(&selection, per_sheet).await?;
         print_documents(&wallet, printer, std::slice::from_ref(&sheets)).await

@@ -97,7 +97,7 @@ impl App {
     pub async fn print(&self, ids: Vec<i64>, printer: Option<String>) -> Result<PrintOutcome> {
         let printer = printer
             .or(self.settings().printer)
-            .ok_or_else(|| AppError::Invalid("choose a printer in the settings first".into()))?;
+            .ok_or(AppError::NoPrinter)?;
         print_receipts(&*self.wallet().await?, printer, &ids).await
     }
 

@@ -19,7 +19,8 @@ class Shared {
   status = $state<AppStatus | null>(null);
   screen = $state<Screen>("receipts");
   detailId = $state<number | null>(null);
-  toast = $state<{ text: string; error: boolean } | null>(null);
+  /** `settings`: the toast offers 去设置 (what it asks for is chosen there). */
+  toast = $state<{ text: string; error: boolean; settings?: boolean } | null>(null);
   selected = $state<number[]>([]);
   sync = $state<{ done: number; total: number } | null>(null);
   /** Bumped when the wallet's contents change, so lists reload. */
@@ -38,9 +39,14 @@ class Shared {
   /** Counts toasts, so that a timer closes only the toast it was set for. */
   private toasts = 0;
 
-  say(text: string, error = false) {
+  /** Printing needs a printer chosen in the settings: says so, with the way there. */
+  askForPrinter() {
+    this.say(this.t("choose_printer"), true, true);
+  }
+
+  say(text: string, error = false, settings = false) {
     const id = ++this.toasts;
-    this.toast = { text, error };
+    this.toast = { text, error, settings };
     const lifetime = toastLifetime(error);
     if (lifetime !== null) {
       setTimeout(() => {
