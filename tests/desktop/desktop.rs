@@ -268,10 +268,23 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
         )
         .await;
     assert!(reason.starts_with("receipt."), "{reason}");
+    // The walkthrough's C-7: which receipt it is (its own, unverified words), what
+    // to do next, and the technical code folded away until asked for.
     let row = read_text(&app.client, "[data-testid=rejected-table] tbody tr")
         .await
         .unwrap();
-    assert!(row.contains(&reason));
+    assert!(row.contains('¥'), "issuer, date and amount: {row}");
+    app.wait_for("[data-testid=rejected-next]").await;
+    assert!(!row.contains(&reason), "the code is folded away: {row}");
+    app.click("[data-testid=rejected-table] tbody tr [data-testid=rejected-detail]")
+        .await;
+    let code = read_text(
+        &app.client,
+        "[data-testid=rejected-table] tbody tr [data-testid=rejected-code]",
+    )
+    .await
+    .unwrap();
+    assert!(code.contains(&reason), "{code}");
     app.screenshot("7-rejected").await;
 
     // A one-time code for a hospital kiosk: digits and a QR code that says the same,

@@ -38,7 +38,7 @@ pub struct ReceiptDetail {
     pub printed_count: i64,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Quarantined {
     pub id: i64,
@@ -48,6 +48,54 @@ pub struct Quarantined {
     pub reason_code: String,
     pub reason: String,
     pub received_at: NaiveDateTime,
+    /// What the rejected receipt says of itself (issuer, date, amount), where its
+    /// document still reads: unverified, shown only so that the person knows which
+    /// receipt it is.
+    pub claims: Option<UnverifiedFace>,
+}
+
+/// A rejected receipt's own words about itself; not verified.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct UnverifiedFace {
+    pub issuer_name: String,
+    pub issued_at: NaiveDateTime,
+    pub total: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct QuarantineRow {
+    id: i64,
+    province: String,
+    code: Option<String>,
+    number: Option<String>,
+    reason_code: String,
+    reason: String,
+    received_at: NaiveDateTime,
+    original: Vec<u8>,
+}
+
+impl QuarantineRow {
+    fn view(self) -> Quarantined {
+        let claims = SignedOriginal::from_json(&self.original)
+            .and_then(|original| parse_document(&original.document))
+            .ok()
+            .map(|receipt| UnverifiedFace {
+                issuer_name: receipt.issuer.name,
+                issued_at: receipt.issued_at,
+                total: receipt.total.0,
+            });
+        Quarantined {
+            id: self.id,
+            province: self.province,
+            code: self.code,
+            number: self.number,
+            reason_code: self.reason_code,
+            reason: self.reason,
+            received_at: self.received_at,
+            claims,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -168,11 +216,12 @@ impl Wallet {
     }
 
     pub async fn quarantine(&self) -> Result<Vec<Quarantined>> {
-        Ok(sqlx::query_as(
-            "SELECT id, province, code, number, reason_code, reason, received_at FROM quarantine ORDER BY id",
+        let rows: Vec<QuarantineRow> = sqlx::query_as(
+            "SELECT id, province, code, number, reason_code, reason, received_at, original FROM quarantine ORDER BY id",
         )
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(rows.into_iter().map(QuarantineRow::view).collect())
     }
 
     pub async fn status(&self) -> Result<Status> {
