@@ -319,8 +319,8 @@ fn first_page(
 const COLUMNS: [(&str, f32); 6] = [
     ("项目编码", LEFT),
     ("项目名称", 32.0),
-    ("数量", 98.0),
-    ("单位", 114.0),
+    ("单位", 98.0),
+    ("数量", 114.0),
     ("金额（元）", 128.0),
     ("备注", 158.0),
 ];
@@ -352,8 +352,8 @@ fn item_rows(c: &mut Canvas, top: f32, items: &[piaojia_receipt::LineItem]) {
         let y = top + ROW * (i as f32 + 1.0) + 3.7;
         c.text(LEFT, y, 7.5, BLACK, &item.code);
         c.text_fit(32.0, y, 64.0, 7.5, BLACK, &item.name);
-        c.text(98.0, y, 7.5, BLACK, &item.quantity);
-        c.text(114.0, y, 7.5, BLACK, &item.unit);
+        c.text(98.0, y, 7.5, BLACK, &item.unit);
+        c.text(114.0, y, 7.5, BLACK, &item.quantity);
         c.text_right(153.0, y, 7.5, BLACK, &yuan(item.amount));
         c.text_fit(158.0, y, RIGHT - 158.0, 7.0, BLACK, &item.remark);
     }

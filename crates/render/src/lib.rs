@@ -124,6 +124,11 @@ fn document(
 ) -> Result<Pdf, RenderError> {
     let font = font::font();
     let mut doc = PdfDocument::new(title);
+    // Without it the file says it was made in 1970.
+    let now = printpdf::OffsetDateTime::now_utc();
+    doc.metadata.info.creation_date = now.clone();
+    doc.metadata.info.modification_date = now.clone();
+    doc.metadata.info.metadata_date = now;
     let handle = PdfFontHandle::External(doc.add_font(&font.parsed));
     let pages = pages(font, &handle);
     let count = pages.len();

@@ -70,6 +70,20 @@ async fn an_outpatient_receipt_has_its_text_fonts_and_qr() {
     }
     // The ID number is masked on paper.
     assert!(!text.contains(&r.payer.id));
+    // The walkthrough's P-5: the columns in the screen's order (单位 before 数量),
+    // and the file made now, not in 1970.
+    let heads = text.lines().find(|l| l.contains("项目编码")).unwrap();
+    assert!(
+        heads.find("单位").unwrap() < heads.find("数量").unwrap(),
+        "{heads}"
+    );
+    let info = tool("pdfinfo", &[], &pdf);
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let created = info
+        .lines()
+        .find(|l| l.starts_with("CreationDate:"))
+        .unwrap();
+    assert!(created.contains(&year), "{created}");
     let fonts = tool("pdffonts", &[], &pdf);
     let font_line = fonts
         .lines()
