@@ -126,8 +126,8 @@ fn document(
     let mut doc = PdfDocument::new(title);
     // Without it the file says it was made in 1970.
     let now = printpdf::OffsetDateTime::now_utc();
-    doc.metadata.info.creation_date = now.clone();
-    doc.metadata.info.modification_date = now.clone();
+    doc.metadata.info.creation_date = now;
+    doc.metadata.info.modification_date = now;
     doc.metadata.info.metadata_date = now;
     let handle = PdfFontHandle::External(doc.add_font(&font.parsed));
     let pages = pages(font, &handle);
