@@ -69,10 +69,10 @@ fn files_holding(dir: &Path, since: SystemTime, needles: &[&str], found: &mut Ve
     }
 }
 
-/// The numbers of the demo citizen's receipts, asked of the service directly.
-async fn receipt_numbers(service: &ReferenceService) -> Vec<String> {
-    let page: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/v1/receipts?limit=100", service.url))
+/// The demo citizen's receipts as the service holds them, each with its lifecycle.
+async fn receipts_at_service(service: &ReferenceService) -> Vec<(piaojia_receipt::Receipt, Value)> {
+    let page: Value = reqwest::Client::new()
+        .get(format!("{}/v1/receipts?limit=1000", service.url))
         .bearer_auth(service.access_token().await)
         .send()
         .await
@@ -90,8 +90,17 @@ async fn receipt_numbers(service: &ReferenceService) -> Vec<String> {
             )
             .unwrap();
             let receipt = piaojia_receipt::parse_document(&original.document).unwrap();
-            receipt.number.as_str().to_string()
+            (receipt, entry["lifecycle"].clone())
         })
+        .collect()
+}
+
+/// The numbers of the demo citizen's receipts, asked of the service directly.
+async fn receipt_numbers(service: &ReferenceService) -> Vec<String> {
+    receipts_at_service(service)
+        .await
+        .into_iter()
+        .map(|(receipt, _)| receipt.number.as_str().to_string())
         .collect()
 }
 
@@ -471,31 +480,14 @@ async fn idle_sessions_wipe_and_a_killed_kiosk_leaves_nothing() {
     app.close().await;
 }
 
-/// The state the service holds for the demo citizen's receipt `number`.
+/// The state the service holds for the demo citizen's receipt `code`-`number`.
 async fn lifecycle_at_service(service: &ReferenceService, code: &str, number: &str) -> Value {
-    let page: Value = reqwest::Client::new()
-        .get(format!("{}/v1/receipts?limit=1000", service.url))
-        .bearer_auth(service.access_token().await)
-        .send()
+    receipts_at_service(service)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|entry| {
-            let original = piaojia_receipt::SignedOriginal::from_json(
-                entry["original"].to_string().as_bytes(),
-            )
-            .unwrap();
-            let receipt = piaojia_receipt::parse_document(&original.document).unwrap();
-            receipt.code.as_str() == code && receipt.number.as_str() == number
-        })
-        .expect("the service holds the receipt")["lifecycle"]
-        .clone()
+        .into_iter()
+        .find(|(r, _)| r.code.as_str() == code && r.number.as_str() == number)
+        .expect("the service holds the receipt")
+        .1
 }
 
 /// The kiosk's list row whose text holds `amount`: its exchange button's receipt id.

@@ -281,6 +281,7 @@ async fn papers_come_from_a_claim_a_search_and_chosen_receipts() {
     assert_eq!(rows, 1 + found + 2, "a heading, a line each, the totals");
 
     // Printed: one job of sheets on the queue the test command made.
+    let _queue = crate::support::print_queue().await;
     let printer = std::env::var("PIAOJIA_TEST_PRINTER")
         .expect("the test command starts cupsd with a queue and names it");
     let outcome = app

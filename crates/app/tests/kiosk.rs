@@ -70,18 +70,29 @@ fn kiosk_on(
     dir: &std::path::Path,
     printer: &str,
 ) -> Kiosk {
-    let path = write_config(
-        dir,
-        serde_json::json!({
-            "service": {
-                "province": "330000",
-                "url": format!("http://{addr}"),
-                "root_key": state.keys.root_public_base64(),
-            },
-            "printer": printer,
-        }),
-    );
-    Kiosk::new(KioskConfig::load(&path).unwrap())
+    kiosk_with(addr, state, dir, printer, serde_json::json!({}))
+}
+
+/// The same, with `extra` fields in its config.
+fn kiosk_with(
+    addr: std::net::SocketAddr,
+    state: &provincial_service::AppState,
+    dir: &std::path::Path,
+    printer: &str,
+    extra: serde_json::Value,
+) -> Kiosk {
+    let mut config = serde_json::json!({
+        "service": {
+            "province": "330000",
+            "url": format!("http://{addr}"),
+            "root_key": state.keys.root_public_base64(),
+        },
+        "printer": printer,
+    });
+    for (key, value) in extra.as_object().unwrap() {
+        config[key] = value.clone();
+    }
+    Kiosk::new(KioskConfig::load(&write_config(dir, config)).unwrap())
 }
 
 #[test]
@@ -174,6 +185,7 @@ async fn a_session_ends_without_a_trace_and_the_log_holds_counts_only() {
 /// lands; a stopped printer gets a plain error and no job; the retry prints once.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stopped_printer_gets_no_job_and_the_retry_prints_once() {
+    let _queue = crate::support::print_queue().await;
     let printer = std::env::var("PIAOJIA_TEST_PRINTER")
         .expect("the test command starts cupsd with a queue and names it");
     let (addr, state) = peer(10).await;
@@ -363,6 +375,7 @@ fn a_kiosk_process_leaves_no_core_dump() {
 /// next paper number, and an empty stock says so before anything is recorded.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_exchange_is_refused_and_an_empty_stock_says_so() {
+    let _queue = crate::support::print_queue().await;
     let printer = std::env::var("PIAOJIA_TEST_PRINTER")
         .expect("the test command starts cupsd with a queue and names it");
     let (addr, state) = peer(2).await;
@@ -401,26 +414,15 @@ async fn a_second_exchange_is_refused_and_an_empty_stock_says_so() {
         numbers.push(issued["key"]["number"].as_str().unwrap().to_string());
     }
     let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        serde_json::json!({
-            "service": {
-                "province": "330000",
-                "url": format!("http://{addr}"),
-                "root_key": state.keys.root_public_base64(),
-            },
-            "printer": printer,
-            "paper": {
-                "kiosk_id": "menzhen-1",
-                "kiosk_key": registration["kiosk_key"],
-                "issuer_name": registration["issuer_name"],
-                "code": "33010125",
-                "first": "0000100001",
-                "last": "0000100002",
-            },
-        }),
-    );
-    let kiosk = Kiosk::new(KioskConfig::load(&path).unwrap());
+    let paper = serde_json::json!({ "paper": {
+        "kiosk_id": "menzhen-1",
+        "kiosk_key": registration["kiosk_key"],
+        "issuer_name": registration["issuer_name"],
+        "code": "33010125",
+        "first": "0000100001",
+        "last": "0000100002",
+    } });
+    let kiosk = kiosk_with(addr, &state, dir.path(), &printer, paper.clone());
     assert_eq!(kiosk.paper_stock().unwrap().left, 2);
     kiosk_sms_login(&kiosk, &state, &citizen.id_number).await;
     let receipts = kiosk.receipts().await.unwrap();
@@ -462,7 +464,7 @@ async fn a_second_exchange_is_refused_and_an_empty_stock_says_so() {
     kiosk.end(SessionEnd::Logout).await.unwrap();
 
     // A restarted kiosk goes on from the stock it kept: none left.
-    let restarted = Kiosk::new(KioskConfig::load(&path).unwrap());
+    let restarted = kiosk_with(addr, &state, dir.path(), &printer, paper);
     assert_eq!(restarted.paper_stock().unwrap().left, 0);
     let log = std::fs::read_to_string(dir.path().join("operator.log")).unwrap();
     let printed = log

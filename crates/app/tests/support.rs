@@ -51,3 +51,10 @@ pub async fn synced() -> (TestApp, i64) {
     t.app.sync(&mut |_| {}).await.unwrap();
     (t, account)
 }
+
+/// The test print queue, one test at a time: a test that stops the queue, or
+/// counts its jobs, would see another test's jobs (or stop its printing).
+pub async fn print_queue() -> tokio::sync::MutexGuard<'static, ()> {
+    static QUEUE: std::sync::OnceLock<tokio::sync::Mutex<()>> = std::sync::OnceLock::new();
+    QUEUE.get_or_init(|| tokio::sync::Mutex::new(())).lock().await
+}

@@ -42,6 +42,50 @@ impl TestService {
         read(request.send().await.unwrap()).await
     }
 
+    /// The kiosk exchanges `receipt` for paper `number` for the citizen of `token`.
+    async fn exchange(
+        &self,
+        receipt: &Value,
+        token: &str,
+        kiosk_key: &str,
+        number: &str,
+    ) -> (u16, Value) {
+        self.paper(
+            reqwest::Method::POST,
+            receipt,
+            Some(token),
+            Some(kiosk_key),
+            number,
+        )
+        .await
+    }
+
+    /// The kiosk takes its exchange of `receipt` back.
+    async fn take_back(&self, receipt: &Value, token: &str, kiosk_key: &str) -> (u16, Value) {
+        self.paper(
+            reqwest::Method::DELETE,
+            receipt,
+            Some(token),
+            Some(kiosk_key),
+            "",
+        )
+        .await
+    }
+
+    /// The issuer exchanges `receipt` for paper `number` at its own desk.
+    async fn desk_exchange(&self, receipt: &Value, issuer_key: &str, number: &str) -> (u16, Value) {
+        self.post_auth(
+            &format!(
+                "/v1/issuer/receipts/{}/{}/exchange",
+                receipt["code"].as_str().unwrap(),
+                receipt["number"].as_str().unwrap()
+            ),
+            issuer_key,
+            json!({ "paper_code": "33010125", "paper_number": number }),
+        )
+        .await
+    }
+
     /// The citizen's session at a kiosk: a hand-off from their own login.
     async fn kiosk_session(&self, citizen: usize) -> String {
         let token = self.access_token(citizen).await;
@@ -72,7 +116,6 @@ impl TestService {
 
 #[tokio::test]
 async fn a_kiosk_exchanges_a_present_payers_receipt_once_and_may_take_it_back() {
-    use reqwest::Method;
     let s = start().await;
     let (_, issuer) = s.issuer_key(0);
     let kiosk = s.kiosk(&issuer, "menzhen-1").await;
@@ -98,15 +141,7 @@ async fn a_kiosk_exchanges_a_present_payers_receipt_once_and_may_take_it_back() 
     let (_, feed) = s.get("/v1/changes?limit=1000", &own).await;
     let after = feed["next_cursor"].as_str().unwrap().to_string();
 
-    let (status, done) = s
-        .paper(
-            Method::POST,
-            &receipt,
-            Some(&session),
-            Some(&kiosk),
-            "0000100001",
-        )
-        .await;
+    let (status, done) = s.exchange(&receipt, &session, &kiosk, "0000100001").await;
     assert_eq!(status, 201, "{done}");
     assert_eq!(done["receipt"], receipt);
     assert_eq!(done["paper"]["number"], "0000100001");
@@ -118,42 +153,20 @@ async fn a_kiosk_exchanges_a_present_payers_receipt_once_and_may_take_it_back() 
 
     // Once: a second exchange is refused, with another number or the same.
     for number in ["0000100002", "0000100001"] {
-        let second = s
-            .paper(Method::POST, &receipt, Some(&session), Some(&kiosk), number)
-            .await;
+        let second = s.exchange(&receipt, &session, &kiosk, number).await;
         assert_eq!(code(&second), (409, Some("exchange.already_exchanged")));
     }
     // A paper number is used once.
     let other = s.issued(0, 0, 4_210).await["key"].clone();
-    let reused = s
-        .paper(
-            Method::POST,
-            &other,
-            Some(&session),
-            Some(&kiosk),
-            "0000100001",
-        )
-        .await;
+    let reused = s.exchange(&other, &session, &kiosk, "0000100001").await;
     assert_eq!(code(&reused), (409, Some("exchange.paper_used")));
     // Not through the issuer's own API either.
-    let by_issuer = s
-        .post_auth(
-            &format!(
-                "/v1/issuer/receipts/{}/{}/exchange",
-                other["code"].as_str().unwrap(),
-                other["number"].as_str().unwrap()
-            ),
-            &issuer,
-            json!({ "paper_code": "33010125", "paper_number": "0000100001" }),
-        )
-        .await;
+    let by_issuer = s.desk_exchange(&other, &issuer, "0000100001").await;
     assert_eq!(code(&by_issuer), (409, Some("exchange.paper_used")));
 
     // The paper did not print: the kiosk takes the exchange back, the receipt is
     // normal again in the feed, and the number is free.
-    let undone = s
-        .paper(Method::DELETE, &receipt, Some(&session), Some(&kiosk), "")
-        .await;
+    let undone = s.take_back(&receipt, &session, &kiosk).await;
     assert_eq!(undone.0, 204, "{}", undone.1);
     assert_eq!(
         s.lifecycle_of(&own, &receipt).await,
@@ -164,19 +177,9 @@ async fn a_kiosk_exchanges_a_present_payers_receipt_once_and_may_take_it_back() 
         feed["events"].as_array().unwrap().last().unwrap()["lifecycle"],
         json!({ "state": "normal" })
     );
-    let twice = s
-        .paper(Method::DELETE, &receipt, Some(&session), Some(&kiosk), "")
-        .await;
+    let twice = s.take_back(&receipt, &session, &kiosk).await;
     assert_eq!(code(&twice), (404, Some("exchange.not_found")));
-    let (status, _) = s
-        .paper(
-            Method::POST,
-            &other,
-            Some(&session),
-            Some(&kiosk),
-            "0000100001",
-        )
-        .await;
+    let (status, _) = s.exchange(&other, &session, &kiosk, "0000100001").await;
     assert_eq!(status, 201);
 
     // Past the window it stays: the paper receipt is voided by hand instead.
@@ -184,9 +187,7 @@ async fn a_kiosk_exchanges_a_present_payers_receipt_once_and_may_take_it_back() 
         .execute(&s.state.db)
         .await
         .unwrap();
-    let late = s
-        .paper(Method::DELETE, &other, Some(&session), Some(&kiosk), "")
-        .await;
+    let late = s.take_back(&other, &session, &kiosk).await;
     assert_eq!(code(&late), (409, Some("exchange.too_late")));
 }
 
@@ -251,13 +252,7 @@ async fn only_the_present_payer_at_the_issuers_own_kiosk_exchanges() {
         .await;
     assert_eq!(red.0, 201);
     let red_exchange = s
-        .paper(
-            Method::POST,
-            &red.1["key"],
-            Some(&session),
-            Some(&kiosk),
-            "0000200002",
-        )
+        .exchange(&red.1["key"], &session, &kiosk, "0000200002")
         .await;
     assert_eq!(code(&red_exchange), (409, Some("receipt.is_red")));
     let reversed = post(Some(session.clone()), Some(kiosk.clone())).await;
@@ -284,65 +279,23 @@ async fn only_the_present_payer_at_the_issuers_own_kiosk_exchanges() {
         provincial_service::keys::issuer_api_key(&s.state.config.secret(), &issuer_code);
     let claims_kiosk = s.kiosk(&claims_issuer, "claims-1").await;
     let in_claim = s
-        .paper(
-            Method::POST,
-            &claimed[0],
-            Some(&session),
-            Some(&claims_kiosk),
-            "0000200003",
-        )
+        .exchange(&claimed[0], &session, &claims_kiosk, "0000200003")
         .await;
     assert_eq!(code(&in_claim), (409, Some("receipt.in_claim")));
 
     // Only the kiosk that exchanged takes it back, for the same citizen; an
     // exchange the issuer made itself is not a kiosk's to take back.
     let fresh = s.issued(0, 0, 4_210).await["key"].clone();
-    let (status, _) = s
-        .paper(
-            Method::POST,
-            &fresh,
-            Some(&session),
-            Some(&kiosk),
-            "0000200004",
-        )
-        .await;
+    let (status, _) = s.exchange(&fresh, &session, &kiosk, "0000200004").await;
     assert_eq!(status, 201);
-    let by_other_kiosk = s
-        .paper(
-            Method::DELETE,
-            &fresh,
-            Some(&session),
-            Some(&second_kiosk),
-            "",
-        )
-        .await;
+    let by_other_kiosk = s.take_back(&fresh, &session, &second_kiosk).await;
     assert_eq!(code(&by_other_kiosk), (404, Some("exchange.not_found")));
-    let by_other_citizen = s
-        .paper(
-            Method::DELETE,
-            &fresh,
-            Some(&s.kiosk_session(1).await),
-            Some(&kiosk),
-            "",
-        )
-        .await;
+    let by_other_citizen = s.take_back(&fresh, &s.kiosk_session(1).await, &kiosk).await;
     assert_eq!(code(&by_other_citizen), (404, Some("exchange.not_found")));
     assert_eq!(s.lifecycle_of(&own, &fresh).await["state"], "exchanged");
     let at_desk = s.issued(0, 0, 4_210).await["key"].clone();
-    let (status, _) = s
-        .post_auth(
-            &format!(
-                "/v1/issuer/receipts/{}/{}/exchange",
-                at_desk["code"].as_str().unwrap(),
-                at_desk["number"].as_str().unwrap()
-            ),
-            &issuer,
-            json!({ "paper_code": "33010125", "paper_number": "0000200005" }),
-        )
-        .await;
+    let (status, _) = s.desk_exchange(&at_desk, &issuer, "0000200005").await;
     assert_eq!(status, 200);
-    let desk_undo = s
-        .paper(Method::DELETE, &at_desk, Some(&session), Some(&kiosk), "")
-        .await;
+    let desk_undo = s.take_back(&at_desk, &session, &kiosk).await;
     assert_eq!(code(&desk_undo), (404, Some("exchange.not_found")));
 }
