@@ -25,6 +25,21 @@ fn printed_files() -> Vec<PathBuf> {
         .collect()
 }
 
+/// The files CUPS-PDF wrote that were not in `before`, waiting up to 20 s for one.
+async fn files_printed_since(before: &[PathBuf]) -> Vec<PathBuf> {
+    for _ in 0..100 {
+        let new: Vec<PathBuf> = printed_files()
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .collect();
+        if !new.is_empty() {
+            return new;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Vec::new()
+}
+
 /// The pages of a PDF that CUPS-PDF may still be writing.
 async fn pages_of(pdf: &Path) -> u32 {
     for _ in 0..50 {
@@ -310,17 +325,7 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
         )
         .await;
     assert!(note.contains("已打印"));
-    let mut new_files = Vec::new();
-    for _ in 0..100 {
-        new_files = printed_files()
-            .into_iter()
-            .filter(|f| !before.contains(f))
-            .collect();
-        if !new_files.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let new_files = files_printed_since(&before).await;
     assert!(!new_files.is_empty(), "CUPS-PDF wrote the printed receipt");
     let sheets = pages_of(&new_files[0]).await;
     assert_eq!(queued(), jobs_before + 1, "one job for the retry, not two");
@@ -657,17 +662,7 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
         serde_json::json!({ "state": "exchanged", "paper": {
             "province": "330000", "code": "33010125", "number": "0000100001" } })
     );
-    let mut new_files = Vec::new();
-    for _ in 0..100 {
-        new_files = printed_files()
-            .into_iter()
-            .filter(|f| !before.contains(f))
-            .collect();
-        if !new_files.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let new_files = files_printed_since(&before).await;
     assert_eq!(new_files.len(), 1, "one paper printed");
     assert!(pages_of(&new_files[0]).await >= 1);
     // CUPS-PDF's chain (ghostscript's ps2write) keeps no text to read back; the

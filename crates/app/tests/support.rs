@@ -56,5 +56,8 @@ pub async fn synced() -> (TestApp, i64) {
 /// counts its jobs, would see another test's jobs (or stop its printing).
 pub async fn print_queue() -> tokio::sync::MutexGuard<'static, ()> {
     static QUEUE: std::sync::OnceLock<tokio::sync::Mutex<()>> = std::sync::OnceLock::new();
-    QUEUE.get_or_init(|| tokio::sync::Mutex::new(())).lock().await
+    QUEUE
+        .get_or_init(|| tokio::sync::Mutex::new(()))
+        .lock()
+        .await
 }
