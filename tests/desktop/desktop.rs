@@ -737,6 +737,13 @@ async fn help_opens_at_the_topic_of_its_link_and_answers_in_both_languages() {
         )
         .await;
     assert_eq!(title, "How to restore a backup");
+    // The walkthrough's P-6: a receipt's fields in English take ASCII colons.
+    app.click("[data-nav=receipts]").await;
+    app.click("[data-receipt-id]").await;
+    app.wait_for("[data-testid=verification][data-valid=true]")
+        .await;
+    let page = read_text(&app.client, ".detail").await.unwrap();
+    assert!(page.contains("Code: ") && !page.contains('：'), "{page}");
     app.close().await;
 }
 

@@ -35,6 +35,8 @@ class Shared {
   }
 
   t = (key: Key, vars: Record<string, string | number> = {}): string => translate(this.lang, key, vars);
+  /** A field's name followed by the language's colon: 代码：, Code: . */
+  label = (key: Key): string => translate(this.lang, key) + (this.lang === "en" ? ": " : "：");
 
   /** Counts toasts, so that a timer closes only the toast it was set for. */
   private toasts = 0;
