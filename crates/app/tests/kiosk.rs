@@ -473,3 +473,121 @@ async fn a_second_exchange_is_refused_and_an_empty_stock_says_so() {
         .count();
     assert_eq!(printed, 2, "{log}");
 }
+
+/// A service in front of the one at `upstream` that passes every call on, but loses
+/// the answer to an exchange for paper: the exchange is made, the kiosk hears 502.
+async fn losing_paper_answers(upstream: std::net::SocketAddr) -> std::net::SocketAddr {
+    use axum::response::IntoResponse;
+    let http = reqwest::Client::new();
+    let lying = axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let http = http.clone();
+        async move {
+            let (parts, body) = request.into_parts();
+            let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+            let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            let mut forward = http
+                .request(parts.method.clone(), format!("http://{upstream}{path}"))
+                .body(body.to_vec());
+            for (name, value) in parts.headers.iter().filter(|(n, _)| *n != "host") {
+                forward = forward.header(name, value);
+            }
+            let answer = forward.send().await.unwrap();
+            if parts.method == axum::http::Method::POST && parts.uri.path().ends_with("/paper") {
+                return axum::http::StatusCode::BAD_GATEWAY.into_response();
+            }
+            let status = axum::http::StatusCode::from_u16(answer.status().as_u16()).unwrap();
+            let bytes = answer.bytes().await.unwrap();
+            (
+                status,
+                [("content-type", "application/json")],
+                bytes.to_vec(),
+            )
+                .into_response()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, lying).await.unwrap() });
+    addr
+}
+
+/// An exchange whose answer is lost on the way back (the service made it, the kiosk
+/// cannot know) is taken back at once: the receipt stays normal at the service, the
+/// paper number stays the next one, and the log says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_exchange_whose_answer_is_lost_is_taken_back() {
+    let (addr, state) = peer(2).await;
+    let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
+    let secret = state.config.secret();
+    let issuer = &provincial_service::demo::issuers(&secret, &state.config.province)[0];
+    let issuer_key = provincial_service::keys::issuer_api_key(&secret, &issuer.code);
+    let http = reqwest::Client::new();
+    let post = |path: &str, body: serde_json::Value| {
+        http.post(format!("http://{addr}{path}"))
+            .bearer_auth(&issuer_key)
+            .json(&body)
+            .send()
+    };
+    let registration: serde_json::Value = post(
+        "/v1/issuer/kiosks",
+        serde_json::json!({ "kiosk_id": "menzhen-1" }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let item = serde_json::json!({ "code": "C0102", "name": "诊察费", "quantity": "1", "unit": "次", "amount": 1_204 });
+    let issued: serde_json::Value = post(
+        "/v1/issuer/receipts",
+        serde_json::json!({ "payer_id_number": citizen.id_number, "items": [item], "handler": "周敏", "checker": "吴芳" }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let number = issued["key"]["number"].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let paper = serde_json::json!({ "paper": {
+        "kiosk_id": "menzhen-1",
+        "kiosk_key": registration["kiosk_key"],
+        "issuer_name": registration["issuer_name"],
+        "code": "33010125",
+        "first": "0000100001",
+        "last": "0000100009",
+    } });
+    let kiosk = kiosk_with(
+        losing_paper_answers(addr).await,
+        &state,
+        dir.path(),
+        "PIAOJIA-PDF",
+        paper,
+    );
+    kiosk_sms_login(&kiosk, &state, &citizen.id_number).await;
+    let receipt = kiosk
+        .receipts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.number == number && r.issuer_name == issuer.name)
+        .unwrap();
+
+    let lost = kiosk.exchange_for_paper(receipt.id).await.unwrap_err();
+    assert_eq!(lost.code(), "service.unavailable", "{lost}");
+    let (at_service, exchanges): (String, i64) = sqlx::query_as(
+        "SELECT state, (SELECT count(*) FROM paper_exchanges) FROM receipts WHERE number = ? AND issuer_code = ?",
+    )
+    .bind(&number)
+    .bind(&issuer.code)
+    .fetch_one(&state.db)
+    .await
+    .unwrap();
+    assert_eq!((at_service.as_str(), exchanges), ("normal", 0));
+    assert_eq!(kiosk.paper_stock().unwrap().left, 9, "the number is unused");
+    let log = std::fs::read_to_string(dir.path().join("operator.log")).unwrap();
+    assert!(
+        log.contains(r#""paper":"33010125-0000100001","fate":"taken_back""#),
+        "{log}"
+    );
+}

@@ -200,11 +200,28 @@ impl Kiosk {
             .ok_or(AppError::PaperStockEmpty)?;
         let key = SecretString::new(config.kiosk_key.clone());
         let exchanges = session.wallet.paper_exchanges(&key);
-        let done = exchanges
-            .exchange(receipt_id, code, number)
-            .await
-            .map_err(refusal)?;
-        let paper = format!("{}-{}", done.paper.code, done.paper.number);
+        let paper = format!("{code}-{number}");
+        let done = match exchanges.exchange(receipt_id, code, number).await {
+            Ok(done) => done,
+            Err(e) => {
+                if answer_lost(&e) {
+                    // The service may have recorded the exchange before its answer
+                    // was lost: take it back. "Not found" means nothing was recorded.
+                    let fate = match exchanges.undo(receipt_id).await {
+                        Ok(()) => Some(PaperFate::TakenBack),
+                        Err(WalletError::Service { status: 404, .. }) => None,
+                        Err(_) => Some(PaperFate::ToVoid),
+                    };
+                    if fate == Some(PaperFate::ToVoid) {
+                        stock.lock().expect("paper stock").used()?;
+                    }
+                    if let Some(fate) = fate {
+                        self.log.record_paper(&paper, fate)?;
+                    }
+                }
+                return Err(refusal(e));
+            }
+        };
         let printed = self.print_paper(&exchanges, receipt_id, &done.paper).await;
         let fate = match &printed {
             Ok(_) => PaperFate::Printed,
@@ -272,6 +289,15 @@ impl Printed {
             Printed::Refused(e) | Printed::Unfinished(e) => e,
         }
     }
+}
+
+/// Whether a failed call may have been carried out all the same: the service did
+/// not answer, or its answer did not read.
+fn answer_lost(error: &WalletError) -> bool {
+    matches!(
+        error,
+        WalletError::ServiceUnavailable { .. } | WalletError::Protocol(_)
+    )
 }
 
 /// The service's refusals of an exchange, in the kiosk's terms.
