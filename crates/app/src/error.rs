@@ -39,6 +39,8 @@ pub enum AppError {
     PaperStockEmpty,
     #[error("the receipt was exchanged for paper already")]
     AlreadyExchanged,
+    #[error("the kiosk's next paper number was used already: check the paper stock")]
+    PaperNumberUsed,
     #[error("the receipt cannot be exchanged for paper here ({0})")]
     NotExchangeable(String),
     #[error("a file could not be written: {0}")]
@@ -65,6 +67,7 @@ impl AppError {
             AppError::NoPaperStock => "kiosk.no_paper_stock",
             AppError::PaperStockEmpty => "kiosk.paper_stock_empty",
             AppError::AlreadyExchanged => "kiosk.already_exchanged",
+            AppError::PaperNumberUsed => "kiosk.paper_number_used",
             AppError::NotExchangeable(_) => "kiosk.not_exchangeable",
             AppError::Io(_) => "app.io",
         }

@@ -464,7 +464,7 @@ async fn a_second_exchange_is_refused_and_an_empty_stock_says_so() {
     kiosk.end(SessionEnd::Logout).await.unwrap();
 
     // A restarted kiosk goes on from the stock it kept: none left.
-    let restarted = kiosk_with(addr, &state, dir.path(), &printer, paper);
+    let restarted = kiosk_with(addr, &state, dir.path(), &printer, paper.clone());
     assert_eq!(restarted.paper_stock().unwrap().left, 0);
     let log = std::fs::read_to_string(dir.path().join("operator.log")).unwrap();
     let printed = log
@@ -472,6 +472,35 @@ async fn a_second_exchange_is_refused_and_an_empty_stock_says_so() {
         .filter(|l| l.contains("\"fate\":\"printed\""))
         .count();
     assert_eq!(printed, 2, "{log}");
+
+    // A kiosk whose count lost step with the roll (its stock file gone) offers a
+    // number the service has seen used: refused in words for the staff, and
+    // nothing recorded or used.
+    let mut lost_count = paper;
+    lost_count["paper"]["state"] = serde_json::json!(dir.path().join("fresh.paper"));
+    let out_of_step = kiosk_with(addr, &state, dir.path(), &printer, lost_count);
+    kiosk_sms_login(&out_of_step, &state, &citizen.id_number).await;
+    let third = out_of_step
+        .receipts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.number == numbers[2] && r.issuer_name == issuer.name)
+        .unwrap();
+    let refused = out_of_step.exchange_for_paper(third.id).await.unwrap_err();
+    assert_eq!(refused.code(), "kiosk.paper_number_used", "{refused}");
+    assert_eq!(out_of_step.paper_stock().unwrap().left, 2);
+    assert_eq!(
+        out_of_step
+            .receipts()
+            .await
+            .unwrap()
+            .iter()
+            .find(|r| r.id == third.id)
+            .unwrap()
+            .lifecycle,
+        piaojia_receipt::LifecycleState::Normal
+    );
 }
 
 /// A service in front of the one at `upstream` that passes every call on, but loses

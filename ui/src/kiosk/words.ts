@@ -22,6 +22,7 @@ const words: Record<string, string> = {
   "kiosk.already_exchanged": "这张票据已换开过纸质票据，每张只能换开一次",
   "kiosk.not_exchangeable": "这张票据不能在本机换开（可能已冲红、作废、正在报销，或不是本院开具），请咨询工作人员",
   "kiosk.paper_stock_empty": "纸质票据已用完，请联系工作人员",
+  "kiosk.paper_number_used": "纸质票据号码与平台记录不符，暂不能换开，请联系工作人员",
   "kiosk.no_paper_stock": "本机不提供换开纸质票据",
 };
 

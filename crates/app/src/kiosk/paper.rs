@@ -306,6 +306,11 @@ fn refusal(error: WalletError) -> AppError {
         WalletError::Service { code, .. } if code == "exchange.already_exchanged" => {
             AppError::AlreadyExchanged
         }
+        // The stock's next number is one the service has seen used: the roll in the
+        // printer and the kiosk's count disagree, which only the staff can settle.
+        WalletError::Service { code, .. } if code == "exchange.paper_used" => {
+            AppError::PaperNumberUsed
+        }
         WalletError::Service {
             status: 409, code, ..
         } => AppError::NotExchangeable(code.clone()),
