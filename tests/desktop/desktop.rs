@@ -804,3 +804,103 @@ async fn the_window_is_titled_in_chinese_and_a_sync_with_nothing_new_says_so() {
     .await;
     app.close().await;
 }
+
+/// Claims that cannot go wrong, in part (ux-walkthrough C-3): a draft is discarded,
+/// not "withdrawn"; 提交 asks first and names the relying party; the newest claim
+/// comes first.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_claim_is_confirmed_before_it_is_submitted_and_the_newest_comes_first() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "3"]);
+    // Today's receipts, at the top of the list.
+    for fen in [1_101, 1_102, 1_103] {
+        service.issue(fen).await;
+    }
+    let app = Desktop::logged_in(&app_binary(), &service).await;
+    app.receipts_listed(6).await;
+    // Ticks the `n`th row's box and makes a draft of it.
+    let draft_of = async |n: usize| {
+        app.click("[data-nav=receipts]").await;
+        app.wait_for("[data-receipt-id] input[type=checkbox]").await;
+        app.client
+            .execute(
+                "document.querySelectorAll('[data-receipt-id] input[type=checkbox]')[arguments[0]].click()",
+                vec![json!(n)],
+            )
+            .await
+            .unwrap();
+        app.click("[data-testid=new-claim]").await;
+        app.commit_text("input[name=purpose]", "门诊费用").await;
+        app.commit_text("input[name=payee]", "6222 0000 1111 2222")
+            .await;
+        app.commit_text("input[name=amount]", "1.00").await;
+        app.click("[data-testid=claim-create]").await;
+    };
+    draft_of(0).await;
+    app.wait_for("[data-claim-id][data-state=draft]").await;
+    draft_of(1).await;
+    let ids = app
+        .wait_until(
+            "two drafts are listed",
+            async |c| {
+                let ids = c
+                    .execute(
+                        "return [...document.querySelectorAll('[data-claim-id]')].map(c => Number(c.dataset.claimId))",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                let ids: Vec<i64> = serde_json::from_value(ids).ok()?;
+                (ids.len() == 2).then_some(ids)
+            },
+            |_| true,
+        )
+        .await;
+    assert!(ids[0] > ids[1], "the newest first: {ids:?}");
+    let newest = format!("[data-claim-id='{}']", ids[0]);
+    let offered = app
+        .client
+        .execute(
+            "const card = document.querySelector(arguments[0]);
+             return [!!card.querySelector('[data-testid=claim-discard]'),
+                     !!card.querySelector('[data-testid=claim-withdraw]')];",
+            vec![json!(newest)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        offered,
+        json!([true, false]),
+        "a draft is discarded, not withdrawn"
+    );
+
+    // 提交 asks first; 取消 leaves it a draft.
+    app.click(&format!("{newest} [data-testid=claim-submit]"))
+        .await;
+    let question = read_text(&app.client, "[data-testid=claim-confirm]")
+        .await
+        .unwrap();
+    assert!(
+        question.contains("提交给") && !question.contains("RP-"),
+        "{question}"
+    );
+    app.click("[data-testid=claim-submit-no]").await;
+    assert_eq!(
+        read_attr(&app.client, &newest, "data-state")
+            .await
+            .as_deref(),
+        Some("draft")
+    );
+    app.click(&format!("{newest} [data-testid=claim-submit]"))
+        .await;
+    app.click("[data-testid=claim-submit-yes]").await;
+    app.wait_until(
+        "the claim is submitted",
+        async |c| read_attr(c, &newest, "data-state").await,
+        |state| state == "submitted",
+    )
+    .await;
+    app.wait_for(&format!("{newest} [data-testid=claim-withdraw]"))
+        .await;
+    app.close().await;
+}
