@@ -370,6 +370,58 @@ fn a_kiosk_process_leaves_no_core_dump() {
     assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE) }, 0);
 }
 
+/// The demo's first hospital on the service at `addr`: it registers a kiosk and
+/// bills the demo citizen one receipt per amount in `fens`. Gives the hospital's
+/// name, the numbers of those receipts, and the kiosk's `paper` config for a stock
+/// of `first`..=`last`.
+async fn hospital_kiosk(
+    addr: std::net::SocketAddr,
+    state: &provincial_service::AppState,
+    fens: &[i64],
+    (first, last): (&str, &str),
+) -> (String, Vec<String>, serde_json::Value) {
+    let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
+    let secret = state.config.secret();
+    let issuer = &provincial_service::demo::issuers(&secret, &state.config.province)[0];
+    let issuer_key = provincial_service::keys::issuer_api_key(&secret, &issuer.code);
+    let http = reqwest::Client::new();
+    let post = async |path: &str, body: serde_json::Value| -> serde_json::Value {
+        let answer = http
+            .post(format!("http://{addr}{path}"))
+            .bearer_auth(&issuer_key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_success(), "{path}: {}", answer.status());
+        answer.json().await.unwrap()
+    };
+    let registration = post(
+        "/v1/issuer/kiosks",
+        serde_json::json!({ "kiosk_id": "menzhen-1" }),
+    )
+    .await;
+    let mut numbers = Vec::new();
+    for fen in fens {
+        let item = serde_json::json!({ "code": "C0102", "name": "诊察费", "quantity": "1", "unit": "次", "amount": fen });
+        let issued = post(
+            "/v1/issuer/receipts",
+            serde_json::json!({ "payer_id_number": citizen.id_number, "items": [item], "handler": "周敏", "checker": "吴芳" }),
+        )
+        .await;
+        numbers.push(issued["key"]["number"].as_str().unwrap().to_string());
+    }
+    let paper = serde_json::json!({ "paper": {
+        "kiosk_id": "menzhen-1",
+        "kiosk_key": registration["kiosk_key"],
+        "issuer_name": registration["issuer_name"],
+        "code": "33010125",
+        "first": first,
+        "last": last,
+    } });
+    (issuer.name.clone(), numbers, paper)
+}
+
 /// 换开 through the kiosk's own rules: a receipt is exchanged once (the service's
 /// refusal of a second comes back in the kiosk's words), each exchange uses the
 /// next paper number, and an empty stock says so before anything is recorded.
@@ -380,48 +432,14 @@ async fn a_second_exchange_is_refused_and_an_empty_stock_says_so() {
         .expect("the test command starts cupsd with a queue and names it");
     let (addr, state) = peer(2).await;
     let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
-    let secret = state.config.secret();
-    let issuer = &provincial_service::demo::issuers(&secret, &state.config.province)[0];
-    let issuer_key = provincial_service::keys::issuer_api_key(&secret, &issuer.code);
-    let http = reqwest::Client::new();
-    let post = |path: &str, body: serde_json::Value| {
-        http.post(format!("http://{addr}{path}"))
-            .bearer_auth(&issuer_key)
-            .json(&body)
-            .send()
-    };
-    let registration: serde_json::Value = post(
-        "/v1/issuer/kiosks",
-        serde_json::json!({ "kiosk_id": "menzhen-1" }),
+    let (hospital, numbers, paper) = hospital_kiosk(
+        addr,
+        &state,
+        &[1_201, 1_202, 1_203],
+        ("0000100001", "0000100002"),
     )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let mut numbers = Vec::new();
-    for fen in [1_201, 1_202, 1_203] {
-        let item = serde_json::json!({ "code": "C0102", "name": "诊察费", "quantity": "1", "unit": "次", "amount": fen });
-        let issued: serde_json::Value = post(
-            "/v1/issuer/receipts",
-            serde_json::json!({ "payer_id_number": citizen.id_number, "items": [item], "handler": "周敏", "checker": "吴芳" }),
-        )
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-        numbers.push(issued["key"]["number"].as_str().unwrap().to_string());
-    }
+    .await;
     let dir = tempfile::tempdir().unwrap();
-    let paper = serde_json::json!({ "paper": {
-        "kiosk_id": "menzhen-1",
-        "kiosk_key": registration["kiosk_key"],
-        "issuer_name": registration["issuer_name"],
-        "code": "33010125",
-        "first": "0000100001",
-        "last": "0000100002",
-    } });
     let kiosk = kiosk_with(addr, &state, dir.path(), &printer, paper.clone());
     assert_eq!(kiosk.paper_stock().unwrap().left, 2);
     kiosk_sms_login(&kiosk, &state, &citizen.id_number).await;
@@ -429,7 +447,7 @@ async fn a_second_exchange_is_refused_and_an_empty_stock_says_so() {
     let id_of = |number: &str| {
         receipts
             .iter()
-            .find(|r| r.number == number && r.issuer_name == issuer.name)
+            .find(|r| r.number == *number && r.issuer_name == hospital)
             .unwrap()
             .id
     };
@@ -485,7 +503,7 @@ async fn a_second_exchange_is_refused_and_an_empty_stock_says_so() {
         .await
         .unwrap()
         .into_iter()
-        .find(|r| r.number == numbers[2] && r.issuer_name == issuer.name)
+        .find(|r| r.number == numbers[2] && r.issuer_name == hospital)
         .unwrap();
     let refused = out_of_step.exchange_for_paper(third.id).await.unwrap_err();
     assert_eq!(refused.code(), "kiosk.paper_number_used", "{refused}");
@@ -547,45 +565,10 @@ async fn losing_paper_answers(upstream: std::net::SocketAddr) -> std::net::Socke
 async fn an_exchange_whose_answer_is_lost_is_taken_back() {
     let (addr, state) = peer(2).await;
     let citizen = provincial_service::demo::citizens(&state.config.province)[0].clone();
-    let secret = state.config.secret();
-    let issuer = &provincial_service::demo::issuers(&secret, &state.config.province)[0];
-    let issuer_key = provincial_service::keys::issuer_api_key(&secret, &issuer.code);
-    let http = reqwest::Client::new();
-    let post = |path: &str, body: serde_json::Value| {
-        http.post(format!("http://{addr}{path}"))
-            .bearer_auth(&issuer_key)
-            .json(&body)
-            .send()
-    };
-    let registration: serde_json::Value = post(
-        "/v1/issuer/kiosks",
-        serde_json::json!({ "kiosk_id": "menzhen-1" }),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let item = serde_json::json!({ "code": "C0102", "name": "诊察费", "quantity": "1", "unit": "次", "amount": 1_204 });
-    let issued: serde_json::Value = post(
-        "/v1/issuer/receipts",
-        serde_json::json!({ "payer_id_number": citizen.id_number, "items": [item], "handler": "周敏", "checker": "吴芳" }),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let number = issued["key"]["number"].as_str().unwrap().to_string();
+    let (hospital, numbers, paper) =
+        hospital_kiosk(addr, &state, &[1_204], ("0000100001", "0000100009")).await;
+    let number = &numbers[0];
     let dir = tempfile::tempdir().unwrap();
-    let paper = serde_json::json!({ "paper": {
-        "kiosk_id": "menzhen-1",
-        "kiosk_key": registration["kiosk_key"],
-        "issuer_name": registration["issuer_name"],
-        "code": "33010125",
-        "first": "0000100001",
-        "last": "0000100009",
-    } });
     let kiosk = kiosk_with(
         losing_paper_answers(addr).await,
         &state,
@@ -599,16 +582,16 @@ async fn an_exchange_whose_answer_is_lost_is_taken_back() {
         .await
         .unwrap()
         .into_iter()
-        .find(|r| r.number == number && r.issuer_name == issuer.name)
+        .find(|r| r.number == *number && r.issuer_name == hospital)
         .unwrap();
 
     let lost = kiosk.exchange_for_paper(receipt.id).await.unwrap_err();
     assert_eq!(lost.code(), "service.unavailable", "{lost}");
     let (at_service, exchanges): (String, i64) = sqlx::query_as(
-        "SELECT state, (SELECT count(*) FROM paper_exchanges) FROM receipts WHERE number = ? AND issuer_code = ?",
+        "SELECT state, (SELECT count(*) FROM paper_exchanges) FROM receipts WHERE code = ? AND number = ?",
     )
-    .bind(&number)
-    .bind(&issuer.code)
+    .bind(&receipt.code)
+    .bind(&receipt.number)
     .fetch_one(&state.db)
     .await
     .unwrap();
