@@ -40,6 +40,15 @@ async fn files_printed_since(before: &[PathBuf]) -> Vec<PathBuf> {
     Vec::new()
 }
 
+/// Runs a CUPS command (`cupsdisable`, `cupsenable`) on `printer`.
+fn cups(verb: &str, printer: &str) {
+    let ok = std::process::Command::new(verb)
+        .arg(printer)
+        .status()
+        .unwrap();
+    assert!(ok.success(), "{verb}");
+}
+
 /// The pages of a PDF that CUPS-PDF may still be writing.
 async fn pages_of(pdf: &Path) -> u32 {
     for _ in 0..50 {
@@ -269,13 +278,6 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
     app.screenshot("9-kiosk-receipts").await;
 
     // A stopped printer: a plain message, and no job waits in the queue.
-    let cups = |verb: &str| {
-        let ok = std::process::Command::new(verb)
-            .arg(&printer)
-            .status()
-            .unwrap();
-        assert!(ok.success(), "{verb}");
-    };
     let queued = || {
         let out = std::process::Command::new("lpstat")
             .args(["-W", "all", "-o", &printer])
@@ -284,7 +286,7 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
         String::from_utf8_lossy(&out.stdout).lines().count()
     };
     let jobs_before = queued();
-    cups("cupsdisable");
+    cups("cupsdisable", &printer);
     app.click("[data-testid=kiosk-print]").await;
     let refused = app
         .wait_until(
@@ -307,7 +309,7 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
         alert.contains("打印机未就绪"),
         "plain Chinese words: {alert}"
     );
-    cups("cupsenable");
+    cups("cupsenable", &printer);
     assert_eq!(
         queued(),
         jobs_before,
@@ -565,13 +567,6 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
     });
     let app = launch_kiosk(&service, &dirs, serde_json::json!({ "paper": paper })).await;
     identify(&app, &service).await;
-    let cups = |verb: &str| {
-        let ok = std::process::Command::new(verb)
-            .arg(&printer)
-            .status()
-            .unwrap();
-        assert!(ok.success(), "{verb}");
-    };
 
     // The printer is stopped: the exchange is taken back, nothing waits in the
     // queue, and the patient is told that nothing was exchanged.
@@ -618,7 +613,7 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
         .unwrap();
     assert_eq!(foreign, serde_json::json!(0));
     let button = format!("[data-testid=kiosk-exchange][data-receipt-id='{receipt_id}']");
-    cups("cupsdisable");
+    cups("cupsdisable", &printer);
     app.click(&button).await;
     app.click("[data-testid=kiosk-exchange-yes]").await;
     let alert = app
@@ -628,7 +623,7 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
             |t| !t.is_empty(),
         )
         .await;
-    cups("cupsenable");
+    cups("cupsenable", &printer);
     assert!(
         alert.contains("打印机未就绪") && alert.contains("本次未换开"),
         "{alert}"

@@ -306,24 +306,23 @@ pub struct Kiosk {
     log: OperatorLog,
     session: Mutex<Option<KioskSession>>,
     pin_guard: std::sync::Mutex<PinGuard>,
-    /// 换开: the config's part and the stock, when the kiosk exchanges for paper.
-    paper: Option<(paper::PaperConfig, std::sync::Mutex<paper::PaperStock>)>,
+    /// 换开: the paper stock, when the config has a `paper` part.
+    paper_stock: Option<std::sync::Mutex<paper::PaperStock>>,
 }
 
 impl Kiosk {
     pub fn new(config: KioskConfig) -> Kiosk {
         let log = OperatorLog::new(config.operator_log.clone());
         let pin_guard = PinGuard::load(&config.pin_state_path());
-        let paper = config.paper.clone().map(|paper| {
-            let stock = paper::PaperStock::load(&paper, &config.operator_log);
-            (paper, std::sync::Mutex::new(stock))
+        let paper_stock = config.paper.as_ref().map(|paper| {
+            std::sync::Mutex::new(paper::PaperStock::load(paper, &config.operator_log))
         });
         Kiosk {
             config,
             log,
             session: Mutex::new(None),
             pin_guard: std::sync::Mutex::new(pin_guard),
-            paper,
+            paper_stock,
         }
     }
 

@@ -179,7 +179,8 @@ pub struct PaperStockView {
 impl Kiosk {
     /// The paper stock, when this kiosk exchanges for paper.
     pub fn paper_stock(&self) -> Option<PaperStockView> {
-        self.paper.as_ref().map(|(config, stock)| PaperStockView {
+        let config = self.config.paper.as_ref()?;
+        self.paper_stock.as_ref().map(|stock| PaperStockView {
             issuer_name: config.issuer_name.clone(),
             left: stock.lock().expect("paper stock").left(),
         })
@@ -189,7 +190,9 @@ impl Kiosk {
     /// the stock and prints it. A printer that refuses the job gets the exchange
     /// taken back; a job that does not finish leaves the number to void.
     pub async fn exchange_for_paper(&self, receipt_id: i64) -> Result<PaperOutcome> {
-        let (config, stock) = self.paper.as_ref().ok_or(AppError::NoPaperStock)?;
+        let (Some(config), Some(stock)) = (&self.config.paper, &self.paper_stock) else {
+            return Err(AppError::NoPaperStock);
+        };
         let mut slot = self.session.lock().await;
         let session = slot.as_mut().ok_or(AppError::Locked)?;
         session.last_touch = std::time::Instant::now();
