@@ -292,10 +292,10 @@ async fn import_paths(s: State<'_, Started>, paths: Vec<String>) -> Out<ImportRe
 #[tauri::command]
 async fn import_file(s: State<'_, Started>, request: tauri::ipc::Request<'_>) -> Out<ImportReport> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
-        return Err(UiError {
-            code: "app.invalid".into(),
-            message: "the file's bytes were not sent".into(),
-        });
+        return Err(UiError::new(
+            "app.invalid",
+            "the file's bytes were not sent",
+        ));
     };
     let name = request
         .headers()

@@ -2,7 +2,8 @@
 //! against the reference service over HTTP on 127.0.0.1.
 
 use piaojia_desktop_e2e::{
-    app_binary, one_window_at_a_time, qr_in, read_attr, read_text, Desktop, ReferenceService,
+    app_binary, one_window_at_a_time, qr_in, read_attr, read_text, test_printer, Desktop,
+    ReferenceService, StoppedPrinter,
 };
 use serde_json::json;
 
@@ -902,5 +903,174 @@ async fn a_claim_is_confirmed_before_it_is_submitted_and_the_newest_comes_first(
     .await;
     app.wait_for(&format!("{newest} [data-testid=claim-withdraw]"))
         .await;
+    app.close().await;
+}
+
+/// Every word in the user's language (issue 15's part 3; the walkthrough's B-3 to B-7):
+/// a wrong SMS code, a stopped printer, a malformed root key and a service that went
+/// away are each said in the words of the UI's one table, in Chinese and then in
+/// English, with the technical code folded away behind 详情; the 在线查验 answer is
+/// in words, next to its button, on screen.
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_are_said_in_the_users_language_with_the_detail_folded_away() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "3"]);
+    let printer = test_printer();
+    let settings = json!({
+        "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
+        "language": "zh-CN",
+        "printer": printer,
+    });
+    let app = Desktop::launch(&app_binary(), settings, &[]).await;
+    let toast = async |what: &str, starts: &str| {
+        app.wait_until(
+            what,
+            async |c| read_text(c, "[data-testid=toast-text]").await,
+            |text| text.starts_with(starts),
+        )
+        .await
+    };
+    // The toast's technical detail: folded until 详情 is pressed.
+    let detail = async || {
+        assert_eq!(
+            read_text(&app.client, "[data-testid=toast-detail]").await,
+            None
+        );
+        app.click("[data-testid=toast-detail-toggle]").await;
+        read_text(&app.client, "[data-testid=toast-detail]")
+            .await
+            .unwrap()
+    };
+    let close_toast = async || {
+        app.client
+            .execute(
+                "document.querySelector('[data-testid=toast] button[aria-label]')?.click();",
+                vec![],
+            )
+            .await
+            .unwrap();
+    };
+
+    // B-3: a wrong SMS code, then the right one.
+    app.type_into("input[name=id_number]", &service.citizen_id)
+        .await;
+    app.click("[data-testid=send-code]").await;
+    let code = service.wait_for_sms_code(&service.citizen_id).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    app.type_into("input[name=sms_code]", wrong).await;
+    app.click("[data-testid=login]").await;
+    let said = app
+        .wait_until(
+            "the wrong code is said",
+            async |c| read_text(c, "[data-testid=setup-error]").await,
+            |text| !text.is_empty(),
+        )
+        .await;
+    assert_eq!(said, "验证码不正确或已过期，请重新获取");
+    app.type_into("input[name=sms_code]", &code).await;
+    app.click("[data-testid=login]").await;
+    app.receipts_listed(1).await;
+
+    // B-6 and C-4: the online check's answer in words, beside the button, on screen.
+    app.click("[data-receipt-id]").await;
+    app.click("[data-testid=verify-online]").await;
+    let note = app
+        .wait_until(
+            "the online check answers",
+            async |c| read_text(c, "[data-testid=action-note]").await,
+            |text| !text.is_empty(),
+        )
+        .await;
+    assert_eq!(note, "查验结果：有效（与平台记录一致）");
+    let on_screen = app
+        .client
+        .execute(
+            "const r = document.querySelector('[data-testid=action-note]').getBoundingClientRect();
+             return r.top >= 0 && r.bottom <= window.innerHeight;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(on_screen, json!(true), "the answer is where the eye is");
+
+    // B-5: a stopped printer, named, with the way to the settings.
+    let stopped = StoppedPrinter::stop(&printer);
+    app.click("[data-testid=detail-print]").await;
+    let said = toast("the stopped printer is said", "打印机").await;
+    assert_eq!(said, format!("打印机 {printer} 已停止，请检查打印机后重试"));
+    app.wait_for("[data-testid=toast-settings]").await;
+    assert!(detail().await.starts_with("print.not_ready: "));
+    close_toast().await;
+
+    // B-7: a malformed root key is said under its field, and nothing is saved.
+    let bad_root_key = async |words: &str| {
+        app.click("[data-nav=settings]").await;
+        app.type_into("input[name=root_key]", "not-a-key").await;
+        app.click("[data-testid=settings-save]").await;
+        let said = app
+            .wait_until(
+                "the root key's field is marked",
+                async |c| read_text(c, "[data-testid=field-error][data-field=root_key]").await,
+                |text| !text.is_empty(),
+            )
+            .await;
+        assert_eq!(said, words);
+        assert_eq!(
+            app.attr("input[name=root_key]", "aria-invalid")
+                .await
+                .as_deref(),
+            Some("true")
+        );
+    };
+    bad_root_key("根公钥格式不正确（应为 44 个字符的 base64）").await;
+
+    // The same in English: the right key back, English chosen and saved.
+    app.type_into("input[name=root_key]", &service.root_key)
+        .await;
+    app.client
+        .execute(
+            "const language = document.querySelector('[data-testid=language]');
+             language.value = 'en';
+             language.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.click("[data-testid=settings-save]").await;
+    app.wait_until(
+        "the window speaks English",
+        async |c| read_text(c, "[data-nav=receipts]").await,
+        |text| text == "Receipts",
+    )
+    .await;
+    bad_root_key("The root key is malformed (it is 44 characters of base64)").await;
+
+    app.click("[data-nav=receipts]").await;
+    app.click("[data-receipt-id]").await;
+    app.click("[data-testid=detail-print]").await;
+    let said = toast("the stopped printer is said in English", "Printer").await;
+    assert_eq!(
+        said,
+        format!("Printer {printer}: Stopped. Check the printer and try again")
+    );
+    drop(stopped);
+    close_toast().await;
+
+    // B-4: the service is gone; while the sync retries it says so, then fails in words.
+    drop(service);
+    app.click("[data-testid=sync-now]").await;
+    let progress = read_text(&app.client, "[data-testid=sync-progress]")
+        .await
+        .map(|text| text.trim().to_string());
+    assert!(
+        progress.is_none() || progress.as_deref() == Some("Connecting to the receipt service…"),
+        "no 0/0 while connecting: {progress:?}"
+    );
+    let said = toast("the dead service is said in English", "Sync failed").await;
+    assert_eq!(
+        said,
+        "Sync failed: The receipt service cannot be reached: check the network and try again"
+    );
+    assert!(detail().await.starts_with("service.unavailable: "));
     app.close().await;
 }

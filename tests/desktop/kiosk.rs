@@ -3,7 +3,8 @@
 //! test command: whole patient sessions, and no trace of a patient on disk afterwards.
 
 use piaojia_desktop_e2e::{
-    app_binary, one_window_at_a_time, read_attr, read_text, Desktop, ReferenceService,
+    app_binary, one_window_at_a_time, read_attr, read_text, test_printer, Desktop,
+    ReferenceService, StoppedPrinter,
 };
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -38,15 +39,6 @@ async fn files_printed_since(before: &[PathBuf]) -> Vec<PathBuf> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     Vec::new()
-}
-
-/// Runs a CUPS command (`cupsdisable`, `cupsenable`) on `printer`.
-fn cups(verb: &str, printer: &str) {
-    let ok = std::process::Command::new(verb)
-        .arg(printer)
-        .status()
-        .unwrap();
-    assert!(ok.success(), "{verb}");
 }
 
 /// The pages of a PDF that CUPS-PDF may still be writing.
@@ -135,8 +127,7 @@ async fn launch_kiosk(
     dirs: &tempfile::TempDir,
     extra: serde_json::Value,
 ) -> Desktop {
-    let printer = std::env::var("PIAOJIA_TEST_PRINTER")
-        .expect("the test command starts cupsd with a queue and names it");
+    let printer = test_printer();
     let mut config = serde_json::json!({
         "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
         "printer": printer,
@@ -250,8 +241,7 @@ async fn press(app: &Desktop, text: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
     let _window = one_window_at_a_time().await;
-    let printer = std::env::var("PIAOJIA_TEST_PRINTER")
-        .expect("the test command starts cupsd with a queue and names it");
+    let printer = test_printer();
     let started = SystemTime::now() - Duration::from_secs(1);
     let service = ReferenceService::start(&["--demo-receipts", "12"]);
     let dirs = tempfile::TempDir::new().unwrap();
@@ -286,7 +276,7 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
         String::from_utf8_lossy(&out.stdout).lines().count()
     };
     let jobs_before = queued();
-    cups("cupsdisable", &printer);
+    let stopped = StoppedPrinter::stop(&printer);
     app.click("[data-testid=kiosk-print]").await;
     let refused = app
         .wait_until(
@@ -309,7 +299,7 @@ async fn a_patient_identifies_prints_and_leaves_nothing_behind() {
         alert.contains("打印机未就绪"),
         "plain Chinese words: {alert}"
     );
-    cups("cupsenable", &printer);
+    drop(stopped);
     assert_eq!(
         queued(),
         jobs_before,
@@ -526,8 +516,7 @@ async fn exchange_button_for(app: &Desktop, amount: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_takes_it_back() {
     let _window = one_window_at_a_time().await;
-    let printer = std::env::var("PIAOJIA_TEST_PRINTER")
-        .expect("the test command starts cupsd with a queue and names it");
+    let printer = test_printer();
     let service = ReferenceService::start(&["--demo-receipts", "4"]);
     // The hospital registers this kiosk and bills the patient today.
     let (status, registration) = service
@@ -613,7 +602,7 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
         .unwrap();
     assert_eq!(foreign, serde_json::json!(0));
     let button = format!("[data-testid=kiosk-exchange][data-receipt-id='{receipt_id}']");
-    cups("cupsdisable", &printer);
+    let stopped = StoppedPrinter::stop(&printer);
     app.click(&button).await;
     app.click("[data-testid=kiosk-exchange-yes]").await;
     let alert = app
@@ -623,7 +612,7 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
             |t| !t.is_empty(),
         )
         .await;
-    cups("cupsenable", &printer);
+    drop(stopped);
     assert!(
         alert.contains("打印机未就绪") && alert.contains("本次未换开"),
         "{alert}"

@@ -312,6 +312,34 @@ pub async fn read_text(client: &Client, css: &str) -> Option<String> {
     value.as_str().map(str::to_string)
 }
 
+/// The CUPS-PDF queue the test command starts cupsd with.
+pub fn test_printer() -> String {
+    std::env::var("PIAOJIA_TEST_PRINTER")
+        .expect("the test command starts cupsd with a queue and names it")
+}
+
+/// A printer stopped (`cupsdisable`) until this is dropped (`cupsenable`), so that a
+/// failing test leaves the queue as it found it.
+pub struct StoppedPrinter(String);
+
+impl StoppedPrinter {
+    pub fn stop(printer: &str) -> StoppedPrinter {
+        cups("cupsdisable", printer);
+        StoppedPrinter(printer.to_string())
+    }
+}
+
+impl Drop for StoppedPrinter {
+    fn drop(&mut self) {
+        cups("cupsenable", &self.0);
+    }
+}
+
+fn cups(verb: &str, printer: &str) {
+    let ok = Command::new(verb).arg(printer).status().unwrap();
+    assert!(ok.success(), "{verb} {printer}");
+}
+
 /// The desktop app binary next to this test's binary.
 pub fn app_binary() -> PathBuf {
     binary("piaojia-desktop")

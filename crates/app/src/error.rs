@@ -1,9 +1,12 @@
-//! The app's one error type, and the `{code, message}` shape in which errors reach
-//! the UI: the UI shows the message and decides by the code, never by the text.
+//! The app's one error type, and the `{code, message, facts}` shape in which errors
+//! reach the UI: the UI turns the code (and its facts) into words in its one table,
+//! and keeps the English message for a 详情 fold; it never shows the message as the
+//! words.
 
 use piaojia_render::{PrintError, RenderError};
 use piaojia_wallet::WalletError;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -21,6 +24,8 @@ pub enum AppError {
     NoPrinter,
     #[error("{0}")]
     Invalid(String),
+    #[error("the setting {field} is not valid: {reason}")]
+    BadSetting { field: SettingField, reason: String },
     #[error("the settings file {path} could not be used: {reason}")]
     Settings { path: String, reason: String },
     #[error("the built-in demo service did not start: {0}")]
@@ -58,6 +63,7 @@ impl AppError {
             AppError::NoService => "app.no_service",
             AppError::NoPrinter => "app.no_printer",
             AppError::Invalid(_) => "app.invalid",
+            AppError::BadSetting { .. } => "settings.invalid",
             AppError::Settings { .. } => "app.settings",
             AppError::Demo(_) => "app.demo",
             AppError::SyncRunning => "app.sync_running",
@@ -76,11 +82,28 @@ impl AppError {
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
+piaojia_receipt::named_states! {
+    /// The field of the service settings a [`AppError::BadSetting`] is about, so
+    /// that the UI marks that field.
+    #[derive(ts_rs::TS)]
+    pub enum SettingField {
+        Province = "province",
+        Url = "url",
+        RootKey = "root_key",
+    }
+}
+
 /// An error as the UI receives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct UiError {
+    /// What the UI's table of words is keyed by.
     pub code: String,
+    /// The technical detail in English, shown only behind 详情.
     pub message: String,
+    /// The values the words name: `printer` and `state` (a printer's), `seconds` to
+    /// wait, `attempts`, the settings `field` at fault, the service's `status` and
+    /// `service_code`. Never personal data.
+    pub facts: BTreeMap<String, String>,
 }
 
 impl UiError {
@@ -97,8 +120,47 @@ impl UiError {
         UiError {
             code: error.code().to_string(),
             message,
+            facts: facts_of(error),
         }
     }
+
+    /// An error of the shell's own, with no facts.
+    pub fn new(code: &str, message: impl Into<String>) -> UiError {
+        UiError {
+            code: code.into(),
+            message: message.into(),
+            facts: BTreeMap::new(),
+        }
+    }
+}
+
+fn facts_of(error: &AppError) -> BTreeMap<String, String> {
+    let facts: Vec<(&str, String)> = match error {
+        AppError::Print(PrintError::NotReady { name, state }) => {
+            vec![("printer", name.clone()), ("state", state.as_str().into())]
+        }
+        AppError::Print(PrintError::UnknownPrinter(name)) => vec![("printer", name.clone())],
+        AppError::Print(PrintError::JobWaiting { seconds, .. })
+        | AppError::PinLocked { seconds }
+        | AppError::Wallet(WalletError::RateLimited {
+            retry_after: seconds,
+        }) => vec![("seconds", seconds.to_string())],
+        AppError::Wallet(WalletError::ServiceUnavailable { attempts, .. }) => {
+            vec![("attempts", attempts.to_string())]
+        }
+        AppError::Wallet(WalletError::Service { status, code, .. }) => {
+            vec![
+                ("status", status.to_string()),
+                ("service_code", code.clone()),
+            ]
+        }
+        AppError::BadSetting { field, .. } => vec![("field", field.to_string())],
+        _ => vec![],
+    };
+    facts
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value))
+        .collect()
 }
 
 impl From<AppError> for UiError {

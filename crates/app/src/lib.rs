@@ -18,7 +18,7 @@ mod views;
 
 pub use app::{App, AppConfig, KeyringSource};
 pub use demo::DemoService;
-pub use error::{AppError, Result, UiError};
+pub use error::{AppError, Result, SettingField, UiError};
 pub use imports::{
     CertificateView, ImportReport, ImportedView, LevelView, OriginalView, RefusedFile, SealView,
 };

@@ -2,7 +2,7 @@
 //! where saved files go. A JSON file in the app's config folder; it never holds a
 //! name, an ID number or a token.
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Result, SettingField};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -72,11 +72,16 @@ impl Settings {
 
     pub fn validate(&self) -> Result<()> {
         if let Some(service) = &self.service {
+            let bad = |field, e: &dyn std::fmt::Display| AppError::BadSetting {
+                field,
+                reason: e.to_string(),
+            };
             let province = piaojia_receipt::ProvinceCode::new(service.province.clone())
-                .map_err(|e| AppError::Invalid(e.to_string()))?;
+                .map_err(|e| bad(SettingField::Province, &e))?;
             piaojia_receipt::TrustAnchor::from_base64(province, &service.root_key)
-                .map_err(|e| AppError::Invalid(format!("root key: {e}")))?;
-            piaojia_wallet::ServiceClient::new(&service.url, Default::default())?;
+                .map_err(|e| bad(SettingField::RootKey, &e))?;
+            piaojia_wallet::ServiceClient::new(&service.url, Default::default())
+                .map_err(|e| bad(SettingField::Url, &e))?;
         }
         Ok(())
     }

@@ -32,7 +32,12 @@ async fn errors_carry_codes_the_ui_can_act_on() {
         root_key: "not a key".into(),
     });
     let refused = app.set_settings(settings).unwrap_err();
-    assert_eq!(refused.code(), "app.invalid");
+    assert_eq!(refused.code(), "settings.invalid");
+    assert_eq!(
+        UiError::of(&refused).facts.get("field").map(String::as_str),
+        Some("root_key"),
+        "the UI marks the root key's field"
+    );
     assert_eq!(
         app.settings().service,
         None,

@@ -85,7 +85,7 @@ pub enum Command {
         #[arg(long)]
         account: Option<i64>,
     },
-    /// Printers and their state (ready, out of paper, offline, stopped).
+    /// Printers and their state (ready, printing, paper_out, offline, stopped).
     Printers,
     /// Print receipts on a printer, or to a PDF file.
     Print {

@@ -26,17 +26,18 @@ pub enum PrintError {
     JobWaiting { job: i32, seconds: u64 },
 }
 
-/// A printer's state in the terms a person needs before printing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum PrinterState {
-    Ready,
-    Printing,
-    PaperOut,
-    Offline,
-    /// Paused or not accepting jobs (e.g. `cupsdisable`).
-    Stopped,
+piaojia_receipt::named_states! {
+    /// A printer's state in the terms a person needs before printing; the UI says
+    /// each in words.
+    #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+    pub enum PrinterState {
+        Ready = "ready",
+        Printing = "printing",
+        PaperOut = "paper_out",
+        Offline = "offline",
+        /// Paused or not accepting jobs (e.g. `cupsdisable`).
+        Stopped = "stopped",
+    }
 }
 
 impl PrintError {
@@ -50,18 +51,6 @@ impl PrintError {
             PrintError::JobFailed { .. } => "print.job_failed",
             PrintError::JobWaiting { .. } => "print.job_waiting",
         }
-    }
-}
-
-impl std::fmt::Display for PrinterState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            PrinterState::Ready => "ready",
-            PrinterState::Printing => "printing",
-            PrinterState::PaperOut => "out of paper",
-            PrinterState::Offline => "offline",
-            PrinterState::Stopped => "stopped",
-        })
     }
 }
 

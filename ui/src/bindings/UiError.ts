@@ -3,4 +3,18 @@
 /**
  * An error as the UI receives it.
  */
-export type UiError = { code: string, message: string, };
+export type UiError = { 
+/**
+ * What the UI's table of words is keyed by.
+ */
+code: string, 
+/**
+ * The technical detail in English, shown only behind 详情.
+ */
+message: string, 
+/**
+ * The values the words name: `printer` and `state` (a printer's), `seconds` to
+ * wait, `attempts`, the settings `field` at fault, the service's `status` and
+ * `service_code`. Never personal data.
+ */
+facts: { [key in string]?: string }, };

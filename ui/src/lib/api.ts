@@ -1,5 +1,6 @@
 // Typed calls into the Rust commands (src-tauri). Every command rejects with a
-// UiError {code, message}; callers decide by the code.
+// UiError {code, message, facts}; callers decide by the code and say it with
+// errors.ts (or `shared.fail`).
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
@@ -30,7 +31,6 @@ import type { Settings } from "../bindings/Settings";
 import type { Spending } from "../bindings/Spending";
 import type { SummaryFormat } from "../bindings/SummaryFormat";
 import type { SyncEvent } from "../bindings/SyncEvent";
-import type { UiError } from "../bindings/UiError";
 
 export const api = {
   status: () => invoke<AppStatus>("app_status"),
@@ -85,12 +85,4 @@ export function onImported(handler: (report: ImportReport) => void): Promise<Unl
 
 export function onSync(handler: (event: SyncEvent) => void): Promise<UnlistenFn> {
   return listen<SyncEvent>("sync", (e) => handler(e.payload));
-}
-
-/** The UiError inside whatever a command rejected with. */
-export function asUiError(error: unknown): UiError {
-  if (error && typeof error === "object" && "code" in error && "message" in error) {
-    return error as UiError;
-  }
-  return { code: "ui.unexpected", message: String(error) };
 }

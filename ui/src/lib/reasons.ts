@@ -15,6 +15,10 @@ const reasons: Record<string, Record<Lang, string>> = {
   "receipt.wrong_province": { "zh-CN": "票据不属于该省", en: "The receipt belongs to another province" },
   "receipt.total_mismatch": { "zh-CN": "项目金额之和与合计不符", en: "The line items do not add up to the total" },
   "receipt.amount_in_words_mismatch": { "zh-CN": "大写金额与小写金额不符", en: "The amount in words does not match the figures" },
+  "receipt.payment_split": { "zh-CN": "医保支付明细与合计不符", en: "The insurance payments do not add up to the total" },
+  "receipt.amount_out_of_range": { "zh-CN": "金额超出合理范围", en: "An amount is out of range" },
+  "trust.bundle_signature": { "zh-CN": "信任包的签名无效", en: "The trust bundle's signature is invalid" },
+  "trust.bundle_malformed": { "zh-CN": "信任包格式错误", en: "The trust bundle is malformed" },
   "receipt.imported": { "zh-CN": "这张票据是从文件导入的，没有省级服务签名的原件", en: "This receipt was imported from a file: it has no signed original from a provincial service" },
   "ofd.not_ofd": { "zh-CN": "不是 OFD 文件", en: "Not an OFD file" },
   "ofd.damaged": { "zh-CN": "文件已损坏", en: "The file is damaged" },
@@ -50,7 +54,12 @@ const reasons: Record<string, Record<Lang, string>> = {
 
 /** The reason for `code` in `lang`, or the code itself when it is new to this UI. */
 export function reasonText(lang: Lang, code: string): string {
-  return reasons[code]?.[lang] ?? code;
+  return reasonWords(lang, code) ?? code;
+}
+
+/** The reason for `code` in `lang`, if this UI knows it (the error table's fallback). */
+export function reasonWords(lang: Lang, code: string): string | undefined {
+  return reasons[code]?.[lang];
 }
 
 export const knownReasonCodes = Object.keys(reasons);

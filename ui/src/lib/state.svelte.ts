@@ -4,6 +4,7 @@ import type { AppStatus } from "../bindings/AppStatus";
 import { translate, type Key, type Lang } from "./i18n";
 import type { HelpTopicId } from "./help";
 import { toastLifetime } from "./toast";
+import { asUiError, errorGoesToSettings, errorWords } from "./errors";
 
 export type Screen =
   | "receipts"
@@ -19,8 +20,9 @@ class Shared {
   status = $state<AppStatus | null>(null);
   screen = $state<Screen>("receipts");
   detailId = $state<number | null>(null);
-  /** `settings`: the toast offers 去设置 (what it asks for is chosen there). */
-  toast = $state<{ text: string; error: boolean; settings?: boolean } | null>(null);
+  /** `settings`: the toast offers 去设置 (what it asks for is chosen there);
+   * `detail`: the technical code and message, behind 详情. */
+  toast = $state<{ text: string; error: boolean; settings?: boolean; detail?: string } | null>(null);
   selected = $state<number[]>([]);
   sync = $state<{ done: number; total: number } | null>(null);
   /** Bumped when the wallet's contents change, so lists reload. */
@@ -46,9 +48,18 @@ class Shared {
     this.say(this.t("choose_printer"), true, true);
   }
 
-  say(text: string, error = false, settings = false) {
+  /** Says what went wrong in the table's words (inside `frame`'s {message}, if
+   * given), with the technical detail folded away. */
+  fail(e: unknown, frame?: Key, vars: Record<string, string | number> = {}) {
+    const error = asUiError(e);
+    const words = errorWords(this.lang, error);
+    const text = frame ? this.t(frame, { ...vars, message: words }) : words;
+    this.say(text, true, errorGoesToSettings(error), `${error.code}: ${error.message}`);
+  }
+
+  say(text: string, error = false, settings = false, detail?: string) {
     const id = ++this.toasts;
-    this.toast = { text, error, settings };
+    this.toast = { text, error, settings, detail };
     const lifetime = toastLifetime(error);
     if (lifetime !== null) {
       setTimeout(() => {
