@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "activity",
     "claims",
     "relying_parties",
+    "claim_limit",
     "create_claim",
     "submit_claim",
     "withdraw_claim",

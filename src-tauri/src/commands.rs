@@ -1,5 +1,5 @@
 //! The commands the UI calls: each is one line over `piaojia_app::App`, and errors
-//! reach the UI as `{code, message}`.
+//! reach the UI as `{code, message, facts}`.
 
 use crate::background::spawn_sync;
 use crate::state::Started;
@@ -9,8 +9,9 @@ use piaojia_app::{
 };
 use piaojia_render::{PerSheet, Printer};
 use piaojia_wallet::{
-    Account, Activity, CheckResult, ClaimDraft, ClaimView, ConsultReason, ConsultationView,
-    Quarantined, Query, RelyingParty, SearchResult, Selection, Spending, SummaryFormat,
+    Account, Activity, CheckResult, ClaimDraft, ClaimLimit, ClaimView, ConsultReason,
+    ConsultationView, Quarantined, Query, RelyingParty, RelyingPartyKind, SearchResult, Selection,
+    Spending, SummaryFormat,
 };
 use tauri::State;
 
@@ -40,6 +41,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         activity,
         claims,
         relying_parties,
+        claim_limit,
         create_claim,
         submit_claim,
         withdraw_claim,
@@ -241,6 +243,15 @@ async fn unread_consultations(s: State<'_, Started>) -> Out<i64> {
 #[tauri::command]
 async fn relying_parties(s: State<'_, Started>, account_id: i64) -> Out<Vec<RelyingParty>> {
     Ok(s.app()?.relying_parties(account_id).await?)
+}
+
+#[tauri::command]
+async fn claim_limit(
+    s: State<'_, Started>,
+    kind: RelyingPartyKind,
+    receipt_ids: Vec<i64>,
+) -> Out<ClaimLimit> {
+    Ok(s.app()?.claim_limit(kind, receipt_ids).await?)
 }
 
 #[tauri::command]

@@ -831,6 +831,7 @@ async fn a_claim_is_confirmed_before_it_is_submitted_and_the_newest_comes_first(
             .await
             .unwrap();
         app.click("[data-testid=new-claim]").await;
+        app.wait_for("[data-testid=claim-limit]").await;
         app.commit_text("input[name=purpose]", "门诊费用").await;
         app.commit_text("input[name=payee]", "6222 0000 1111 2222")
             .await;
@@ -1072,5 +1073,170 @@ async fn errors_are_said_in_the_users_language_with_the_detail_folded_away() {
         "Sync failed: The receipt service cannot be reached: check the network and try again"
     );
     assert!(detail().await.starts_with("service.unavailable: "));
+    app.close().await;
+}
+
+/// Claims that cannot go wrong (the walkthrough's B-1, C-2, C-3): the form lists the
+/// ticked receipts with their sum, pre-fills the most the relying party takes and
+/// refuses more before 创建; the list says 报销中 for a receipt in a claim not yet
+/// settled; a claim the service refuses says why in words and is redone with its
+/// receipts ticked again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_claim_shows_its_receipts_and_limit_and_a_refused_one_is_redone() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "3"]);
+    let mut issued = Vec::new();
+    for fen in [1_101, 1_102, 1_103] {
+        issued.push(service.issue(fen).await);
+    }
+    let app = Desktop::logged_in(&app_binary(), &service).await;
+    app.receipts_listed(6).await;
+    app.wait_for("[data-receipt-id] input[type=checkbox]").await;
+    // Today's two newest receipts, ticked.
+    let ticked = app
+        .client
+        .execute(
+            "const rows = [...document.querySelectorAll('[data-receipt-id]')].slice(0, 2);
+             rows.forEach(r => r.querySelector('input[type=checkbox]').click());
+             return rows.map(r => r.dataset.receiptId);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let ticked: Vec<String> = serde_json::from_value(ticked).unwrap();
+    app.click("[data-testid=new-claim]").await;
+    app.wait_for("[data-testid=claim-limit]").await;
+    let lines = app
+        .client
+        .execute(
+            "return document.querySelectorAll('[data-testid=claim-lines] li').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(lines, json!(2));
+    let max: i64 = app
+        .attr("[data-testid=claim-limit]", "data-max")
+        .await
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        [2_203, 2_204, 2_205].contains(&max),
+        "an employer takes up to the two totals: {max}"
+    );
+    let yuan = |fen: i64| format!("{}.{:02}", fen / 100, fen % 100);
+    let amount = app
+        .wait_until(
+            "the amount is pre-filled with the most allowed",
+            async |c| {
+                c.execute(
+                    "return document.querySelector('input[name=amount]').value",
+                    vec![],
+                )
+                .await
+                .ok()?
+                .as_str()
+                .map(str::to_string)
+            },
+            |value| !value.is_empty(),
+        )
+        .await;
+    assert_eq!(amount, yuan(max));
+    let limit_text = read_text(&app.client, "[data-testid=claim-limit]")
+        .await
+        .unwrap();
+    assert!(
+        limit_text.contains(&format!("¥{}", yuan(max))),
+        "{limit_text}"
+    );
+    app.screenshot("17-claim-form").await;
+
+    // A fen more is refused at the field, before 创建.
+    app.commit_text("input[name=amount]", &yuan(max + 1)).await;
+    let problem = read_text(&app.client, "[data-testid=claim-amount-problem]")
+        .await
+        .unwrap();
+    assert_eq!(problem, format!("申请金额不能超过 ¥{}", yuan(max)));
+    assert_eq!(
+        app.attr("[data-testid=claim-create]", "disabled")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+
+    app.commit_text("input[name=amount]", &yuan(max)).await;
+    app.commit_text("input[name=purpose]", "门诊费用").await;
+    app.commit_text("input[name=payee]", "6222 0000 1111 2222")
+        .await;
+    app.click("[data-testid=claim-create]").await;
+    let draft = app.wait_for("[data-claim-id][data-state=draft]").await;
+    let claim = draft.attr("data-claim-id").await.unwrap().unwrap();
+    let card = format!("[data-claim-id='{claim}']");
+
+    // In the list, the ticked receipts are 报销中, not 已报销.
+    app.click("[data-nav=receipts]").await;
+    for id in &ticked {
+        let tags = app
+            .wait_until(
+                "the receipt is marked as in a claim",
+                async |c| read_text(c, &format!("[data-receipt-id='{id}'] .tags")).await,
+                |tags| tags.contains("报销中"),
+            )
+            .await;
+        assert!(!tags.contains("已报销"), "{tags}");
+    }
+
+    // The issuer reverses today's receipts at the service; the wallet has not synced
+    // since, so the claim goes out and is refused.
+    for receipt in &issued {
+        let path = format!(
+            "/{}/{}/reverse",
+            receipt["key"]["code"].as_str().unwrap(),
+            receipt["key"]["number"].as_str().unwrap()
+        );
+        let (status, answer) = service
+            .as_issuer(&path, json!({ "reason": "金额有误" }))
+            .await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    app.click("[data-nav=claims]").await;
+    app.click(&format!("{card} [data-testid=claim-submit]"))
+        .await;
+    app.click("[data-testid=claim-submit-yes]").await;
+    app.wait_until(
+        "the claim is refused",
+        async |c| read_attr(c, &card, "data-state").await,
+        |state| state == "refused",
+    )
+    .await;
+    let why = read_text(&app.client, &format!("{card} [data-testid=claim-error]"))
+        .await
+        .unwrap();
+    assert_eq!(why, "有票据已冲红或作废，不能报销");
+    let party = read_text(&app.client, &format!("{card} p")).await.unwrap();
+    assert!(!party.contains("RP-"), "the party's name: {party}");
+
+    // 修改后重新提交: the same receipts ticked again, the form filled in.
+    app.click(&format!("{card} [data-testid=claim-redo]")).await;
+    app.wait_for("[data-testid=claim-limit]").await;
+    let lines = app
+        .client
+        .execute(
+            "return document.querySelectorAll('[data-testid=claim-lines] li').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(lines, json!(2));
+    let purpose = app
+        .client
+        .execute(
+            "return document.querySelector('input[name=purpose]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(purpose, json!("门诊费用"));
     app.close().await;
 }

@@ -2,7 +2,7 @@
 
 use crate::redacted::debug_redacted;
 use chrono::{DateTime, FixedOffset};
-use piaojia_receipt::{ClaimState, Lifecycle, ReceiptKey};
+use piaojia_receipt::{ClaimState, Lifecycle, Receipt, ReceiptKey};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -15,6 +15,41 @@ piaojia_receipt::named_states! {
         Insurer = "insurer",
         /// 医保: only medical receipts with an insurance split, and only part of 个人自付.
         MedicalInsurance = "medical_insurance",
+    }
+}
+
+/// The share of 个人自付 medical insurance reimburses (医保零星报销), in percent.
+pub const MEDICAL_INSURANCE_PERCENT: i64 = 60;
+
+/// Why a receipt adds nothing that a relying party of some kind reimburses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotReimbursable {
+    /// Medical insurance takes only medical receipts with an insurance split.
+    NotMedical,
+    /// An amount is beyond fen arithmetic.
+    OutOfRange,
+}
+
+impl RelyingPartyKind {
+    /// The most a party of this kind reimburses of `receipt`, in fen: the service
+    /// refuses a claim above the sum, and the wallet shows the sum before one is
+    /// made, by this one rule. Medical insurance: [`MEDICAL_INSURANCE_PERCENT`] of
+    /// 个人自付 (only as much as the receipt's own total allows), rounded down to the
+    /// fen; 个人自费 is not reimbursed. Employers and insurers: up to the total.
+    pub fn reimbursable(self, receipt: &Receipt) -> Result<i64, NotReimbursable> {
+        if self != RelyingPartyKind::MedicalInsurance {
+            return Ok(receipt.total.0);
+        }
+        let medical = receipt
+            .medical
+            .as_ref()
+            .filter(|m| m.insurance_type.is_some())
+            .ok_or(NotReimbursable::NotMedical)?;
+        let self_pay = medical.payments.self_pay.0.clamp(0, receipt.total.0.max(0));
+        self_pay
+            .checked_mul(MEDICAL_INSURANCE_PERCENT)
+            .map(|x| x / 100)
+            .ok_or(NotReimbursable::OutOfRange)
     }
 }
 

@@ -36,6 +36,7 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         Spending,
         Activity,
         ClaimView,
+        ClaimLimit,
         ClaimState,
         CheckStatus,
         ClaimDraft,

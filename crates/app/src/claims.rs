@@ -3,7 +3,9 @@
 use crate::app::App;
 use crate::error::Result;
 use crate::views::BackupOutcome;
-use piaojia_wallet::{BackupReport, ClaimDraft, ClaimView, RelyingParty};
+use piaojia_wallet::{
+    BackupReport, ClaimDraft, ClaimLimit, ClaimView, RelyingParty, RelyingPartyKind,
+};
 
 impl App {
     pub async fn claims(&self) -> Result<Vec<ClaimView>> {
@@ -12,6 +14,16 @@ impl App {
 
     pub async fn relying_parties(&self, account_id: i64) -> Result<Vec<RelyingParty>> {
         Ok(self.wallet().await?.relying_parties(account_id).await?)
+    }
+
+    /// What a claim of `receipt_ids` may ask a party of `kind` for: the form lists
+    /// them with their sum and checks the amount against it before 创建.
+    pub async fn claim_limit(
+        &self,
+        kind: RelyingPartyKind,
+        receipt_ids: Vec<i64>,
+    ) -> Result<ClaimLimit> {
+        Ok(self.wallet().await?.claim_limit(kind, &receipt_ids).await?)
     }
 
     /// A draft claim holding `receipt_ids`.

@@ -8,7 +8,7 @@ use crate::store::{now, stored};
 use crate::tables::{self, claims::ClaimRow};
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
-use piaojia_api::{Claim, ClaimRequest, ReceiptRef};
+use piaojia_api::{Claim, ClaimRequest, NotReimbursable, ReceiptRef, RelyingPartyKind};
 use piaojia_receipt::{ClaimState, Fen, LifecycleState};
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +44,35 @@ pub struct ClaimView {
     /// Receipts of the claim their issuer voided (作废) since they joined it: the
     /// person should take them out, or withdraw the claim.
     pub voided_receipt_ids: Vec<i64>,
+}
+
+/// What a claim of some receipts may ask a kind of relying party for: shown, and
+/// checked, before the claim is made, by the rule the service applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClaimLimit {
+    /// The receipts, as the claim form lists them.
+    pub lines: Vec<ClaimLine>,
+    /// The receipts' totals added up.
+    pub total: Fen,
+    /// The most the party reimburses of them; the service refuses more.
+    pub reimbursable: Fen,
+    /// Their 个人自付 added up, when the party is medical insurance (whose share is
+    /// a part of it).
+    pub self_pay: Option<Fen>,
+    /// Receipts the party does not take: for medical insurance, those that are not
+    /// insured medical receipts; for any party, those imported from files.
+    pub not_reimbursable: Vec<i64>,
+}
+
+/// A receipt as a claim form lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClaimLine {
+    pub id: i64,
+    pub issuer_name: String,
+    pub issued_at: NaiveDateTime,
+    pub total: Fen,
 }
 
 impl ClaimView {
@@ -438,6 +467,57 @@ impl Wallet {
             .await?
             .ok_or(WalletError::NotFound("claim"))?;
         ClaimView::new(row, tables::claims::held_by(&self.pool, id).await?)
+    }
+
+    /// What a claim of `receipt_ids` may ask a party of `kind` for.
+    pub async fn claim_limit(
+        &self,
+        kind: RelyingPartyKind,
+        receipt_ids: &[i64],
+    ) -> Result<ClaimLimit> {
+        let out_of_range = || WalletError::Invalid("the receipts' amounts are out of range".into());
+        let mut limit = ClaimLimit {
+            lines: Vec::new(),
+            total: Fen::ZERO,
+            reimbursable: Fen::ZERO,
+            self_pay: (kind == RelyingPartyKind::MedicalInsurance).then_some(Fen::ZERO),
+            not_reimbursable: Vec::new(),
+        };
+        for &id in receipt_ids {
+            let receipt = match self.receipt(id).await {
+                Ok(detail) => detail.receipt,
+                Err(WalletError::Imported) => {
+                    limit.not_reimbursable.push(id);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            limit.total = limit
+                .total
+                .checked_add(receipt.total)
+                .ok_or_else(out_of_range)?;
+            limit.lines.push(ClaimLine {
+                id,
+                issuer_name: receipt.issuer.name.clone(),
+                issued_at: receipt.issued_at,
+                total: receipt.total,
+            });
+            match kind.reimbursable(&receipt) {
+                Ok(share) => {
+                    limit.reimbursable = limit
+                        .reimbursable
+                        .checked_add(Fen(share))
+                        .ok_or_else(out_of_range)?;
+                    if let (Some(sum), Some(medical)) = (limit.self_pay, &receipt.medical) {
+                        let self_pay = medical.payments.self_pay;
+                        limit.self_pay = Some(sum.checked_add(self_pay).ok_or_else(out_of_range)?);
+                    }
+                }
+                Err(NotReimbursable::NotMedical) => limit.not_reimbursable.push(id),
+                Err(NotReimbursable::OutOfRange) => return Err(out_of_range()),
+            }
+        }
+        Ok(limit)
     }
 
     /// The relying parties of an account's service.

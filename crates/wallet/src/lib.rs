@@ -37,7 +37,7 @@ mod wallet;
 
 pub use activity::Activity;
 pub use backup::{AutoBackup, BackupReport};
-pub use claims::{ClaimDraft, ClaimView};
+pub use claims::{ClaimDraft, ClaimLimit, ClaimLine, ClaimView};
 pub use client::{RetryPolicy, ServiceClient};
 pub use consultations::{ConsultationView, Consultations};
 pub use db::DB_FILE;

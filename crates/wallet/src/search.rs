@@ -11,6 +11,7 @@
 
 use crate::error::Result;
 use crate::index::{Filter, Sort, Status};
+use crate::store::stored;
 use crate::wallet::Wallet;
 use chrono::NaiveDate;
 use piaojia_receipt::Category;
@@ -52,6 +53,32 @@ pub struct ReceiptSummary {
     pub lifecycle: piaojia_receipt::LifecycleState,
     pub is_red: bool,
     pub claim_id: Option<i64>,
+    /// The state of the claim holding it: the list says 报销中 until the claim is
+    /// approved or paid, 已报销 after. Read through [`SummaryRow`].
+    #[sqlx(skip)]
+    pub claim_state: Option<piaojia_receipt::ClaimState>,
+}
+
+/// A result row as stored, the holding claim's state still its text.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    #[sqlx(flatten)]
+    summary: ReceiptSummary,
+    claim_state: Option<String>,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Result<ReceiptSummary> {
+        Ok(ReceiptSummary {
+            claim_state: self.claim_state.map(stored).transpose()?,
+            ..self.summary
+        })
+    }
+}
+
+/// `SELECT {SUMMARY_COLUMNS} FROM receipts …` as result lines.
+fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<ReceiptSummary>> {
+    rows.into_iter().map(SummaryRow::into_summary).collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -94,7 +121,8 @@ impl Query {
 }
 
 const SUMMARY_COLUMNS: &str =
-    "id, province, code, number, issued_at, category, issuer_name, payer_name, total, lifecycle, is_red, claim_id";
+    "id, province, code, number, issued_at, category, issuer_name, payer_name, total, lifecycle, is_red, claim_id,
+     (SELECT state FROM claims WHERE claims.id = receipts.claim_id) AS claim_state";
 
 impl Wallet {
     /// Loads the in-memory search index now (about 2 s at 100k receipts), so that the
@@ -142,12 +170,14 @@ impl Wallet {
             index.refresh(&self.pool).await?;
             index.search(&filter, query.sort, query.offset as usize, limit)
         };
-        let mut items: Vec<ReceiptSummary> = sqlx::query_as(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM receipts WHERE id IN (SELECT value FROM json_each(?))"
-        ))
-        .bind(serde_json::to_string(&hits.page).expect("serialises"))
-        .fetch_all(&self.pool)
-        .await?;
+        let mut items = summaries(
+            sqlx::query_as(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM receipts WHERE id IN (SELECT value FROM json_each(?))"
+            ))
+            .bind(serde_json::to_string(&hits.page).expect("serialises"))
+            .fetch_all(&self.pool)
+            .await?,
+        )?;
         let position: std::collections::HashMap<i64, usize> = hits
             .page
             .iter()
@@ -177,13 +207,15 @@ impl Wallet {
         } else {
             "DESC"
         };
-        let items = sqlx::query_as(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM receipts ORDER BY issued_at {direction}, id {direction} LIMIT ? OFFSET ?"
-        ))
-        .bind(query.page_size())
-        .bind(query.offset)
-        .fetch_all(&self.pool)
-        .await?;
+        let items = summaries(
+            sqlx::query_as(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM receipts ORDER BY issued_at {direction}, id {direction} LIMIT ? OFFSET ?"
+            ))
+            .bind(query.page_size())
+            .bind(query.offset)
+            .fetch_all(&self.pool)
+            .await?,
+        )?;
         let (count, sum_fen): (i64, i64) =
             sqlx::query_as("SELECT count(*), coalesce(sum(total), 0) FROM receipts")
                 .fetch_one(&self.pool)

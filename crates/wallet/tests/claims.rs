@@ -1,6 +1,8 @@
 use crate::support::*;
 use piaojia_receipt::Fen;
-use piaojia_wallet::{ClaimDraft, ClaimState, Query, StatusFilter, Wallet, WalletError};
+use piaojia_wallet::{
+    ClaimDraft, ClaimState, Query, RelyingPartyKind, StatusFilter, Wallet, WalletError,
+};
 use serde_json::json;
 
 /// Receipt ids of normal, non-red stored receipts.
@@ -253,4 +255,83 @@ async fn a_session_the_service_ended_is_renewed_once_for_every_call() {
     peer.issue(0, 1234).await;
     let report = sync(&w, account).await;
     assert_eq!(report.new_receipts, 1);
+}
+
+/// The most a claim may ask, shown before the claim is made (walkthrough B-1), is
+/// what the service takes: that amount is submitted, a fen more is refused with
+/// claim.amount_exceeds. Medical insurance reimburses 60% of 个人自付 of medical
+/// receipts only; an employer up to the totals.
+#[tokio::test]
+async fn the_limit_shown_before_a_claim_is_what_the_service_takes() {
+    let peer = peer(config(60)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (w, account) = logged_in(&peer, dir.path(), 0).await;
+    sync(&w, account).await;
+    let receipts = claimable(&w, 60).await;
+    let medical = w
+        .claim_limit(RelyingPartyKind::MedicalInsurance, &receipts)
+        .await
+        .unwrap();
+    let employer = w
+        .claim_limit(RelyingPartyKind::Employer, &receipts)
+        .await
+        .unwrap();
+    assert_eq!(employer.lines.len(), receipts.len());
+    assert!(employer.not_reimbursable.is_empty());
+    assert_eq!(employer.reimbursable, employer.total);
+    let sum = employer
+        .lines
+        .iter()
+        .try_fold(0i64, |sum, line| sum.checked_add(line.total.0))
+        .unwrap();
+    assert_eq!(employer.total.0, sum);
+    // The demo has schools and donations too: medical insurance leaves them out.
+    assert!(!medical.not_reimbursable.is_empty());
+    let insured: Vec<i64> = receipts
+        .iter()
+        .copied()
+        .filter(|id| !medical.not_reimbursable.contains(id))
+        .take(3)
+        .collect();
+    let limit = w
+        .claim_limit(RelyingPartyKind::MedicalInsurance, &insured)
+        .await
+        .unwrap();
+    let self_pay = limit.self_pay.unwrap();
+    // 60% of each receipt's 个人自付, each rounded down to the fen.
+    let floor = self_pay.0 * 60 / 100;
+    assert!(
+        (floor - insured.len() as i64..=floor).contains(&limit.reimbursable.0),
+        "{limit:?}"
+    );
+    assert!(limit.reimbursable.0 > 0 && limit.reimbursable.0 < limit.total.0);
+
+    let submitted = async |fen: i64| {
+        let claim = w
+            .create_claim(&draft(account, "RP-MI-330000", fen))
+            .await
+            .unwrap();
+        for r in &insured {
+            w.add_to_claim(claim, *r).await.unwrap();
+        }
+        w.submit_claim(claim).await.unwrap()
+    };
+    let over = submitted(limit.reimbursable.0 + 1).await;
+    assert_eq!(over.state, ClaimState::Refused);
+    assert!(over.last_error.unwrap().starts_with("claim.amount_exceeds"));
+    let at = submitted(limit.reimbursable.0).await;
+    assert_eq!(at.state, ClaimState::Submitted, "{:?}", at.last_error);
+    assert_eq!(at.reimbursable, Some(limit.reimbursable.0));
+    // The list tells a claim under review (报销中) from a settled one by its state.
+    let listed = w
+        .search(&Query {
+            limit: 1000,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    let held = listed.items.iter().find(|r| r.id == insured[0]).unwrap();
+    assert_eq!(held.claim_state, Some(ClaimState::Submitted));
+    let free = listed.items.iter().find(|r| r.claim_id.is_none()).unwrap();
+    assert_eq!(free.claim_state, None);
 }

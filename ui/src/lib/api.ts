@@ -10,6 +10,8 @@ import type { AppStatus } from "../bindings/AppStatus";
 import type { BackupOutcome } from "../bindings/BackupOutcome";
 import type { CheckResult } from "../bindings/CheckResult";
 import type { ClaimDraft } from "../bindings/ClaimDraft";
+import type { ClaimLimit } from "../bindings/ClaimLimit";
+import type { RelyingPartyKind } from "../bindings/RelyingPartyKind";
 import type { ClaimView } from "../bindings/ClaimView";
 import type { ConsultReason } from "../bindings/ConsultReason";
 import type { ConsultationView } from "../bindings/ConsultationView";
@@ -57,6 +59,7 @@ export const api = {
   activity: (limit: number) => invoke<Activity[]>("activity", { limit }),
   claims: () => invoke<ClaimView[]>("claims"),
   relyingParties: (accountId: number) => invoke<RelyingParty[]>("relying_parties", { accountId }),
+  claimLimit: (kind: RelyingPartyKind, receiptIds: number[]) => invoke<ClaimLimit>("claim_limit", { kind, receiptIds }),
   createClaim: (draft: ClaimDraft, receiptIds: number[]) => invoke<ClaimView>("create_claim", { draft, receiptIds }),
   submitClaim: (id: number) => invoke<ClaimView>("submit_claim", { id }),
   withdrawClaim: (id: number) => invoke<ClaimView>("withdraw_claim", { id }),

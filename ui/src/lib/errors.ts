@@ -244,6 +244,17 @@ export function errorWords(lang: Lang, error: UiError, audience: Audience = "des
     : translate(lang, "error_unknown", { code: error.code });
 }
 
+/** Words for an error kept with a record as "code: message" (a claim's last error):
+ * the code says it; the message, perhaps a service's own words, is not shown. */
+export function storedErrorWords(lang: Lang, stored: string): string {
+  const code = stored.split(":")[0].trim();
+  const error: UiError =
+    code in serviceWords
+      ? { code: "service.error", message: stored, facts: { service_code: code } }
+      : { code, message: stored, facts: {} };
+  return errorWords(lang, error);
+}
+
 /** Whether the way out of `error` is in the settings (the message offers 去设置). */
 export function errorGoesToSettings(error: UiError): boolean {
   return settingsCodes.has(error.code);

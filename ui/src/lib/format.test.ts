@@ -24,8 +24,13 @@ describe("parseYuan", () => {
     // 0.1 + 0.2 style errors cannot happen: digits are read as integers.
     expect(parseYuan("0.29")).toBe(29);
   });
+  it("reads commas that group thousands, so a pre-filled amount reads back", () => {
+    expect(parseYuan("2,322.81")).toBe(232281);
+    expect(parseYuan("1,000,000")).toBe(100000000);
+    for (const fen of [0, 7, 232281, 123456789]) expect(parseYuan(yuan(fen))).toBe(fen);
+  });
   it("rejects anything else", () => {
-    for (const bad of ["", "1.234", "abc", "1e3", "12,00", "¥5"]) expect(parseYuan(bad)).toBeNull();
+    for (const bad of ["", "1.234", "abc", "1e3", "12,00", "1,2345", ",123", "¥5"]) expect(parseYuan(bad)).toBeNull();
   });
 });
 

@@ -12,12 +12,13 @@ export function yuan(fen: number): string {
   return `${sign}${grouped}.${cents.toString().padStart(2, "0")}`;
 }
 
-/** Parses what a person types as yuan ("12", "12.5", "12.05") into fen, exactly. */
+/** Parses what a person types as yuan ("12", "12.5", "12.05", "2,322.81") into
+ * fen, exactly. Commas are taken only where they group thousands. */
 export function parseYuan(text: string): number | null {
-  const m = /^\s*(-?)(\d{1,12})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  const m = /^\s*(-?)(\d{1,3}(?:,\d{3}){1,3}|\d{1,12})(?:\.(\d{1,2}))?\s*$/.exec(text);
   if (!m) return null;
   const cents = (m[3] ?? "").padEnd(2, "0");
-  const fen = Number(m[2]) * 100 + Number(cents);
+  const fen = Number(m[2].replaceAll(",", "")) * 100 + Number(cents);
   return m[1] === "-" ? -fen : fen;
 }
 

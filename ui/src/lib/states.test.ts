@@ -4,6 +4,7 @@ import {
   canSubmit,
   canWithdraw,
   canWriteInThread,
+  claimMark,
   consultReasonWords,
   consultStateWords,
   lifecycleLine,
@@ -68,5 +69,13 @@ describe("a 我要咨询 thread on screen", () => {
     expect(canWriteInThread("open")).toBe(true);
     expect(canWriteInThread("answered")).toBe(true);
     expect(canWriteInThread("closed")).toBe(false);
+  });
+});
+
+describe("a receipt in a claim, in a list", () => {
+  it("is 报销中 until its claim is approved or paid", () => {
+    expect(claimMark(null)).toBeNull();
+    for (const open of ["draft", "queued", "submitted", "info_requested"] as const) expect(claimMark(open)).toBe("st_in_claim");
+    for (const settled of ["approved", "paid"] as const) expect(claimMark(settled)).toBe("st_claimed");
   });
 });

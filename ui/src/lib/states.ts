@@ -42,6 +42,13 @@ export function lifecycleLine(lifecycle: Lifecycle): { words: Key; linked: strin
   }
 }
 
+/** A receipt in a claim, in a list: 已报销 once the claim is approved or paid,
+ * 报销中 while it is a draft or under review. */
+export function claimMark(state: ClaimState | null): Key | null {
+  if (state === null) return null;
+  return state === "approved" || state === "paid" ? "st_claimed" : "st_in_claim";
+}
+
 export function claimStateWords(state: ClaimState): Key {
   return `claim_state_${state}`;
 }

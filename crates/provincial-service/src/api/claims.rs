@@ -4,10 +4,9 @@
 //! relying party reviews through its own endpoints; the citizen may withdraw before
 //! review. Every change reaches the citizen's changes feed.
 //!
-//! Medical-insurance rule (医保零星报销, documented in the OpenAPI text too): the
-//! reimbursable part is 60% of each receipt's 个人自付 (co-payment for covered items),
-//! rounded down to the fen; 个人自费 is not reimbursed; only medical receipts with
-//! an insurance split qualify. Employers and insurers may reimburse up to the total.
+//! What a relying party reimburses (医保: 60% of 个人自付; employers and insurers: up to
+//! the total; documented in the OpenAPI text too) is `RelyingPartyKind::reimbursable`
+//! in piaojia-api, the rule the wallet applies before a claim is made.
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{Json, Path};
@@ -19,8 +18,8 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use chrono::NaiveDateTime;
 use piaojia_api::{
-    Claim, ClaimForReview, ClaimReceipt, ClaimRequest, Decision, ErrorBody, RelyingParty,
-    RelyingPartyKind,
+    Claim, ClaimForReview, ClaimReceipt, ClaimRequest, Decision, ErrorBody, NotReimbursable,
+    RelyingParty, RelyingPartyKind,
 };
 use piaojia_receipt::service_time::from_china_wall_clock;
 use piaojia_receipt::{parse_document, ClaimState, LifecycleState, ProvinceCode, SignedOriginal};
@@ -39,9 +38,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rp_get))
         .routes(routes!(rp_decide))
 }
-
-/// Reimbursable share of 个人自付 for medical-insurance claims, in percent.
-pub const MEDICAL_INSURANCE_PERCENT: i64 = 60;
 
 #[utoipa::path(get, path = "/v1/relying-parties", tag = "claims",
     responses((status = 200, body = Vec<RelyingParty>)))]
@@ -202,31 +198,18 @@ pub async fn submit(
                 "a red receipt cannot be claimed",
             ));
         }
-        let share = if kind == RelyingPartyKind::MedicalInsurance {
-            let medical = document
-                .medical
-                .as_ref()
-                .filter(|m| m.insurance_type.is_some())
-                .ok_or_else(|| {
-                    bad(
-                        "claim.not_medical",
-                        format!(
-                            "receipt {}-{} is not an insured medical receipt",
-                            r.code, r.number
-                        ),
-                    )
-                })?;
-            // 个人自付 is the issuer's word: only what its own total allows counts.
-            let self_pay = medical
-                .payments
-                .self_pay
-                .0
-                .clamp(0, document.total.0.max(0));
-            self_pay
-                .checked_mul(MEDICAL_INSURANCE_PERCENT)
-                .map(|x| x / 100)
-        } else {
-            Some(document.total.0)
+        let share = match kind.reimbursable(&document) {
+            Ok(share) => Some(share),
+            Err(NotReimbursable::NotMedical) => {
+                return Err(bad(
+                    "claim.not_medical",
+                    format!(
+                        "receipt {}-{} is not an insured medical receipt",
+                        r.code, r.number
+                    ),
+                ))
+            }
+            Err(NotReimbursable::OutOfRange) => None,
         };
         reimbursable = share
             .and_then(|share| reimbursable.checked_add(share))
