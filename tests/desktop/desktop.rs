@@ -1240,3 +1240,147 @@ async fn a_claim_shows_its_receipts_and_limit_and_a_refused_one_is_redone() {
     assert_eq!(purpose, json!("门诊费用"));
     app.close().await;
 }
+
+/// The list at the largest text size, and its filters (the walkthrough's B-11, C-1,
+/// C-8, P-10): rows grow with the text (a date never wraps, nothing spills out of
+/// its row); the whole list is one tab stop; filters set show on the 筛选 button and
+/// as chips, and 清除筛选 clears them; an amount that is no number is marked at its
+/// field; the 金额 head sorts by amount, one way and then the other.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_list_fits_large_text_and_its_filters_show_and_clear() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "40"]);
+    let app =
+        Desktop::logged_in_with(&app_binary(), &service, json!({ "text_size": "larger" })).await;
+    let all = app.receipts_listed(40).await;
+    let fits = app
+        .client
+        .execute(
+            "const rows = [...document.querySelectorAll('[data-receipt-id]')].slice(0, 8);
+             const size = parseFloat(getComputedStyle(document.documentElement).fontSize);
+             return { size, rows: rows.length, bad: rows.filter(row => {
+               const box = row.getBoundingClientRect();
+               const date = row.querySelector('.date').getBoundingClientRect();
+               const spills = [...row.children].some(c => {
+                 const b = c.getBoundingClientRect();
+                 return b.bottom > box.bottom + 1 || b.top < box.top - 1;
+               });
+               return date.height > size * 2 || spills;
+             }).map(row => [row.textContent, row.getBoundingClientRect().height, row.querySelector('.date').getBoundingClientRect().height,
+                 [...row.children].map(c => { const b = c.getBoundingClientRect(); return [c.className, b.top - row.getBoundingClientRect().top, b.height]; })]) };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fits["size"], json!(20), "the largest text: {fits}");
+    assert_eq!(fits["rows"], json!(8), "{fits}");
+    assert_eq!(fits["bad"], json!([]), "rows that wrap or spill: {fits}");
+    let tab_stops = app
+        .client
+        .execute(
+            "return document.querySelectorAll('[data-receipt-id][tabindex=\"0\"]').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(tab_stops, json!(1), "one tab stop for the list");
+
+    // An amount that is no number: marked, and not silently dropped.
+    app.click("[data-testid=filters-toggle]").await;
+    app.type_into("input[name=min_amount]", "abc").await;
+    app.wait_for("[data-testid=filter-invalid]").await;
+    assert_eq!(
+        app.attr("input[name=min_amount]", "aria-invalid")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    // Two filters the query uses: at least ¥100, and valid receipts only.
+    app.type_into("input[name=min_amount]", "100").await;
+    app.client
+        .execute(
+            "const s = document.querySelector('[data-testid=status-filter]');
+             s.value = 'valid';
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let filtered = app
+        .wait_until(
+            "the filters narrow the list",
+            async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+            |n| n.parse::<u32>().is_ok_and(|n| n < all),
+        )
+        .await;
+    app.click("[data-testid=filters-toggle]").await;
+    assert_eq!(
+        app.attr("[data-testid=filters-toggle]", "data-active")
+            .await
+            .as_deref(),
+        Some("2"),
+        "the closed 筛选 button says filters are set"
+    );
+    let chips = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=filter-chip]')].map(c => c.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(chips.as_array().unwrap().len(), 2, "{chips}");
+    assert!(chips.to_string().contains("100"), "{chips}");
+    app.screenshot("18-filters-on").await;
+    app.click("[data-testid=clear-filters]").await;
+    app.wait_until(
+        "清除筛选 brings every receipt back",
+        async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+        |n| *n == all.to_string(),
+    )
+    .await;
+    assert_ne!(filtered, all.to_string());
+    assert_eq!(
+        app.attr("[data-testid=filters-toggle]", "data-active")
+            .await
+            .as_deref(),
+        Some("0")
+    );
+
+    // The 金额 head sorts by amount: largest first, then smallest first.
+    let amounts = async || -> Vec<f64> {
+        let read = app
+            .client
+            .execute(
+                "return [...document.querySelectorAll('[data-receipt-id] .amount')].slice(0, 5)
+                   .map(a => Number(a.textContent.replace(/[¥,]/g, '')))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(read).unwrap()
+    };
+    for (order, sorted) in [("descending", true), ("ascending", false)] {
+        app.click("[data-testid=sort-amount]").await;
+        app.wait_until(
+            "the amount head says its order",
+            async |c| read_attr(c, "[data-testid=sort-amount]", "data-sort").await,
+            |sort| sort == order,
+        )
+        .await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let seen = amounts().await;
+            let ok = seen.len() == 5
+                && seen
+                    .windows(2)
+                    .all(|w| if sorted { w[0] >= w[1] } else { w[0] <= w[1] });
+            if ok {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{order}: {seen:?}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+    app.close().await;
+}

@@ -46,10 +46,22 @@ impl Desktop {
     /// Launches `app` set up for `service` (Zhejiang, in Chinese) and logs the demo
     /// citizen in through the login screen, with the SMS code from the service's log.
     pub async fn logged_in(app: &Path, service: &ReferenceService) -> Desktop {
-        let settings = serde_json::json!({
+        Desktop::logged_in_with(app, service, serde_json::json!({})).await
+    }
+
+    /// As [`Desktop::logged_in`], with `extra` settings (e.g. the text size).
+    pub async fn logged_in_with(
+        app: &Path,
+        service: &ReferenceService,
+        extra: serde_json::Value,
+    ) -> Desktop {
+        let mut settings = serde_json::json!({
             "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
             "language": "zh-CN",
         });
+        for (key, value) in extra.as_object().expect("settings are an object") {
+            settings[key] = value.clone();
+        }
         let desktop = Desktop::launch(app, settings, &[]).await;
         desktop
             .type_into("input[name=id_number]", &service.citizen_id)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyForm, hasFilters, toQuery } from "./filters";
+import { activeFilters, cleared, emptyForm, invalidFields, toQuery } from "./filters";
 
 describe("toQuery", () => {
   it("passes text through untouched, operators and quotes included", () => {
@@ -24,9 +24,21 @@ describe("toQuery", () => {
   });
 });
 
-describe("hasFilters", () => {
+describe("activeFilters", () => {
   it("ignores text and sort", () => {
-    expect(hasFilters({ ...emptyForm(), text: "x", sort: "amount_asc" })).toBe(false);
-    expect(hasFilters({ ...emptyForm(), status: "claimed" })).toBe(true);
+    expect(activeFilters({ ...emptyForm(), text: "x", sort: "amount_asc" })).toEqual([]);
+    expect(activeFilters({ ...emptyForm(), status: "claimed" })).toEqual(["status"]);
+  });
+});
+
+describe("filters on show", () => {
+  it("counts the filters set and marks what the query cannot use", () => {
+    const form = { ...emptyForm(), minYuan: "abc", status: "reversed" as const, from: "2025-12-01", to: "2025-11-01" };
+    expect(activeFilters(form)).toEqual(["from", "to", "minYuan", "status"]);
+    expect(invalidFields(form)).toEqual(["minYuan", "to"]);
+    expect(invalidFields({ ...form, minYuan: "-1" })).toContain("minYuan");
+    expect(activeFilters(cleared(form))).toEqual([]);
+    expect(cleared(form, ["status"]).status).toBe("");
+    expect(cleared({ ...form, text: "医院" }).text).toBe("医院");
   });
 });

@@ -41,8 +41,28 @@ export function toQuery(form: FilterForm, offset: number, limit: number): Query 
   };
 }
 
-/** Whether any filter beyond the text is set. */
-export function hasFilters(form: FilterForm): boolean {
-  const e = emptyForm();
-  return (Object.keys(e) as (keyof FilterForm)[]).some((k) => k !== "text" && k !== "sort" && form[k] !== e[k]);
+/** The filters set (beyond the text and the order), each by its field. */
+export type FilterField = "from" | "to" | "minYuan" | "maxYuan" | "category" | "status";
+export const FILTER_FIELDS: readonly FilterField[] = ["from", "to", "minYuan", "maxYuan", "category", "status"];
+
+export function activeFilters(form: FilterForm): FilterField[] {
+  return FILTER_FIELDS.filter((k) => form[k].trim() !== "");
+}
+
+/** Fields whose text the query cannot use: marked at the field, never silently dropped. */
+export function invalidFields(form: FilterForm): FilterField[] {
+  const bad: FilterField[] = [];
+  for (const k of ["minYuan", "maxYuan"] as const) {
+    const fen = parseYuan(form[k]);
+    if (form[k].trim() !== "" && (fen === null || fen < 0)) bad.push(k);
+  }
+  if (isDate(form.from) && isDate(form.to) && form.from > form.to) bad.push("to");
+  return bad;
+}
+
+/** The form with `fields` cleared (all filters, when none are named), the text kept. */
+export function cleared(form: FilterForm, fields: readonly FilterField[] = FILTER_FIELDS): FilterForm {
+  const next = { ...form };
+  for (const k of fields) next[k] = "";
+  return next;
 }
