@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "activity",
     "claims",
     "relying_parties",
+    "provinces",
     "claim_limit",
     "create_claim",
     "submit_claim",

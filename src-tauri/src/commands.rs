@@ -41,6 +41,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         activity,
         claims,
         relying_parties,
+        provinces,
         claim_limit,
         create_claim,
         submit_claim,
@@ -243,6 +244,12 @@ async fn unread_consultations(s: State<'_, Started>) -> Out<i64> {
 #[tauri::command]
 async fn relying_parties(s: State<'_, Started>, account_id: i64) -> Out<Vec<RelyingParty>> {
     Ok(s.app()?.relying_parties(account_id).await?)
+}
+
+/// The provinces a service may be for, with their names (the settings' picker).
+#[tauri::command]
+fn provinces() -> Vec<piaojia_app::Province> {
+    piaojia_app::PROVINCES.to_vec()
 }
 
 #[tauri::command]

@@ -316,6 +316,17 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
         digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()),
         "{shown}"
     );
+    // The walkthrough's C-4: the code is in a dialog in sight, not below the fold.
+    let in_sight = app
+        .client
+        .execute(
+            "const r = document.querySelector('[data-testid=handoff]').getBoundingClientRect();
+             return r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(in_sight, json!(true));
     app.client
         .execute(
             "document.querySelector('[data-testid=handoff]').scrollIntoView()",
@@ -963,7 +974,7 @@ async fn errors_are_said_in_the_users_language_with_the_detail_folded_away() {
     let said = app
         .wait_until(
             "the wrong code is said",
-            async |c| read_text(c, "[data-testid=setup-error]").await,
+            async |c| read_text(c, "[data-testid=login-error]").await,
             |text| !text.is_empty(),
         )
         .await;
@@ -1006,6 +1017,16 @@ async fn errors_are_said_in_the_users_language_with_the_detail_folded_away() {
     // B-7: a malformed root key is said under its field, and nothing is saved.
     let bad_root_key = async |words: &str| {
         app.click("[data-nav=settings]").await;
+        app.wait_for("[data-testid=service-advanced]").await;
+        // The root key sits under 高级.
+        app.client
+            .execute(
+                "if (!document.querySelector('input[name=root_key]'))
+                   document.querySelector('[data-testid=service-advanced]').click();",
+                vec![],
+            )
+            .await
+            .unwrap();
         app.type_into("input[name=root_key]", "not-a-key").await;
         app.click("[data-testid=settings-save]").await;
         let said = app
@@ -1382,5 +1403,181 @@ async fn the_list_fits_large_text_and_its_filters_show_and_clear() {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
     }
+    app.close().await;
+}
+
+/// Accounts and services from the settings (the walkthrough's B-8 and C-6): the text
+/// size applies at once; an account reads by its province's name and masked ID with
+/// its last sync; 退出登录 asks first, then marks the account 已退出 with 重新登录, and
+/// a sync no longer fails for it; 重新登录 logs in again from the settings; another
+/// service (its province picked by name, its root key under 高级) asks to log in
+/// there, and its account is added.
+#[tokio::test(flavor = "multi_thread")]
+async fn accounts_log_out_and_in_and_another_service_is_added_from_the_settings() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "5"]);
+    let app = Desktop::logged_in(&app_binary(), &service).await;
+    app.receipts_listed(5).await;
+    app.click("[data-nav=settings]").await;
+    let change = async |css: &str, value: &str| {
+        app.client
+            .execute(
+                "const s = document.querySelector(arguments[0]);
+                 s.value = arguments[1];
+                 s.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![json!(css), json!(value)],
+            )
+            .await
+            .unwrap();
+    };
+
+    // C-6: the text size applies without 保存.
+    change("[data-testid=text-size]", "large").await;
+    app.wait_until(
+        "the text size applies at once",
+        async |c| {
+            c.execute("return document.documentElement.dataset.textSize", vec![])
+                .await
+                .ok()?
+                .as_str()
+                .map(str::to_string)
+        },
+        |size| size == "large",
+    )
+    .await;
+
+    let account = "[data-account-id]";
+    let line = app
+        .wait_until(
+            "the account is shown with its last sync",
+            async |c| read_text(c, account).await,
+            |text| text.contains("上次同步"),
+        )
+        .await;
+    let tail = &service.citizen_id[service.citizen_id.len() - 4..];
+    assert!(
+        line.contains("浙江省") && line.contains(&format!("****{tail}")),
+        "{line}"
+    );
+    assert!(!line.contains("330000"), "a name, not a code: {line}");
+
+    // B-8: 退出登录 asks; 取消 keeps the account logged in; 退出登录 marks it.
+    app.click("[data-testid=logout]").await;
+    app.wait_for("[data-testid=logout-confirm]").await;
+    app.click("[data-testid=logout-no]").await;
+    assert_eq!(
+        app.attr(account, "data-signed-in").await.as_deref(),
+        Some("true")
+    );
+    app.click("[data-testid=logout]").await;
+    app.click("[data-testid=logout-yes]").await;
+    app.wait_until(
+        "the account is marked logged out",
+        async |c| read_attr(c, account, "data-signed-in").await,
+        |signed_in| signed_in == "false",
+    )
+    .await;
+    app.wait_for("[data-testid=logged-out]").await;
+    // A sync with only a logged-out account: no failure, nothing new.
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=toast] button[aria-label]')?.click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.click("[data-testid=sync-now]").await;
+    let said = app
+        .wait_until(
+            "the sync ends",
+            async |c| read_text(c, "[data-testid=toast-text]").await,
+            |text| text.contains("已是最新") || text.contains("失败"),
+        )
+        .await;
+    assert!(said.contains("已是最新"), "{said}");
+
+    // 重新登录, from the settings.
+    let log_in = async |service: &ReferenceService| {
+        let panel = "[data-testid=login-panel]";
+        app.type_into(
+            &format!("{panel} input[name=id_number]"),
+            &service.citizen_id,
+        )
+        .await;
+        app.click(&format!("{panel} [data-testid=send-code]")).await;
+        let code = service.wait_for_sms_code(&service.citizen_id).await;
+        app.type_into(&format!("{panel} input[name=sms_code]"), &code)
+            .await;
+        // A message at the bottom of the window may sit over the button.
+        app.client
+            .execute(
+                "document.querySelector('[data-testid=toast] button[aria-label]')?.click();
+                 document.querySelector('[data-testid=login-panel] [data-testid=login]')
+                   .scrollIntoView({ block: 'center' });",
+                vec![],
+            )
+            .await
+            .unwrap();
+        app.click(&format!("{panel} [data-testid=login]")).await;
+    };
+    app.click("[data-testid=login-again]").await;
+    log_in(&service).await;
+    app.wait_until(
+        "the account is logged in again",
+        async |c| read_attr(c, account, "data-signed-in").await,
+        |signed_in| signed_in == "true",
+    )
+    .await;
+
+    // Another service, for Shanghai: picked by name, its root key under 高级.
+    let shanghai = ReferenceService::start(&["--province", "310000", "--demo-receipts", "3"]);
+    change("[data-testid=province]", "310000").await;
+    app.type_into("input[name=service_url]", &shanghai.url)
+        .await;
+    app.client
+        .execute(
+            "if (!document.querySelector('input[name=root_key]'))
+               document.querySelector('[data-testid=service-advanced]').click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.type_into("input[name=root_key]", &shanghai.root_key)
+        .await;
+    app.click("[data-testid=settings-save]").await;
+    let asked = app
+        .wait_until(
+            "the settings ask to log in to the new service",
+            async |c| read_text(c, "[data-testid=login-panel] .hint").await,
+            |text| !text.is_empty(),
+        )
+        .await;
+    assert!(asked.contains("已更换票据服务"), "{asked}");
+    log_in(&shanghai).await;
+    let accounts = app
+        .wait_until(
+            "the Shanghai account is added",
+            async |c| {
+                let lines = c
+                    .execute(
+                        "return [...document.querySelectorAll('[data-account-id]')].map(a => a.textContent)",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                serde_json::from_value::<Vec<String>>(lines).ok()
+            },
+            |lines| lines.len() == 2,
+        )
+        .await;
+    assert!(
+        accounts.iter().any(|a| a.contains("上海市")),
+        "{accounts:?}"
+    );
+    assert!(
+        accounts.iter().any(|a| a.contains("浙江省")),
+        "{accounts:?}"
+    );
+    app.screenshot("19-accounts").await;
     app.close().await;
 }

@@ -327,6 +327,10 @@ impl App {
                     totals.1 += report.quarantined + report.no_longer_valid;
                     totals.2 += report.changes_applied;
                 }
+                // An account the person logged out of (退出登录) waits for a new
+                // login: not a failure to report at every sync.
+                Err(piaojia_wallet::WalletError::NotLoggedIn { .. })
+                    if !outcome.account.signed_in => {}
                 Err(error) => {
                     let error = AppError::from(error);
                     on_event(SyncEvent::AccountFailed {

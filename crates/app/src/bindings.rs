@@ -37,6 +37,7 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         Activity,
         ClaimView,
         ClaimLimit,
+        piaojia_receipt::Province,
         ClaimState,
         CheckStatus,
         ClaimDraft,

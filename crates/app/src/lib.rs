@@ -23,6 +23,8 @@ pub use imports::{
     CertificateView, ImportReport, ImportedView, LevelView, OriginalView, RefusedFile, SealView,
 };
 pub use originals::OriginalPage;
+/// The provinces the settings' picker offers.
+pub use piaojia_receipt::{Province, PROVINCES};
 pub use settings::{Language, ServiceSettings, Settings, TextSize};
 pub use views::{
     AppStatus, BackupOutcome, DemoInfo, HandoffView, KeyringState, PrintOutcome, ReceiptView,

@@ -23,15 +23,14 @@ impl Province {
 
     /// The provinces the demo generator has data for.
     pub fn known(code: &str) -> Option<Province> {
-        let name = match code {
-            "330000" => "浙江省",
-            "310000" => "上海市",
-            _ => return None,
-        };
+        if !["330000", "310000"].contains(&code) {
+            return None;
+        }
+        let code = ProvinceCode::new(code).ok()?;
         Some(Province {
-            code: ProvinceCode::new(code).ok()?,
-            name: name.to_string(),
-            prefix: code[..2].to_string(),
+            name: code.province()?.name_zh.to_string(),
+            prefix: code.as_str()[..2].to_string(),
+            code,
         })
     }
 }

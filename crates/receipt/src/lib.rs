@@ -8,6 +8,7 @@ mod ids;
 mod model;
 mod money;
 mod original;
+mod provinces;
 pub mod service_time;
 mod states;
 mod trust;
@@ -22,6 +23,7 @@ pub use model::{
 };
 pub use money::Fen;
 pub use original::{supervisor_message, SignedOriginal, ORIGINAL_FORMAT};
+pub use provinces::{Province, PROVINCES};
 pub use states::{CheckStatus, ClaimState, LifecycleState};
 pub use trust::{
     Certificate, CertificateRole, Revocation, RevocationList, RootSigned, TrustAnchor, TrustBundle,

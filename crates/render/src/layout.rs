@@ -7,7 +7,7 @@ use crate::canvas::{Canvas, BLACK, GREY, RED};
 use crate::font::Font;
 use crate::qr;
 use chrono::NaiveDateTime;
-use piaojia_receipt::{Fen, Receipt};
+use piaojia_receipt::{Fen, ProvinceCode, Receipt};
 use printpdf::{Mm, PdfFontHandle, PdfPage};
 
 pub const WIDTH: f32 = 210.0;
@@ -74,14 +74,8 @@ pub struct PrintView<'a> {
     pub mark: Mark,
 }
 
-fn province_name(code: &str) -> &'static str {
-    match code {
-        "330000" => "浙江省",
-        "310000" => "上海市",
-        "320000" => "江苏省",
-        "340000" => "安徽省",
-        _ => "",
-    }
+fn province_name(code: &ProvinceCode) -> &'static str {
+    code.province().map_or("", |p| p.name_zh)
 }
 
 fn yuan(f: Fen) -> String {
@@ -143,7 +137,7 @@ fn first_page(
     let mut c = Canvas::new(font, handle.clone(), HEIGHT);
 
     // The fiscal supervisor's seal mark above the title.
-    let province = province_name(r.province.as_str());
+    let province = province_name(&r.province);
     c.ellipse(WIDTH / 2.0, 13.0, 17.0, 8.0, 0.5, RED);
     c.text_center(WIDTH / 2.0, 12.5, 6.5, RED, &format!("{province}财政厅"));
     c.text_center(WIDTH / 2.0, 17.0, 6.5, RED, "监制");

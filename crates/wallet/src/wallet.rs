@@ -35,6 +35,9 @@ pub struct Account {
     pub id_masked: String,
     pub display_name: Option<String>,
     pub last_sync_at: Option<chrono::NaiveDateTime>,
+    /// Whether the wallet holds a session for it (a login not ended by 退出登录); a
+    /// logged-out account keeps its receipts but is not synced until a new login.
+    pub signed_in: bool,
 }
 
 pub struct Wallet {
@@ -327,6 +330,8 @@ impl Wallet {
             id_masked: mask_id(&row.id_number),
             display_name: row.display_name,
             last_sync_at: row.last_sync_at,
+            signed_in: self.sessions.lock().expect("sessions").contains_key(&id)
+                || self.stored_refresh(id).await?.is_some(),
         })
     }
 }

@@ -4,4 +4,9 @@ export type Account = { id: number, province: string, service_url: string,
 /**
  * Only the last four characters of the ID number.
  */
-id_masked: string, display_name: string | null, last_sync_at: string | null, };
+id_masked: string, display_name: string | null, last_sync_at: string | null, 
+/**
+ * Whether the wallet holds a session for it (a login not ended by 退出登录); a
+ * logged-out account keeps its receipts but is not synced until a new login.
+ */
+signed_in: boolean, };

@@ -22,6 +22,7 @@ import type { OriginalPage } from "../bindings/OriginalPage";
 import type { PerSheet } from "../bindings/PerSheet";
 import type { PrintOutcome } from "../bindings/PrintOutcome";
 import type { Printer } from "../bindings/Printer";
+import type { Province } from "../bindings/Province";
 import type { Quarantined } from "../bindings/Quarantined";
 import type { Query } from "../bindings/Query";
 import type { ReceiptView } from "../bindings/ReceiptView";
@@ -58,6 +59,7 @@ export const api = {
   spending: () => invoke<Spending>("spending"),
   activity: (limit: number) => invoke<Activity[]>("activity", { limit }),
   claims: () => invoke<ClaimView[]>("claims"),
+  provinces: () => invoke<Province[]>("provinces"),
   relyingParties: (accountId: number) => invoke<RelyingParty[]>("relying_parties", { accountId }),
   claimLimit: (kind: RelyingPartyKind, receiptIds: number[]) => invoke<ClaimLimit>("claim_limit", { kind, receiptIds }),
   createClaim: (draft: ClaimDraft, receiptIds: number[]) => invoke<ClaimView>("create_claim", { draft, receiptIds }),

@@ -1,6 +1,7 @@
 // App-wide state shared by the screens: status, language, messages, selection.
 
 import type { AppStatus } from "../bindings/AppStatus";
+import type { Province } from "../bindings/Province";
 import { translate, type Key, type Lang } from "./i18n";
 import type { HelpTopicId } from "./help";
 import { toastLifetime } from "./toast";
@@ -29,12 +30,20 @@ class Shared {
   generation = $state(0);
   /** The help topic 帮助 opens at. */
   helpTopic = $state<HelpTopicId | null>(null);
+  /** The provinces a service may be for (the settings' picker), loaded once. */
+  provinces = $state<Province[]>([]);
   /** 我要咨询 threads with an answer not read yet: the badge in the navigation. */
   unread = $state(0);
 
   get lang(): Lang {
     return (this.status?.settings.language ?? "zh-CN") as Lang;
   }
+
+  /** A province's name in the UI's language, or its code when unknown. */
+  provinceName = (code: string): string => {
+    const province = this.provinces.find((p) => p.code === code);
+    return province ? (this.lang === "en" ? province.name_en : province.name_zh) : code;
+  };
 
   t = (key: Key, vars: Record<string, string | number> = {}): string => translate(this.lang, key, vars);
   /** A field's name followed by the language's colon: 代码：, Code: . */
