@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "read_consultation",
     "unread_consultations",
     "backup_now",
+    "restore_backup",
     "set_settings",
     "first_list_shown",
     "import_paths",

@@ -53,6 +53,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         read_consultation,
         unread_consultations,
         backup_now,
+        restore_backup,
         set_settings,
         first_list_shown,
         import_paths,
@@ -281,8 +282,19 @@ async fn withdraw_claim(s: State<'_, Started>, id: i64) -> Out<ClaimView> {
 }
 
 #[tauri::command]
-async fn backup_now(s: State<'_, Started>) -> Out<BackupOutcome> {
-    Ok(s.app()?.backup_now().await?)
+async fn backup_now(s: State<'_, Started>, folder: Option<String>) -> Out<BackupOutcome> {
+    Ok(s.app()?.backup_now(folder).await?)
+}
+
+/// 从备份恢复: the wallet in a backup file in place of the open one.
+#[tauri::command]
+async fn restore_backup(
+    s: State<'_, Started>,
+    file: String,
+    recovery_key: String,
+    passphrase: Option<String>,
+) -> Out<AppStatus> {
+    Ok(s.app()?.restore(file, recovery_key, passphrase).await?)
 }
 
 #[tauri::command]

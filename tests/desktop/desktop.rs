@@ -1581,3 +1581,118 @@ async fn accounts_log_out_and_in_and_another_service_is_added_from_the_settings(
     app.screenshot("19-accounts").await;
     app.close().await;
 }
+
+/// Backups and 从备份恢复 in the window (the walkthrough's C-5; issue 15's "backup
+/// wrong key" in both languages): the first backup goes to a folder the person names
+/// and shows its recovery key in a dialog that stays until the person says it is
+/// saved; a wrong key is said in words and changes nothing; the right key restores
+/// the receipts, and the account waits for a new login.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backup_shows_its_key_until_saved_and_is_restored_from_the_settings() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "5"]);
+    let app = Desktop::logged_in(&app_binary(), &service).await;
+    let all = app.receipts_listed(5).await;
+    app.click("[data-nav=settings]").await;
+    let usb = app.home().join("usb");
+    app.type_into("[data-testid=backup-folder]", &usb.display().to_string())
+        .await;
+    app.click("[data-testid=backup-now]").await;
+    let key = app
+        .wait_until(
+            "the recovery key is shown",
+            async |c| read_text(c, "[data-testid=recovery-key]").await,
+            |key| !key.is_empty(),
+        )
+        .await;
+    assert_eq!(
+        app.attr("[data-testid=recovery-close]", "disabled")
+            .await
+            .as_deref(),
+        Some("true"),
+        "the dialog stays until the key is saved"
+    );
+    app.screenshot("20-recovery-key").await;
+    app.click("[data-testid=recovery-saved]").await;
+    app.click("[data-testid=recovery-close]").await;
+    let saved: Vec<_> = std::fs::read_dir(&usb)
+        .expect("the chosen folder holds the backup")
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+
+    app.click("[data-testid=restore-toggle]").await;
+    let file = app
+        .client
+        .execute(
+            "return document.querySelector('input[name=restore_file]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(file, json!(saved[0].display().to_string()));
+    let mut wrong: Vec<char> = key.chars().collect();
+    let at = wrong
+        .iter()
+        .position(|c| c.is_ascii_alphanumeric())
+        .unwrap();
+    wrong[at] = if wrong[at] == '2' { '3' } else { '2' };
+    let wrong: String = wrong.into_iter().collect();
+    let refused = async |words: &str| {
+        app.type_into("input[name=restore_key]", &wrong).await;
+        app.click("[data-testid=restore-go]").await;
+        let said = app
+            .wait_until(
+                "the wrong key is said",
+                async |c| read_text(c, "[data-testid=toast-text]").await,
+                |text| text == words,
+            )
+            .await;
+        assert_eq!(said, words);
+        app.client
+            .execute(
+                "document.querySelector('[data-testid=toast] button[aria-label]')?.click();",
+                vec![],
+            )
+            .await
+            .unwrap();
+    };
+    refused("恢复密钥打不开这个备份（或备份开头已损坏）").await;
+    app.client
+        .execute(
+            "const s = document.querySelector('[data-testid=language]');
+             s.value = 'en';
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    refused("The recovery key does not open this backup (or its start is damaged)").await;
+    assert_eq!(
+        app.attr("[data-account-id]", "data-signed-in")
+            .await
+            .as_deref(),
+        Some("true"),
+        "a wrong key changes nothing"
+    );
+
+    app.type_into("input[name=restore_key]", &key).await;
+    app.click("[data-testid=restore-go]").await;
+    let said = app
+        .wait_until(
+            "the restore is done",
+            async |c| read_text(c, "[data-testid=toast-text]").await,
+            |text| text.starts_with("Restored"),
+        )
+        .await;
+    assert!(said.contains(&format!("Restored {all} receipts")), "{said}");
+    app.wait_until(
+        "the restored account waits for a login",
+        async |c| read_attr(c, "[data-account-id]", "data-signed-in").await,
+        |signed_in| signed_in == "false",
+    )
+    .await;
+    app.click("[data-nav=receipts]").await;
+    assert_eq!(app.receipts_listed(all).await, all);
+    app.close().await;
+}

@@ -57,9 +57,9 @@ pub struct App {
     pub(crate) config: AppConfig,
     pub(crate) settings: Mutex<Settings>,
     keyring: Option<Arc<dyn SecretStore>>,
-    wallet: RwLock<Option<Arc<Wallet>>>,
+    pub(crate) wallet: RwLock<Option<Arc<Wallet>>>,
     demo: OnceCell<DemoService>,
-    syncing: AtomicBool,
+    pub(crate) syncing: AtomicBool,
 }
 
 /// A note in the config folder of where the demo service listened last run.
@@ -123,12 +123,22 @@ impl App {
     /// Opens (or on first run creates) the wallet: with the keyring when there is
     /// one and no passphrase is given, with the passphrase otherwise.
     pub async fn unlock(&self, passphrase: Option<String>) -> Result<AppStatus> {
-        let access = match (passphrase, &self.keyring) {
+        let wallet = Wallet::open(&self.config.wallet_dir, self.access(passphrase)?).await?;
+        self.install(wallet).await
+    }
+
+    /// The key a wallet is opened (or restored) with: the passphrase given, or else
+    /// the keyring.
+    pub(crate) fn access(&self, passphrase: Option<String>) -> Result<KeyAccess> {
+        Ok(match (passphrase, &self.keyring) {
             (Some(text), _) => KeyAccess::Passphrase(SecretString::new(text)),
             (None, Some(store)) => KeyAccess::Keyring(store.clone()),
             (None, None) => return Err(piaojia_wallet::WalletError::PassphraseRequired.into()),
-        };
-        let wallet = Wallet::open(&self.config.wallet_dir, access).await?;
+        })
+    }
+
+    /// Makes an opened wallet the app's; its search index loads in the background.
+    pub(crate) async fn install(&self, wallet: Wallet) -> Result<AppStatus> {
         self.follow_demo(&wallet).await?;
         let wallet = Arc::new(wallet);
         // The first list comes from the store; searching needs the index.

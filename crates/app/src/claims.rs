@@ -1,11 +1,8 @@
-//! Commands over reimbursement claims and backups.
+//! Commands over reimbursement claims.
 
 use crate::app::App;
 use crate::error::Result;
-use crate::views::BackupOutcome;
-use piaojia_wallet::{
-    BackupReport, ClaimDraft, ClaimLimit, ClaimView, RelyingParty, RelyingPartyKind,
-};
+use piaojia_wallet::{ClaimDraft, ClaimLimit, ClaimView, RelyingParty, RelyingPartyKind};
 
 impl App {
     pub async fn claims(&self) -> Result<Vec<ClaimView>> {
@@ -46,24 +43,5 @@ impl App {
 
     pub async fn withdraw_claim(&self, id: i64) -> Result<ClaimView> {
         Ok(self.wallet().await?.withdraw_claim(id).await?)
-    }
-
-    /// Writes an encrypted backup into the wallet's backup folder. The first backup
-    /// makes the recovery key, returned this once to be written down.
-    pub async fn backup_now(&self) -> Result<BackupOutcome> {
-        let wallet = self.wallet().await?;
-        let recovery_key = if wallet.has_backup_key().await? {
-            None
-        } else {
-            Some(wallet.setup_backup().await?.expose().to_string())
-        };
-        let report: BackupReport = wallet
-            .backup_into_folder(&wallet.dir().join("backups"), 5)
-            .await?;
-        Ok(BackupOutcome {
-            path: report.path.display().to_string(),
-            receipts: report.receipts,
-            recovery_key,
-        })
     }
 }

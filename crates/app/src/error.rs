@@ -32,6 +32,8 @@ pub enum AppError {
     Demo(String),
     #[error("a sync is already running")]
     SyncRunning,
+    #[error("the wallet is in use: try again in a moment")]
+    Busy,
     #[error("the sync stopped on an internal fault; the next one will run as usual")]
     SyncFault,
     #[error("wrong operator PIN")]
@@ -67,6 +69,7 @@ impl AppError {
             AppError::Settings { .. } => "app.settings",
             AppError::Demo(_) => "app.demo",
             AppError::SyncRunning => "app.sync_running",
+            AppError::Busy => "app.busy",
             AppError::SyncFault => "app.sync_fault",
             AppError::WrongPin => "kiosk.wrong_pin",
             AppError::PinLocked { .. } => "kiosk.pin_locked",

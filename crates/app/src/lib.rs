@@ -3,6 +3,7 @@
 //! Tauri shell (`src-tauri`) wraps each in one line; tests call them directly.
 
 mod app;
+mod backups;
 pub mod bindings;
 mod claims;
 mod consultations;

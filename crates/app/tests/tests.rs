@@ -2,6 +2,8 @@
 //! service (the real reference service over HTTP on 127.0.0.1), a real SQLCipher
 //! wallet and the OS keyring of the test session.
 
+/// Backups into a chosen folder, and 从备份恢复.
+mod backups;
 /// Generated TypeScript declarations match the committed ones.
 mod bindings;
 /// First run, login, sync, search, detail, files, claims: the paths the UI takes.

@@ -51,7 +51,7 @@ pub fn code_for_wallet(error: &WalletError) -> i32 {
         | WalletError::Protocol(_) => SERVICE,
         WalletError::Receipt(_) => INVALID_RECEIPT,
         WalletError::NotFound(_) => NOT_FOUND,
-        WalletError::Invalid(_) => USAGE,
+        WalletError::Invalid(_) | WalletError::RecoveryKeyMalformed(_) => USAGE,
         _ => OTHER,
     }
 }

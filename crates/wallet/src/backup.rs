@@ -287,29 +287,74 @@ impl Wallet {
         recovery: &RecoveryKey,
         access: crate::keys::KeyAccess,
     ) -> Result<i64> {
+        Wallet::stage_restore(dir, backup, recovery, access)
+            .await?
+            .finish()
+    }
+
+    /// The first half of [`Wallet::restore`]: the backup decrypted, parsed and
+    /// verified into a folder beside `dir`, while a wallet open in `dir` is left
+    /// alone (the app closes it only once the backup is known to open).
+    pub async fn stage_restore(
+        dir: &Path,
+        backup: &Path,
+        recovery: &RecoveryKey,
+        access: crate::keys::KeyAccess,
+    ) -> Result<StagedRestore> {
         let staging = sibling(dir, "restoring");
         if staging.exists() {
             std::fs::remove_dir_all(&staging)?;
         }
-        let receipts = match restore_into(&staging, backup, recovery, access).await {
-            Ok(receipts) => receipts,
-            Err(e) => {
-                let _ = std::fs::remove_dir_all(&staging);
-                return Err(e);
-            }
+        let mut staged = StagedRestore {
+            dir: dir.to_path_buf(),
+            staging,
+            receipts: 0,
+            finished: false,
         };
-        if dir.exists() {
+        staged.receipts = restore_into(&staged.staging, backup, recovery, access).await?;
+        Ok(staged)
+    }
+}
+
+/// A backup restored into a folder beside the wallet's, not yet in its place.
+/// Dropped unfinished, it leaves nothing behind.
+pub struct StagedRestore {
+    dir: PathBuf,
+    staging: PathBuf,
+    receipts: i64,
+    finished: bool,
+}
+
+impl StagedRestore {
+    /// The receipts the backup holds.
+    pub fn receipts(&self) -> i64 {
+        self.receipts
+    }
+
+    /// Puts the restored wallet in place; the wallet there before (closed by now)
+    /// is kept beside it as `<dir>.before-restore-<time>`.
+    pub fn finish(mut self) -> Result<i64> {
+        if self.dir.exists() {
             let aside = sibling(
-                dir,
+                &self.dir,
                 &format!(
                     "before-restore-{}",
                     chrono::Local::now().format("%Y%m%d%H%M%S")
                 ),
             );
-            std::fs::rename(dir, &aside)?;
+            std::fs::rename(&self.dir, &aside)?;
         }
-        std::fs::rename(&staging, dir)?;
-        Ok(receipts)
+        std::fs::rename(&self.staging, &self.dir)?;
+        self.finished = true;
+        Ok(self.receipts)
+    }
+}
+
+impl Drop for StagedRestore {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
     }
 }
 

@@ -37,6 +37,8 @@ pub enum WalletError {
     Receipt(#[from] piaojia_receipt::Error),
     #[error("the recovery key does not open this backup (or the backup is damaged at its start)")]
     BackupKey,
+    #[error("not a recovery key: {0}")]
+    RecoveryKeyMalformed(&'static str),
     #[error("the backup is damaged: {0}")]
     BackupDamaged(String),
     #[error("this receipt is already in claim {claim_id} ({state})")]
@@ -81,6 +83,7 @@ impl WalletError {
             WalletError::Trust(_) => "trust.invalid",
             WalletError::Receipt(e) => e.code(),
             WalletError::BackupKey => "backup.wrong_key",
+            WalletError::RecoveryKeyMalformed(_) => "backup.key_malformed",
             WalletError::BackupDamaged(_) => "backup.damaged",
             WalletError::ReceiptHeld { .. } => "claim.receipt_held",
             WalletError::ClaimState(_) => "claim.invalid_state",

@@ -36,7 +36,7 @@ mod view;
 mod wallet;
 
 pub use activity::Activity;
-pub use backup::{AutoBackup, BackupReport};
+pub use backup::{AutoBackup, BackupReport, StagedRestore};
 pub use claims::{ClaimDraft, ClaimLimit, ClaimLine, ClaimView};
 pub use client::{RetryPolicy, ServiceClient};
 pub use consultations::{ConsultationView, Consultations};

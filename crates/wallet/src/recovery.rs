@@ -42,15 +42,15 @@ impl RecoveryKey {
                 c => c,
             };
             if !ALPHABET.contains(&(c as u8)) || !c.is_ascii() {
-                return Err(WalletError::Invalid(
-                    "a recovery key has only digits and letters".into(),
+                return Err(WalletError::RecoveryKeyMalformed(
+                    "a recovery key has only digits and letters",
                 ));
             }
             normal.push(c);
         }
         if normal.len() != 32 {
-            return Err(WalletError::Invalid(
-                "a recovery key has 32 characters in 8 groups".into(),
+            return Err(WalletError::RecoveryKeyMalformed(
+                "a recovery key has 32 characters in 8 groups",
             ));
         }
         Ok(RecoveryKey::grouped(&normal))

@@ -72,7 +72,9 @@ export const api = {
   closeConsultation: (id: number) => invoke<ConsultationView>("close_consultation", { id }),
   readConsultation: (id: number) => invoke<void>("read_consultation", { id }),
   unreadConsultations: () => invoke<number>("unread_consultations"),
-  backupNow: () => invoke<BackupOutcome>("backup_now"),
+  backupNow: (folder: string | null) => invoke<BackupOutcome>("backup_now", { folder }),
+  restoreBackup: (file: string, recoveryKey: string, passphrase: string | null) =>
+    invoke<AppStatus>("restore_backup", { file, recoveryKey, passphrase }),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   firstListShown: () => invoke<void>("first_list_shown"),
   importPaths: (paths: string[]) => invoke<ImportReport>("import_paths", { paths }),

@@ -80,6 +80,10 @@ const table: Record<string, Words> = {
     en: "The recovery key does not open this backup (or its start is damaged)",
   },
   "backup.damaged": { "zh-CN": "备份已损坏", en: "The backup is damaged" },
+  "backup.key_malformed": {
+    "zh-CN": "恢复密钥应为 32 个字母或数字（分 8 组）",
+    en: "A recovery key is 32 letters or digits (in 8 groups)",
+  },
   "claim.receipt_held": {
     "zh-CN": "这张票据已在另一张报销单中",
     en: "This receipt is in another claim already",
@@ -99,6 +103,7 @@ const table: Record<string, Words> = {
   "app.invalid": { "zh-CN": "无法完成这次操作", en: "This cannot be done" },
   "app.settings": { "zh-CN": "设置文件无法使用", en: "The settings file cannot be used" },
   "app.demo": { "zh-CN": "内置演示服务未能启动", en: "The built-in demo service did not start" },
+  "app.busy": { "zh-CN": "钱包正在使用中，请稍后再试", en: "The wallet is in use: try again in a moment" },
   "app.sync_running": { "zh-CN": "正在同步，请稍候", en: "A sync is running: please wait" },
   "app.sync_fault": {
     "zh-CN": "同步意外中止，下次同步会照常进行",
