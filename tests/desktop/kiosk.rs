@@ -4,7 +4,7 @@
 
 use piaojia_desktop_e2e::{
     app_binary, one_window_at_a_time, read_attr, read_text, test_printer, Desktop,
-    ReferenceService, StoppedPrinter,
+    ReferenceService, Screen, StoppedPrinter,
 };
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -127,6 +127,16 @@ async fn launch_kiosk(
     dirs: &tempfile::TempDir,
     extra: serde_json::Value,
 ) -> Desktop {
+    launch_kiosk_with_env(service, dirs, extra, &[]).await
+}
+
+/// As [`launch_kiosk`], with `env` added to the app's (e.g. another `DISPLAY`).
+async fn launch_kiosk_with_env(
+    service: &ReferenceService,
+    dirs: &tempfile::TempDir,
+    extra: serde_json::Value,
+    env: &[(&str, &str)],
+) -> Desktop {
     let printer = test_printer();
     let mut config = serde_json::json!({
         "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
@@ -143,7 +153,7 @@ async fn launch_kiosk(
     Desktop::launch_with_args(
         &app_binary(),
         serde_json::json!({}),
-        &[],
+        env,
         &["--kiosk", &path],
     )
     .await
@@ -156,19 +166,20 @@ async fn fits_the_screen(app: &Desktop) {
         .client
         .execute(
             "const [w, h] = [innerWidth, innerHeight];
+             const screenSize = [screen.width, screen.height];
              const out = [...document.querySelectorAll('.kiosk-actions button, .keypad button')]
                .filter(b => { const r = b.getBoundingClientRect();
                               return r.top < 0 || r.left < 0 || r.bottom > h || r.right > w; })
                .map(b => b.textContent.trim());
-             return { w, h, step: document.querySelector('[data-testid=kiosk]').dataset.step,
+             return { w, h, screen: screenSize, step: document.querySelector('[data-testid=kiosk]').dataset.step,
                       actions: document.querySelectorAll('.kiosk-actions button').length, out };",
             vec![],
         )
         .await
         .unwrap();
     assert_eq!(
-        (seen["w"].as_i64(), seen["h"].as_i64()),
-        (Some(1280), Some(800)),
+        serde_json::json!([seen["w"], seen["h"]]),
+        seen["screen"],
         "the kiosk fills the screen"
     );
     assert!(seen["actions"].as_i64().unwrap() >= 1, "{seen}");
@@ -698,4 +709,30 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
         ]
     );
     assert!(!log.contains(&service.citizen_id) && !log.contains(&number) && !log.contains("王䶮"));
+}
+
+/// The walkthrough's B-9 on a portrait kiosk screen (1080×1920): the kiosk fills it,
+/// and at each step of identifying the keypad and every action stay on screen.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_kiosk_fits_a_portrait_screen() {
+    let _window = one_window_at_a_time().await;
+    let portrait = Screen::start(1080, 1920);
+    let service = ReferenceService::start(&["--demo-receipts", "40"]);
+    let dirs = tempfile::TempDir::new().unwrap();
+    let app = launch_kiosk_with_env(
+        &service,
+        &dirs,
+        serde_json::json!({}),
+        &[("DISPLAY", &portrait.display)],
+    )
+    .await;
+    identify(&app, &service).await;
+    let size = app
+        .client
+        .execute("return [innerWidth, innerHeight]", vec![])
+        .await
+        .unwrap();
+    assert_eq!(size, serde_json::json!([1080, 1920]), "a portrait screen");
+    app.screenshot("21-kiosk-portrait").await;
+    app.close().await;
 }

@@ -324,6 +324,43 @@ pub async fn read_text(client: &Client, css: &str) -> Option<String> {
     value.as_str().map(str::to_string)
 }
 
+/// A screen of its own (Xvfb, with openbox to manage full-screen windows) of another
+/// size than the test display's 1280×800: a kiosk's portrait screen.
+pub struct Screen {
+    /// The `DISPLAY` to start a window on.
+    pub display: String,
+    _window_manager: Running,
+    _server: Running,
+}
+
+impl Screen {
+    pub fn start(width: u32, height: u32) -> Screen {
+        let mut server = Command::new("Xvfb");
+        server.args([
+            "-displayfd",
+            "1",
+            "-nolisten",
+            "tcp",
+            "-screen",
+            "0",
+            &format!("{width}x{height}x24"),
+        ]);
+        let server = Running::start(server);
+        // -displayfd writes the display's number once it accepts clients.
+        let number = server.wait_for_line("", 30).trim().to_string();
+        let display = format!(":{number}");
+        let mut window_manager = Command::new("openbox");
+        window_manager.env("DISPLAY", &display);
+        let window_manager = Running::start(window_manager);
+        std::thread::sleep(Duration::from_millis(500));
+        Screen {
+            display,
+            _window_manager: window_manager,
+            _server: server,
+        }
+    }
+}
+
 /// The CUPS-PDF queue the test command starts cupsd with.
 pub fn test_printer() -> String {
     std::env::var("PIAOJIA_TEST_PRINTER")
