@@ -1005,6 +1005,25 @@ async fn errors_are_said_in_the_users_language_with_the_detail_folded_away() {
         .unwrap();
     assert_eq!(on_screen, json!(true), "the answer is where the eye is");
 
+    // P-4: the seal's words stay inside its circle, in either language.
+    let seal_fits = async || {
+        let fits = app
+            .client
+            .execute(
+                "const seal = document.querySelector('[data-testid=seal]');
+                 const circle = seal.getBoundingClientRect();
+                 return [...seal.children].every(line => {
+                   const r = line.getBoundingClientRect();
+                   return r.width <= circle.width * 0.85 && r.left >= circle.left && r.right <= circle.right;
+                 }) && seal.scrollHeight <= seal.clientHeight;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(fits, json!(true), "the seal's words fit its circle");
+    };
+    seal_fits().await;
+
     // B-5: a stopped printer, named, with the way to the settings.
     let stopped = StoppedPrinter::stop(&printer);
     app.click("[data-testid=detail-print]").await;
@@ -1069,6 +1088,8 @@ async fn errors_are_said_in_the_users_language_with_the_detail_folded_away() {
 
     app.click("[data-nav=receipts]").await;
     app.click("[data-receipt-id]").await;
+    app.wait_for("[data-testid=seal]").await;
+    seal_fits().await;
     app.click("[data-testid=detail-print]").await;
     let said = toast("the stopped printer is said in English", "Printer").await;
     assert_eq!(
@@ -1113,6 +1134,16 @@ async fn a_claim_shows_its_receipts_and_limit_and_a_refused_one_is_redone() {
     let app = Desktop::logged_in(&app_binary(), &service).await;
     app.receipts_listed(6).await;
     app.wait_for("[data-receipt-id] input[type=checkbox]").await;
+    let list_top = async || {
+        app.client
+            .execute(
+                "return document.querySelector('[data-testid=receipt-list]').getBoundingClientRect().top",
+                vec![],
+            )
+            .await
+            .unwrap()
+    };
+    let top_before = list_top().await;
     // Today's two newest receipts, ticked.
     let ticked = app
         .client
@@ -1125,6 +1156,9 @@ async fn a_claim_shows_its_receipts_and_limit_and_a_refused_one_is_redone() {
         .await
         .unwrap();
     let ticked: Vec<String> = serde_json::from_value(ticked).unwrap();
+    // P-7: the selection's bar is below the list; ticking does not move the list.
+    app.wait_for("[data-testid=selection-bar]").await;
+    assert_eq!(list_top().await, top_before, "the list stays where it was");
     app.click("[data-testid=new-claim]").await;
     app.wait_for("[data-testid=claim-limit]").await;
     let lines = app
@@ -1316,6 +1350,26 @@ async fn the_list_fits_large_text_and_its_filters_show_and_clear() {
             .as_deref(),
         Some("true")
     );
+    // P-3: the app's own date field, YYYY-MM-DD in either language; a day that is
+    // not in the calendar is marked too.
+    app.commit_text("input[name=min_amount]", "").await;
+    assert_eq!(
+        app.attr("input[name=from]", "placeholder").await.as_deref(),
+        Some("YYYY-MM-DD")
+    );
+    assert_ne!(
+        app.attr("input[name=from]", "type").await.as_deref(),
+        Some("date"),
+        "not the OS locale's date picker"
+    );
+    app.type_into("input[name=from]", "2025-02-30").await;
+    app.wait_until(
+        "the impossible date is marked",
+        async |c| read_attr(c, "input[name=from]", "aria-invalid").await,
+        |invalid| invalid == "true",
+    )
+    .await;
+    app.commit_text("input[name=from]", "").await;
     // Two filters the query uses: at least ¥100, and valid receipts only.
     app.type_into("input[name=min_amount]", "100").await;
     app.client

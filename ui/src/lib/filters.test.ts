@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeFilters, cleared, emptyForm, invalidFields, toQuery } from "./filters";
+import { activeFilters, cleared, emptyForm, invalidFields, isDate, toQuery } from "./filters";
 
 describe("toQuery", () => {
   it("passes text through untouched, operators and quotes included", () => {
@@ -40,5 +40,12 @@ describe("filters on show", () => {
     expect(activeFilters(cleared(form))).toEqual([]);
     expect(cleared(form, ["status"]).status).toBe("");
     expect(cleared({ ...form, text: "医院" }).text).toBe("医院");
+  });
+});
+
+describe("isDate", () => {
+  it("takes real calendar days written YYYY-MM-DD only", () => {
+    for (const good of ["2025-03-01", "2024-02-29", " 2025-12-31 "]) expect(isDate(good)).toBe(true);
+    for (const bad of ["2025-13-01", "2025-02-29", "2025-04-31", "03/01/2025", "2025-3-1", ""]) expect(isDate(bad)).toBe(false);
   });
 });

@@ -21,14 +21,21 @@ export function emptyForm(): FilterForm {
   return { text: "", from: "", to: "", minYuan: "", maxYuan: "", category: "", status: "", sort: "date_desc" };
 }
 
-const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
+/** A real calendar day written YYYY-MM-DD (the app's own date fields, in any language). */
+export function isDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s.trim());
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
+}
 
 /** The wallet query for a page of the form's result. Unparseable fields are left out. */
 export function toQuery(form: FilterForm, offset: number, limit: number): Query {
   return {
     text: form.text,
-    from: isDate(form.from) ? form.from : null,
-    to: isDate(form.to) ? form.to : null,
+    from: isDate(form.from) ? form.from.trim() : null,
+    to: isDate(form.to) ? form.to.trim() : null,
     min_fen: form.minYuan.trim() ? parseYuan(form.minYuan) : null,
     max_fen: form.maxYuan.trim() ? parseYuan(form.maxYuan) : null,
     category: form.category === "" ? null : form.category,
@@ -56,7 +63,10 @@ export function invalidFields(form: FilterForm): FilterField[] {
     const fen = parseYuan(form[k]);
     if (form[k].trim() !== "" && (fen === null || fen < 0)) bad.push(k);
   }
-  if (isDate(form.from) && isDate(form.to) && form.from > form.to) bad.push("to");
+  for (const k of ["from", "to"] as const) {
+    if (form[k].trim() !== "" && !isDate(form[k])) bad.push(k);
+  }
+  if (isDate(form.from) && isDate(form.to) && form.from > form.to && !bad.includes("to")) bad.push("to");
   return bad;
 }
 
