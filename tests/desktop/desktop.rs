@@ -1750,3 +1750,88 @@ async fn a_backup_shows_its_key_until_saved_and_is_restored_from_the_settings() 
     assert_eq!(app.receipts_listed(all).await, all);
     app.close().await;
 }
+
+/// The overview (the walkthrough's P-11): 按月 shows the months of the year picked
+/// beside it; a month's bar opens the list filtered to that month, holding as many
+/// receipts as the bar counts.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_overview_bar_opens_its_receipts_and_months_follow_the_year_picked() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "60"]);
+    let app = Desktop::logged_in(&app_binary(), &service).await;
+    app.receipts_listed(60).await;
+    app.click("[data-nav=overview]").await;
+    app.wait_for("figure[data-chart=month] g.bar").await;
+    let years = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=month-year] option')].map(o => o.value)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let years: Vec<String> = serde_json::from_value(years).unwrap();
+    assert!(years.len() > 1, "the demo spans years: {years:?}");
+    let earliest = years[0].clone();
+    app.client
+        .execute(
+            "const s = document.querySelector('[data-testid=month-year]');
+             s.value = arguments[0];
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![json!(earliest)],
+        )
+        .await
+        .unwrap();
+    let months = app
+        .wait_until(
+            "the months of the year picked are shown",
+            async |c| {
+                let keys = c
+                    .execute(
+                        "return [...document.querySelectorAll('figure[data-chart=month] g.bar')].map(b => [b.dataset.key, Number(b.dataset.count)])",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                serde_json::from_value::<Vec<(String, u32)>>(keys).ok()
+            },
+            |months| {
+                !months.is_empty()
+                    && months
+                        .iter()
+                        .all(|(k, _)| k.starts_with(&format!("{earliest}-")))
+            },
+        )
+        .await;
+    assert!(months.len() <= 12, "{months:?}");
+    let (month, count) = months
+        .iter()
+        .max_by_key(|(_, count)| *count)
+        .cloned()
+        .unwrap();
+    let bar = format!("figure[data-chart=month] g.bar[data-key='{month}'] rect");
+    app.client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });",
+            vec![json!(bar)],
+        )
+        .await
+        .unwrap();
+    app.click(&bar).await;
+    let listed = app
+        .wait_until(
+            "the list shows the month's receipts",
+            async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+            |n| n.parse::<u32>().is_ok_and(|n| n < 60),
+        )
+        .await;
+    assert_eq!(listed, count.to_string(), "the bar's count is the list's");
+    assert_eq!(
+        app.attr("[data-testid=filters-toggle]", "data-active")
+            .await
+            .as_deref(),
+        Some("2"),
+        "the month's two date filters are set and shown"
+    );
+    app.close().await;
+}

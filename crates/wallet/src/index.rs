@@ -384,9 +384,9 @@ pub struct Spending {
     pub by_month: Vec<Bucket>,
     pub by_category: Vec<CategoryBucket>,
     pub by_issuer: Vec<Bucket>,
-    /// Paid by the medical-insurance fund and other payers.
+    /// Of medical receipts: paid by the medical-insurance fund and other payers.
     pub insurance_paid_fen: i64,
-    /// Paid by the patient (personal account and cash); all of a non-medical receipt.
+    /// Of medical receipts: paid by the patient (personal account and cash).
     pub patient_paid_fen: i64,
     pub claimed_fen: i64,
     pub unclaimed_fen: i64,
@@ -426,8 +426,12 @@ impl SearchIndex {
             add(&mut entry.1, total)?;
             s.count += 1;
             add(&mut s.total_fen, total)?;
-            add(&mut s.insurance_paid_fen, self.insurance[row])?;
-            add(&mut s.patient_paid_fen, self.patient[row])?;
+            // Insurance against the patient's own part is a question of medical
+            // receipts: school fees and donations are not in it.
+            if Category::ALL[self.category[row] as usize].is_medical() {
+                add(&mut s.insurance_paid_fen, self.insurance[row])?;
+                add(&mut s.patient_paid_fen, self.patient[row])?;
+            }
             if self.flags[row] & CLAIMED != 0 {
                 add(&mut s.claimed_fen, total)?;
             } else {

@@ -91,6 +91,20 @@ async fn spending_figures_add_up() {
         .await
         .unwrap();
     assert_eq!(s.insurance_paid_fen, insurance);
+    // The patient's part is of medical receipts only (the walkthrough's P-11): not
+    // school fees or donations, which the demo has too.
+    let medical: (i64, i64) = sqlx::query_as(
+        "SELECT sum(patient_paid), sum(total) FROM receipts
+         WHERE category IN (?, ?) AND lifecycle != ?",
+    )
+    .bind("medical_outpatient")
+    .bind("medical_inpatient")
+    .bind("voided")
+    .fetch_one(w.pool())
+    .await
+    .unwrap();
+    assert_eq!(s.patient_paid_fen, medical.0);
+    assert!(s.insurance_paid_fen + s.patient_paid_fen < s.total_fen);
     assert!(s.insurance_paid_fen > 0 && s.patient_paid_fen > 0);
     // 2023 per year equals a date-range search of 2023.
     let year = s.by_year.iter().find(|b| b.key == "2023").unwrap();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeFilters, cleared, emptyForm, invalidFields, isDate, toQuery } from "./filters";
+import { activeFilters, cleared, emptyForm, invalidFields, isDate, rangeOf, toQuery } from "./filters";
 
 describe("toQuery", () => {
   it("passes text through untouched, operators and quotes included", () => {
@@ -47,5 +47,14 @@ describe("isDate", () => {
   it("takes real calendar days written YYYY-MM-DD only", () => {
     for (const good of ["2025-03-01", "2024-02-29", " 2025-12-31 "]) expect(isDate(good)).toBe(true);
     for (const bad of ["2025-13-01", "2025-02-29", "2025-04-31", "03/01/2025", "2025-3-1", ""]) expect(isDate(bad)).toBe(false);
+  });
+});
+
+describe("rangeOf", () => {
+  it("gives a year's or a month's first and last day", () => {
+    expect(rangeOf("2025")).toEqual({ from: "2025-01-01", to: "2025-12-31" });
+    expect(rangeOf("2024-02")).toEqual({ from: "2024-02-01", to: "2024-02-29" });
+    expect(rangeOf("2025-11")).toEqual({ from: "2025-11-01", to: "2025-11-30" });
+    expect(rangeOf("杭州")).toBeNull();
   });
 });

@@ -70,6 +70,16 @@ export function invalidFields(form: FilterForm): FilterField[] {
   return bad;
 }
 
+/** The days of a chart's bucket, "2025" or "2025-03", as the list's date filters. */
+export function rangeOf(key: string): { from: string; to: string } | null {
+  const year = /^(\d{4})$/.exec(key);
+  if (year) return { from: `${key}-01-01`, to: `${key}-12-31` };
+  const month = /^(\d{4})-(\d{2})$/.exec(key);
+  if (!month) return null;
+  const last = new Date(Date.UTC(Number(month[1]), Number(month[2]), 0)).getUTCDate();
+  return { from: `${key}-01`, to: `${key}-${String(last).padStart(2, "0")}` };
+}
+
 /** The form with `fields` cleared (all filters, when none are named), the text kept. */
 export function cleared(form: FilterForm, fields: readonly FilterField[] = FILTER_FIELDS): FilterForm {
   const next = { ...form };

@@ -2,6 +2,7 @@
 
 import type { AppStatus } from "../bindings/AppStatus";
 import type { Province } from "../bindings/Province";
+import type { FilterForm } from "./filters";
 import { translate, type Key, type Lang } from "./i18n";
 import type { HelpTopicId } from "./help";
 import { toastLifetime } from "./toast";
@@ -30,6 +31,8 @@ class Shared {
   generation = $state(0);
   /** The help topic 帮助 opens at. */
   helpTopic = $state<HelpTopicId | null>(null);
+  /** Filters the receipt list opens with once (a chart's bar was clicked). */
+  listPreset = $state<Partial<FilterForm> | null>(null);
   /** The provinces a service may be for (the settings' picker), loaded once. */
   provinces = $state<Province[]>([]);
   /** 我要咨询 threads with an answer not read yet: the badge in the navigation. */
