@@ -1422,6 +1422,24 @@ async fn the_list_fits_large_text_and_its_filters_show_and_clear() {
         Some("0")
     );
 
+    // C-8: a search by an item's name says, on each row, the item that matched.
+    app.commit_text("[data-testid=search]", "西药费").await;
+    let matched = app
+        .wait_until(
+            "the rows say why they matched",
+            async |c| read_text(c, "[data-receipt-id] [data-testid=matched]").await,
+            |text| !text.is_empty(),
+        )
+        .await;
+    assert!(matched.contains("西药费"), "{matched}");
+    app.commit_text("[data-testid=search]", "").await;
+    app.wait_until(
+        "every receipt is back",
+        async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
+        |n| *n == all.to_string(),
+    )
+    .await;
+
     // The 金额 head sorts by amount: largest first, then smallest first.
     let amounts = async || -> Vec<f64> {
         let read = app

@@ -57,6 +57,10 @@ pub struct ReceiptSummary {
     /// approved or paid, 已报销 after. Read through [`SummaryRow`].
     #[sqlx(skip)]
     pub claim_state: Option<piaojia_receipt::ClaimState>,
+    /// For a search by text, a text of the receipt that matched when it is not its
+    /// issuer's name (an item, a remark, a department): why the row is in the result.
+    #[sqlx(skip)]
+    pub matched: Option<String>,
 }
 
 /// A result row as stored, the holding claim's state still its text.
@@ -135,7 +139,7 @@ impl Wallet {
         if query.is_plain_by_date() && !self.index_ready() {
             return self.plain_page(query).await;
         }
-        let mut words = Vec::new();
+        let mut words: Vec<Vec<i64>> = Vec::new();
         for word in query.text.split_whitespace().take(8) {
             let term_ids = self.matching_terms(word).await?;
             if term_ids.is_empty() {
@@ -153,6 +157,7 @@ impl Wallet {
                 .and_utc()
                 .timestamp()
         };
+        let matched_terms: Vec<i64> = words.iter().flatten().copied().collect();
         let filter = Filter {
             words,
             from: query.from.map(seconds),
@@ -185,11 +190,37 @@ impl Wallet {
             .map(|(i, id)| (*id, i))
             .collect();
         items.sort_by_key(|r| position.get(&r.id).copied().unwrap_or(usize::MAX));
+        if !matched_terms.is_empty() {
+            self.say_why_matched(&mut items, &matched_terms).await?;
+        }
         Ok(SearchResult {
             items,
             count: hits.count,
             sum_fen: hits.sum_fen,
         })
+    }
+
+    /// Sets each row's `matched`: of the matching texts it carries, the first that is
+    /// not its issuer's name.
+    async fn say_why_matched(&self, items: &mut [ReceiptSummary], terms: &[i64]) -> Result<()> {
+        let ids: Vec<i64> = items.iter().map(|r| r.id).collect();
+        let texts: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT rt.receipt_id, t.text FROM receipt_terms rt JOIN terms t ON t.id = rt.term_id
+             WHERE rt.receipt_id IN (SELECT value FROM json_each(?))
+               AND rt.term_id IN (SELECT value FROM json_each(?))
+             ORDER BY rt.receipt_id, t.id",
+        )
+        .bind(serde_json::to_string(&ids).expect("serialises"))
+        .bind(serde_json::to_string(terms).expect("serialises"))
+        .fetch_all(&self.pool)
+        .await?;
+        for item in items.iter_mut() {
+            item.matched = texts
+                .iter()
+                .find(|(id, text)| *id == item.id && *text != item.issuer_name)
+                .map(|(_, text)| text.clone());
+        }
+        Ok(())
     }
 
     /// Whether the index is loaded and free; while it loads, a plain list comes

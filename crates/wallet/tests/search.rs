@@ -115,6 +115,27 @@ async fn several_words_must_all_match() {
         .count();
     assert_eq!(both.count as usize, expected);
     assert!(expected > 0);
+    // Why each row matched (the walkthrough's C-8): 西药费 is an item, not the
+    // issuer's name, so every row names it; a search by issuer names nothing more.
+    for row in &both.items {
+        assert_eq!(row.matched.as_deref(), Some("西药费"), "{row:?}");
+    }
+    let by_issuer = w
+        .search(&Query {
+            text: "台州市中心医院".into(),
+            limit: 1000,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert!(by_issuer.count > 0);
+    assert!(
+        by_issuer
+            .items
+            .iter()
+            .all(|r| r.issuer_name != "台州市中心医院" || r.matched.is_none()),
+        "the issuer's name is on the row already"
+    );
 }
 
 #[tokio::test]

@@ -11,4 +11,9 @@ export type ReceiptSummary = { id: number, province: string, code: string, numbe
  * The state of the claim holding it: the list says 报销中 until the claim is
  * approved or paid, 已报销 after. Read through [`SummaryRow`].
  */
-claim_state: ClaimState | null, };
+claim_state: ClaimState | null, 
+/**
+ * For a search by text, a text of the receipt that matched when it is not its
+ * issuer's name (an item, a remark, a department): why the row is in the result.
+ */
+matched: string | null, };

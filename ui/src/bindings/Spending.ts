@@ -8,10 +8,10 @@ import type { CategoryBucket } from "./CategoryBucket";
  */
 export type Spending = { count: number, total_fen: number, by_year: Array<Bucket>, by_month: Array<Bucket>, by_category: Array<CategoryBucket>, by_issuer: Array<Bucket>, 
 /**
- * Paid by the medical-insurance fund and other payers.
+ * Of medical receipts: paid by the medical-insurance fund and other payers.
  */
 insurance_paid_fen: number, 
 /**
- * Paid by the patient (personal account and cash); all of a non-medical receipt.
+ * Of medical receipts: paid by the patient (personal account and cash).
  */
 patient_paid_fen: number, claimed_fen: number, unclaimed_fen: number, };
