@@ -188,10 +188,10 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
     // Papers for reimbursement: two receipts ticked, their sheets (two to an A4
     // page) and their 汇总表 saved from the list.
     app.click("[data-nav=receipts]").await;
-    app.wait_for("[data-receipt-id] input[type=checkbox]").await;
+    app.wait_for("[data-receipt-id] .tick").await;
     app.client
         .execute(
-            "const boxes = document.querySelectorAll('[data-receipt-id] input[type=checkbox]');
+            "const boxes = document.querySelectorAll('[data-receipt-id] .tick');
              boxes[0].click(); boxes[1].click();",
             vec![],
         )
@@ -833,10 +833,10 @@ async fn a_claim_is_confirmed_before_it_is_submitted_and_the_newest_comes_first(
     // Ticks the `n`th row's box and makes a draft of it.
     let draft_of = async |n: usize| {
         app.click("[data-nav=receipts]").await;
-        app.wait_for("[data-receipt-id] input[type=checkbox]").await;
+        app.wait_for("[data-receipt-id] .tick").await;
         app.client
             .execute(
-                "document.querySelectorAll('[data-receipt-id] input[type=checkbox]')[arguments[0]].click()",
+                "document.querySelectorAll('[data-receipt-id] .tick')[arguments[0]].click()",
                 vec![json!(n)],
             )
             .await
@@ -1133,7 +1133,7 @@ async fn a_claim_shows_its_receipts_and_limit_and_a_refused_one_is_redone() {
     }
     let app = Desktop::logged_in(&app_binary(), &service).await;
     app.receipts_listed(6).await;
-    app.wait_for("[data-receipt-id] input[type=checkbox]").await;
+    app.wait_for("[data-receipt-id] .tick").await;
     let list_top = async || {
         app.client
             .execute(
@@ -1149,7 +1149,7 @@ async fn a_claim_shows_its_receipts_and_limit_and_a_refused_one_is_redone() {
         .client
         .execute(
             "const rows = [...document.querySelectorAll('[data-receipt-id]')].slice(0, 2);
-             rows.forEach(r => r.querySelector('input[type=checkbox]').click());
+             rows.forEach(r => r.querySelector('.tick').click());
              return rows.map(r => r.dataset.receiptId);",
             vec![],
         )
@@ -1851,5 +1851,43 @@ async fn an_overview_bar_opens_its_receipts_and_months_follow_the_year_picked() 
         Some("2"),
         "the month's two date filters are set and shown"
     );
+    app.close().await;
+}
+
+/// Accessible, checked by a real engine (issue 15's part 4): axe-core finds no
+/// serious or critical violation on any screen of the desktop app.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_screen_passes_axe_core() {
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "20", "--fault-tamper", "30"]);
+    let settings = json!({
+        "service": { "province": "330000", "url": service.url, "root_key": service.root_key },
+        "language": "zh-CN",
+    });
+    let first_run = Desktop::launch(&app_binary(), settings, &[]).await;
+    first_run.wait_for("input[name=id_number]").await;
+    let mut found = vec![("first run".to_string(), first_run.axe().await)];
+    first_run.close().await;
+
+    let app = Desktop::logged_in(&app_binary(), &service).await;
+    app.receipts_listed(1).await;
+    found.push(("receipts".into(), app.axe().await));
+    app.click("[data-receipt-id]").await;
+    app.wait_for("[data-testid=verification]").await;
+    found.push(("detail".into(), app.axe().await));
+    for screen in [
+        "claims",
+        "consultations",
+        "overview",
+        "rejected",
+        "settings",
+        "help",
+    ] {
+        app.click(&format!("[data-nav={screen}]")).await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        found.push((screen.into(), app.axe().await));
+    }
+    let found: Vec<_> = found.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    assert!(found.is_empty(), "serious or critical: {found:#?}");
     app.close().await;
 }

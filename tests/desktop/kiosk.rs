@@ -712,7 +712,8 @@ async fn a_patient_exchanges_a_receipt_for_paper_once_and_a_stopped_printer_take
 }
 
 /// The walkthrough's B-9 on a portrait kiosk screen (1080×1920): the kiosk fills it,
-/// and at each step of identifying the keypad and every action stay on screen.
+/// and at each step of identifying the keypad and every action stay on screen; and
+/// axe-core finds no serious or critical violation at the first and last step.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_kiosk_fits_a_portrait_screen() {
     let _window = one_window_at_a_time().await;
@@ -726,7 +727,12 @@ async fn the_kiosk_fits_a_portrait_screen() {
         &[("DISPLAY", &portrait.display)],
     )
     .await;
+    app.wait_for("[data-testid=kiosk][data-step=id]").await;
+    let at_start = app.axe().await;
+    assert!(at_start.is_empty(), "the ID step: {at_start:#?}");
     identify(&app, &service).await;
+    let listed = app.axe().await;
+    assert!(listed.is_empty(), "the list: {listed:#?}");
     let size = app
         .client
         .execute("return [innerWidth, innerHeight]", vec![])

@@ -280,6 +280,33 @@ impl Desktop {
         png
     }
 
+    /// The serious and critical accessibility violations axe-core (the npm package the
+    /// UI installs) finds on the screen shown now, each as "rule: where".
+    pub async fn axe(&self) -> Vec<String> {
+        let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("started by cargo");
+        let source = std::fs::read_to_string(
+            Path::new(&crate_dir).join("../../ui/node_modules/axe-core/axe.min.js"),
+        )
+        .expect("axe-core is installed with the UI's npm packages");
+        self.client
+            .execute(&format!("{source}\nreturn typeof window.axe;"), vec![])
+            .await
+            .expect("axe-core loads in the page");
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[0];
+                 axe.run(document, { resultTypes: ['violations'] }).then(r => done(
+                   r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))),
+                   e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("axe-core runs");
+        serde_json::from_value(found).expect("a list of violations")
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
         drop(self.driver);
