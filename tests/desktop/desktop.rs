@@ -1822,6 +1822,22 @@ async fn an_overview_bar_opens_its_receipts_and_months_follow_the_year_picked() 
         )
         .await;
     assert!(months.len() <= 12, "{months:?}");
+    // Each chart has its table, a row per bar, for whoever does not see the bars.
+    let tables = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('figure[data-chart]')].map(f =>
+               [f.querySelectorAll('g.bar').length, f.querySelectorAll('[data-testid=chart-table] tbody tr').length])",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let tables: Vec<(usize, usize)> = serde_json::from_value(tables).unwrap();
+    assert_eq!(tables.len(), 3, "{tables:?}");
+    assert!(
+        tables.iter().all(|(bars, rows)| bars == rows && *rows > 0),
+        "{tables:?}"
+    );
     let (month, count) = months
         .iter()
         .max_by_key(|(_, count)| *count)
@@ -1889,5 +1905,89 @@ async fn every_screen_passes_axe_core() {
     }
     let found: Vec<_> = found.into_iter().filter(|(_, v)| !v.is_empty()).collect();
     assert!(found.is_empty(), "serious or critical: {found:#?}");
+    app.close().await;
+}
+
+/// The main task by keyboard alone (issue 15's part 4): Tab into the list (one stop),
+/// arrows to a receipt, Enter opens it, Tab to 打印 and Enter prints it on the
+/// printer of the settings; Escape goes back, Space ticks the receipt, and Tab and
+/// Enter on 用所选票据创建报销单 open the claim form with it. The focus is visible
+/// wherever it is.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_main_task_is_done_by_keyboard_alone() {
+    use fantoccini::key::Key;
+    let _window = one_window_at_a_time().await;
+    let service = ReferenceService::start(&["--demo-receipts", "8"]);
+    let app = Desktop::logged_in_with(
+        &app_binary(),
+        &service,
+        json!({ "printer": test_printer() }),
+    )
+    .await;
+    app.receipts_listed(8).await;
+    // Messages of the first sync go by themselves; wait, so that none takes a Tab.
+    app.wait_until(
+        "the sync's message goes",
+        async |c| Some(read_text(c, "[data-testid=toast]").await.is_none()),
+        |gone| *gone,
+    )
+    .await;
+    let focus_visible = async || {
+        app.client
+            .execute(
+                "const e = document.activeElement; const s = getComputedStyle(e);
+                 return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;",
+                vec![],
+            )
+            .await
+            .unwrap()
+    };
+    app.tab_to("[data-receipt-id]", 40).await;
+    assert_eq!(focus_visible().await, json!(true), "the focus is drawn");
+    app.press(Key::Down).await;
+    app.press(Key::Down).await;
+    let chosen = app
+        .client
+        .execute("return document.activeElement.dataset.receiptId", vec![])
+        .await
+        .unwrap();
+    app.press(Key::Enter).await;
+    app.wait_for("[data-testid=verification]").await;
+    app.tab_to("[data-testid=detail-print]", 20).await;
+    assert_eq!(focus_visible().await, json!(true), "the focus is drawn");
+    app.press(Key::Enter).await;
+    let printed = app
+        .wait_until(
+            "the receipt is printed",
+            async |c| read_text(c, "[data-testid=action-note]").await,
+            |text| !text.is_empty(),
+        )
+        .await;
+    assert!(printed.contains(&test_printer()), "{printed}");
+
+    // Back with Escape; Tab lands on the row the receipt was opened from.
+    app.press(Key::Escape).await;
+    app.wait_for("[data-receipt-id]").await;
+    app.tab_to("[data-receipt-id]", 40).await;
+    let back_on = app
+        .client
+        .execute("return document.activeElement.dataset.receiptId", vec![])
+        .await
+        .unwrap();
+    assert_eq!(back_on, chosen, "the list's tab stop is the row opened");
+    app.press(Key::Space).await;
+    app.wait_for("[data-testid=selection-bar]").await;
+    app.tab_to("[data-testid=new-claim]", 40).await;
+    app.press(Key::Enter).await;
+    app.wait_for("[data-testid=claim-lines]").await;
+    let lines = app
+        .client
+        .execute(
+            "return document.querySelectorAll('[data-testid=claim-lines] li').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(lines, json!(1), "the claim form holds the receipt ticked");
     app.close().await;
 }

@@ -280,6 +280,39 @@ impl Desktop {
         png
     }
 
+    /// Presses `key` on the keyboard: it goes to whatever has the focus.
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let value: char = key.into();
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value });
+        self.client
+            .perform_actions(keys)
+            .await
+            .unwrap_or_else(|e| panic!("press {key:?}: {e}"));
+    }
+
+    /// Presses Tab until the focus is on what matches `css` (at most `limit` times),
+    /// as a person without a mouse gets there.
+    pub async fn tab_to(&self, css: &str, limit: usize) {
+        for _ in 0..limit {
+            let there = self
+                .client
+                .execute(
+                    "return !!document.activeElement && document.activeElement.matches(arguments[0]);",
+                    vec![css.into()],
+                )
+                .await
+                .unwrap();
+            if there == serde_json::json!(true) {
+                return;
+            }
+            self.press(fantoccini::key::Key::Tab).await;
+        }
+        panic!("Tab never reached {css}");
+    }
+
     /// The serious and critical accessibility violations axe-core (the npm package the
     /// UI installs) finds on the screen shown now, each as "rule: where".
     pub async fn axe(&self) -> Vec<String> {

@@ -31,6 +31,8 @@ class Shared {
   generation = $state(0);
   /** The help topic 帮助 opens at. */
   helpTopic = $state<HelpTopicId | null>(null);
+  /** The list's row that takes Tab (a roving tab stop), kept across screens. */
+  listFocus = 0;
   /** Filters the receipt list opens with once (a chart's bar was clicked). */
   listPreset = $state<Partial<FilterForm> | null>(null);
   /** The provinces a service may be for (the settings' picker), loaded once. */
