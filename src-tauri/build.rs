@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "search",
     "receipt",
     "verify_online",
+    "verify_quarantined",
     "save_pdf",
     "export_original",
     "printers",

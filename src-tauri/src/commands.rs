@@ -29,6 +29,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         search,
         receipt,
         verify_online,
+        verify_quarantined,
         save_pdf,
         export_original,
         printers,
@@ -130,6 +131,12 @@ async fn receipt(s: State<'_, Started>, id: i64) -> Out<ReceiptView> {
 #[tauri::command]
 async fn verify_online(s: State<'_, Started>, id: i64) -> Out<CheckResult> {
     Ok(s.app()?.verify_online(id).await?)
+}
+
+/// 在线查验 of a rejected receipt, by what it says of itself.
+#[tauri::command]
+async fn verify_quarantined(s: State<'_, Started>, id: i64) -> Out<CheckResult> {
+    Ok(s.app()?.verify_quarantined(id).await?)
 }
 
 #[tauri::command]

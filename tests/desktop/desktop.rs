@@ -286,6 +286,21 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
     .await
     .unwrap();
     assert!(code.contains(&reason), "{code}");
+    // C-7: 在线查验 of a rejected receipt, by what it states, answered in words.
+    app.click("[data-testid=rejected-table] tbody tr [data-testid=rejected-check]")
+        .await;
+    let answer = app
+        .wait_until(
+            "the service answers for the rejected receipt",
+            async |c| read_text(c, "[data-testid=rejected-check-result]").await,
+            |text| !text.is_empty(),
+        )
+        .await;
+    assert!(answer.starts_with("平台记录："), "{answer}");
+    assert!(
+        !answer.contains("valid") && !answer.contains("not_found"),
+        "in words: {answer}"
+    );
     app.screenshot("7-rejected").await;
 
     // A one-time code for a hospital kiosk: digits and a QR code that says the same,
@@ -1030,6 +1045,21 @@ async fn errors_are_said_in_the_users_language_with_the_detail_folded_away() {
     let said = toast("the stopped printer is said", "打印机").await;
     assert_eq!(said, format!("打印机 {printer} 已停止，请检查打印机后重试"));
     app.wait_for("[data-testid=toast-settings]").await;
+    // The message covers none of the screen's buttons (the walkthrough's B-4).
+    let covered = app
+        .client
+        .execute(
+            "const toast = document.querySelector('[data-testid=toast]').getBoundingClientRect();
+             return [...document.querySelectorAll('main button')].filter(b => {
+               const r = b.getBoundingClientRect();
+               return r.width > 0 && r.left < toast.right && r.right > toast.left
+                   && r.top < toast.bottom && r.bottom > toast.top;
+             }).map(b => b.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(covered, json!([]), "buttons under the message");
     assert!(detail().await.starts_with("print.not_ready: "));
     close_toast().await;
 
@@ -1871,7 +1901,9 @@ async fn an_overview_bar_opens_its_receipts_and_months_follow_the_year_picked() 
 }
 
 /// Accessible, checked by a real engine (issue 15's part 4): axe-core finds no
-/// serious or critical violation on any screen of the desktop app.
+/// serious or critical violation on any screen of the desktop app; and at the
+/// largest text size (the walkthrough's part 5) no screen scrolls sideways and no
+/// button or choice is clipped or off the window.
 #[tokio::test(flavor = "multi_thread")]
 async fn every_screen_passes_axe_core() {
     let _window = one_window_at_a_time().await;
@@ -1885,12 +1917,34 @@ async fn every_screen_passes_axe_core() {
     let mut found = vec![("first run".to_string(), first_run.axe().await)];
     first_run.close().await;
 
-    let app = Desktop::logged_in(&app_binary(), &service).await;
+    // At the largest text size, where overflow and clipped controls would show.
+    let app =
+        Desktop::logged_in_with(&app_binary(), &service, json!({ "text_size": "larger" })).await;
     app.receipts_listed(1).await;
+    let fits = async || -> Vec<String> {
+        let found = app
+            .client
+            .execute(
+                "const out = [];
+                 if (document.scrollingElement.scrollWidth > innerWidth) out.push('the window scrolls sideways');
+                 for (const b of document.querySelectorAll('main button, main select')) {
+                   const r = b.getBoundingClientRect();
+                   if (r.width > 0 && b.scrollWidth > b.clientWidth + 1) out.push('clipped: ' + b.textContent.trim());
+                   if (r.width > 0 && (r.left < 0 || r.right > innerWidth)) out.push('off the window: ' + b.textContent.trim());
+                 }
+                 return out;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(found).unwrap()
+    };
     found.push(("receipts".into(), app.axe().await));
+    found.push(("receipts at the largest text".into(), fits().await));
     app.click("[data-receipt-id]").await;
     app.wait_for("[data-testid=verification]").await;
     found.push(("detail".into(), app.axe().await));
+    found.push(("detail at the largest text".into(), fits().await));
     for screen in [
         "claims",
         "consultations",
@@ -1902,6 +1956,7 @@ async fn every_screen_passes_axe_core() {
         app.click(&format!("[data-nav={screen}]")).await;
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         found.push((screen.into(), app.axe().await));
+        found.push((format!("{screen} at the largest text"), fits().await));
     }
     let found: Vec<_> = found.into_iter().filter(|(_, v)| !v.is_empty()).collect();
     assert!(found.is_empty(), "serious or critical: {found:#?}");

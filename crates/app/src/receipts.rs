@@ -58,6 +58,11 @@ impl App {
         Ok(self.wallet().await?.check_online(id).await?)
     }
 
+    /// 查验 of a rejected receipt by the elements it states (unverified).
+    pub async fn verify_quarantined(&self, id: i64) -> Result<CheckResult> {
+        Ok(self.wallet().await?.check_quarantined(id).await?)
+    }
+
     /// Saves a receipt's PDF in the official layout into the save folder.
     pub async fn save_pdf(&self, id: i64) -> Result<SavedFile> {
         let wallet = self.wallet().await?;

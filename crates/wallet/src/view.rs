@@ -270,7 +270,22 @@ impl Wallet {
     /// 查验 of a stored receipt at its province's service: its live state there
     /// (冲红, 换开, already claimed), which offline verification cannot know.
     pub async fn check_online(&self, id: i64) -> Result<piaojia_api::CheckResult> {
-        let receipt = self.receipt(id).await?.receipt;
+        self.check_at_service(self.receipt(id).await?.receipt).await
+    }
+
+    /// 在线查验 of a rejected receipt, by the elements its (unverified) document
+    /// states: whether the service holds a receipt that says the same.
+    pub async fn check_quarantined(&self, id: i64) -> Result<piaojia_api::CheckResult> {
+        let original: Vec<u8> = sqlx::query_scalar("SELECT original FROM quarantine WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(WalletError::NotFound("rejected receipt"))?;
+        let receipt = parse_document(&SignedOriginal::from_json(&original)?.document)?;
+        self.check_at_service(receipt).await
+    }
+
+    async fn check_at_service(&self, receipt: Receipt) -> Result<piaojia_api::CheckResult> {
         let service = self
             .service_for(receipt.province.as_str())
             .await?
