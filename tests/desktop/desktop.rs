@@ -1132,13 +1132,19 @@ async fn errors_are_said_in_the_users_language_with_the_detail_folded_away() {
     // B-4: the service is gone; while the sync retries it says so, then fails in words.
     drop(service);
     app.click("[data-testid=sync-now]").await;
-    let progress = read_text(&app.client, "[data-testid=sync-progress]")
-        .await
-        .map(|text| text.trim().to_string());
-    assert!(
-        progress.is_none() || progress.as_deref() == Some("Connecting to the receipt service…"),
-        "no 0/0 while connecting: {progress:?}"
-    );
+    // While the wallet tries again, the side bar says which attempt it is on.
+    let retrying = app
+        .wait_until(
+            "the side bar says the sync is trying again",
+            async |c| {
+                read_text(c, "[data-testid=sync-progress]")
+                    .await
+                    .map(|text| text.trim().to_string())
+            },
+            |text| text.starts_with("The receipt service does not answer: trying again (attempt"),
+        )
+        .await;
+    assert!(!retrying.contains("0/0"), "{retrying}");
     let said = toast("the dead service is said in English", "Sync failed").await;
     assert_eq!(
         said,

@@ -286,13 +286,40 @@ impl App {
             return Err(AppError::SyncRunning);
         }
         let _running = ClearOnDrop(&self.syncing);
-        let result = AssertUnwindSafe(self.sync_accounts(&mut *on_event))
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|_| {
-                tracing::error!("a sync panicked");
-                Err(AppError::SyncFault)
-            });
+        // Progress, failures of accounts and retries all come through one channel:
+        // retries are told from inside the wallet's calls while the sync runs.
+        let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
+        let wallet = self.wallet.read().await.clone();
+        if let Some(wallet) = &wallet {
+            let retries = events.clone();
+            wallet.observe_retries(Some(piaojia_wallet::RetryObserver::new(move |attempt| {
+                let _ = retries.send(SyncEvent::Retrying { attempt });
+            })));
+        }
+        // A panic in the sync or in a report of it ends as a failed sync.
+        let finished = AssertUnwindSafe(async {
+            let work = self.sync_accounts(events);
+            tokio::pin!(work);
+            let result = loop {
+                tokio::select! {
+                    Some(event) = received.recv() => on_event(event),
+                    result = &mut work => break result,
+                }
+            };
+            while let Ok(event) = received.try_recv() {
+                on_event(event);
+            }
+            result
+        })
+        .catch_unwind()
+        .await;
+        if let Some(wallet) = &wallet {
+            wallet.observe_retries(None);
+        }
+        let result = finished.unwrap_or_else(|_| {
+            tracing::error!("a sync panicked");
+            Err(AppError::SyncFault)
+        });
         match result {
             Ok((new_receipts, quarantined, changes_applied)) => {
                 on_event(SyncEvent::Done {
@@ -314,9 +341,12 @@ impl App {
 
     async fn sync_accounts(
         &self,
-        on_event: &mut (dyn FnMut(SyncEvent) + Send),
+        events: tokio::sync::mpsc::UnboundedSender<SyncEvent>,
     ) -> Result<(u64, u64, u64)> {
         let wallet = self.wallet().await?;
+        let on_event = |event| {
+            let _ = events.send(event);
+        };
         let outcomes = wallet
             .sync_each(None, &mut |account_id, progress| {
                 on_event(SyncEvent::Progress {

@@ -101,6 +101,11 @@ pub enum SyncEvent {
         account_id: i64,
         progress: SyncProgress,
     },
+    /// The service did not answer; the call is tried again (this is attempt
+    /// `attempt`, counting the first).
+    Retrying {
+        attempt: u32,
+    },
     /// One account could not be synced; the others go on.
     AccountFailed {
         account_id: i64,

@@ -21,6 +21,25 @@ pub struct RetryPolicy {
     pub first_delay: Duration,
     pub max_delay: Duration,
     pub request_timeout: Duration,
+    /// Told the number of each attempt after the first, as it is about to be made
+    /// (the app shows 正在重试（第 N 次）).
+    pub observer: Option<RetryObserver>,
+}
+
+/// Something told of retries: the number of the attempt about to be made.
+#[derive(Clone)]
+pub struct RetryObserver(std::sync::Arc<dyn Fn(u32) + Send + Sync>);
+
+impl RetryObserver {
+    pub fn new(notice: impl Fn(u32) + Send + Sync + 'static) -> RetryObserver {
+        RetryObserver(std::sync::Arc::new(notice))
+    }
+}
+
+impl std::fmt::Debug for RetryObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RetryObserver")
+    }
 }
 
 impl Default for RetryPolicy {
@@ -30,6 +49,7 @@ impl Default for RetryPolicy {
             first_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
+            observer: None,
         }
     }
 }
@@ -451,6 +471,9 @@ impl ServiceClient {
             if attempt < attempts {
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(self.retry.max_delay);
+                if let Some(observer) = &self.retry.observer {
+                    (observer.0)(attempt + 1);
+                }
             }
         }
         Err(WalletError::ServiceUnavailable {
@@ -680,6 +703,7 @@ mod tests {
             first_delay: Duration::from_millis(10),
             max_delay: Duration::from_millis(10),
             request_timeout: Duration::from_secs(20),
+            observer: None,
         }
     }
 

@@ -38,7 +38,7 @@ mod wallet;
 pub use activity::Activity;
 pub use backup::{AutoBackup, BackupReport, StagedRestore};
 pub use claims::{ClaimDraft, ClaimLimit, ClaimLine, ClaimView};
-pub use client::{RetryPolicy, ServiceClient};
+pub use client::{RetryObserver, RetryPolicy, ServiceClient};
 pub use consultations::{ConsultationView, Consultations};
 pub use db::DB_FILE;
 pub use error::{Result, WalletError};

@@ -1,6 +1,6 @@
 //! The wallet: one encrypted store in a folder, its key, its accounts and sessions.
 
-use crate::client::{RetryPolicy, ServiceClient};
+use crate::client::{RetryObserver, RetryPolicy, ServiceClient};
 use crate::db;
 use crate::error::{Result, WalletError};
 use crate::keys::{self, KeyAccess, KeyMode, Unlock, WalletMeta};
@@ -47,6 +47,7 @@ pub struct Wallet {
     pub(crate) tokens: Arc<dyn SecretStore>,
     pub(crate) sessions: Mutex<HashMap<i64, Session>>,
     pub(crate) retry: RetryPolicy,
+    retry_observer: Mutex<Option<RetryObserver>>,
     pub(crate) index: tokio::sync::Mutex<crate::index::SearchIndex>,
     /// Keeps an in-memory database alive (see `db::open_in_memory`); never used.
     _memory_anchor: Option<Mutex<sqlx::SqliteConnection>>,
@@ -108,6 +109,7 @@ impl Wallet {
             tokens,
             sessions: Mutex::new(HashMap::new()),
             retry: RetryPolicy::default(),
+            retry_observer: Mutex::new(None),
             index: tokio::sync::Mutex::new(crate::index::SearchIndex::default()),
             _memory_anchor: None,
         })
@@ -130,6 +132,7 @@ impl Wallet {
             tokens: Arc::new(MemoryStore::default()),
             sessions: Mutex::new(HashMap::new()),
             retry: RetryPolicy::default(),
+            retry_observer: Mutex::new(None),
             index: tokio::sync::Mutex::new(crate::index::SearchIndex::default()),
             _memory_anchor: Some(Mutex::new(anchor)),
         })
@@ -175,7 +178,15 @@ impl Wallet {
     }
 
     pub(crate) fn client(&self, url: &str) -> Result<ServiceClient> {
-        ServiceClient::new(url, self.retry.clone())
+        let mut retry = self.retry.clone();
+        retry.observer = self.retry_observer.lock().expect("observer").clone();
+        ServiceClient::new(url, retry)
+    }
+
+    /// Who is told of retries of the calls made from now on (`None`: nobody); the
+    /// app watches them during a sync.
+    pub fn observe_retries(&self, observer: Option<RetryObserver>) {
+        *self.retry_observer.lock().expect("observer") = observer;
     }
 
     pub(crate) fn refresh_name(&self, account_id: i64) -> String {

@@ -167,6 +167,7 @@ pub fn fast_retry() -> RetryPolicy {
         first_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(50),
         request_timeout: Duration::from_secs(10),
+        observer: None,
     }
 }
 

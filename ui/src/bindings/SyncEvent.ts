@@ -5,4 +5,4 @@ import type { UiError } from "./UiError";
 /**
  * What a sync reports while it runs, as events to the UI.
  */
-export type SyncEvent = { "kind": "progress", account_id: number, progress: SyncProgress, } | { "kind": "account_failed", account_id: number, error: UiError, } | { "kind": "done", new_receipts: number, quarantined: number, changes_applied: number, } | { "kind": "failed", error: UiError, };
+export type SyncEvent = { "kind": "progress", account_id: number, progress: SyncProgress, } | { "kind": "retrying", attempt: number, } | { "kind": "account_failed", account_id: number, error: UiError, } | { "kind": "done", new_receipts: number, quarantined: number, changes_applied: number, } | { "kind": "failed", error: UiError, };

@@ -26,7 +26,8 @@ class Shared {
    * `detail`: the technical code and message, behind 详情. */
   toast = $state<{ text: string; error: boolean; settings?: boolean; detail?: string } | null>(null);
   selected = $state<number[]>([]);
-  sync = $state<{ done: number; total: number } | null>(null);
+  /** A sync running: its progress, and the attempt it is on when the service did not answer. */
+  sync = $state<{ done: number; total: number; retrying?: number } | null>(null);
   /** Bumped when the wallet's contents change, so lists reload. */
   generation = $state(0);
   /** The help topic 帮助 opens at. */
