@@ -28,10 +28,11 @@ need_rust() {
 need_debs build-essential pkg-config libssl-dev libdbus-1-dev ca-certificates curl
 need_rust
 
-# The desktop app: WebKitGTK and friends for Tauri, a CJK-capable X server for tests.
+# The desktop app: WebKitGTK and friends for Tauri, a CJK-capable X server for tests,
+# and xdg-utils (xdg-open, which 打开文件夹 calls).
 need_desktop_debs() {
     need_debs file libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
-        xvfb xauth x11-utils dbus-x11
+        xvfb xauth x11-utils dbus-x11 xdg-utils
 }
 
 # Node.js 20.19+ with npm builds the UI (Vite 7). Debian 12's own nodejs is 18.

@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "receipt",
     "verify_online",
     "verify_quarantined",
+    "open_save_folder",
     "save_pdf",
     "export_original",
     "printers",

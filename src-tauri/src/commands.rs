@@ -30,6 +30,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         receipt,
         verify_online,
         verify_quarantined,
+        open_save_folder,
         save_pdf,
         export_original,
         printers,
@@ -131,6 +132,12 @@ async fn receipt(s: State<'_, Started>, id: i64) -> Out<ReceiptView> {
 #[tauri::command]
 async fn verify_online(s: State<'_, Started>, id: i64) -> Out<CheckResult> {
     Ok(s.app()?.verify_online(id).await?)
+}
+
+/// 打开文件夹: the save folder in the file manager.
+#[tauri::command]
+async fn open_save_folder(s: State<'_, Started>) -> Out<()> {
+    Ok(s.app()?.open_save_folder().await?)
 }
 
 /// 在线查验 of a rejected receipt, by what it says of itself.

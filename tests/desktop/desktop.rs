@@ -184,6 +184,54 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
         !receipt_number.is_empty() && text.contains(&receipt_number),
         "the PDF names receipt {receipt_number:?}"
     );
+    // C-4: 打开文件夹 beside the result, through the real xdg-open; this home's
+    // file manager for folders is a script that notes what it was asked to open.
+    let home = app.home().to_path_buf();
+    let opened = home.join("opened");
+    let manager = home.join("file-manager.sh");
+    std::fs::write(
+        &manager,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&manager)
+        .status()
+        .unwrap();
+    // Where xdg-mime looks for applications: the test command gives the session an
+    // XDG_DATA_HOME of its own (for the keyring), or else the home's.
+    let applications = std::env::var_os("XDG_DATA_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| home.join(".local/share"))
+        .join("applications");
+    std::fs::create_dir_all(&applications).unwrap();
+    std::fs::write(
+        applications.join("test-files.desktop"),
+        format!(
+            "[Desktop Entry]\nType=Application\nName=Files\nExec={} %f\nMimeType=inode/directory;\n",
+            manager.display()
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(home.join(".config")).unwrap();
+    std::fs::write(
+        home.join(".config/mimeapps.list"),
+        "[Default Applications]\ninode/directory=test-files.desktop\n",
+    )
+    .unwrap();
+    app.click("[data-testid=open-folder]").await;
+    let asked = app
+        .wait_until(
+            "the file manager is asked to open the save folder",
+            async |_| std::fs::read_to_string(&opened).ok(),
+            |text| !text.is_empty(),
+        )
+        .await;
+    assert_eq!(
+        std::path::Path::new(&asked).canonicalize().unwrap(),
+        app.save_dir().canonicalize().unwrap()
+    );
 
     // Papers for reimbursement: two receipts ticked, their sheets (two to an A4
     // page) and their 汇总表 saved from the list.

@@ -34,6 +34,8 @@ pub enum AppError {
     SyncRunning,
     #[error("the wallet is in use: try again in a moment")]
     Busy,
+    #[error("the folder could not be opened: {0}")]
+    OpenFailed(String),
     #[error("the sync stopped on an internal fault; the next one will run as usual")]
     SyncFault,
     #[error("wrong operator PIN")]
@@ -70,6 +72,7 @@ impl AppError {
             AppError::Demo(_) => "app.demo",
             AppError::SyncRunning => "app.sync_running",
             AppError::Busy => "app.busy",
+            AppError::OpenFailed(_) => "app.open_failed",
             AppError::SyncFault => "app.sync_fault",
             AppError::WrongPin => "kiosk.wrong_pin",
             AppError::PinLocked { .. } => "kiosk.pin_locked",

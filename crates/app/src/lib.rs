@@ -9,6 +9,7 @@ mod claims;
 mod consultations;
 mod demo;
 mod error;
+mod folder;
 mod imports;
 pub mod kiosk;
 mod originals;

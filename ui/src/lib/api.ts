@@ -47,6 +47,7 @@ export const api = {
   search: (query: Query) => invoke<SearchResult>("search", { query }),
   receipt: (id: number) => invoke<ReceiptView>("receipt", { id }),
   verifyOnline: (id: number) => invoke<CheckResult>("verify_online", { id }),
+  openSaveFolder: () => invoke<void>("open_save_folder"),
   verifyQuarantined: (id: number) => invoke<CheckResult>("verify_quarantined", { id }),
   savePdf: (id: number) => invoke<SavedFile>("save_pdf", { id }),
   exportOriginal: (id: number) => invoke<SavedFile>("export_original", { id }),

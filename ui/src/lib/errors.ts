@@ -103,6 +103,10 @@ const table: Record<string, Words> = {
   "app.invalid": { "zh-CN": "无法完成这次操作", en: "This cannot be done" },
   "app.settings": { "zh-CN": "设置文件无法使用", en: "The settings file cannot be used" },
   "app.demo": { "zh-CN": "内置演示服务未能启动", en: "The built-in demo service did not start" },
+  "app.open_failed": {
+    "zh-CN": "无法打开文件夹，请在文件管理器中打开上面的位置",
+    en: "The folder cannot be opened: open the place above in your file manager",
+  },
   "app.busy": { "zh-CN": "钱包正在使用中，请稍后再试", en: "The wallet is in use: try again in a moment" },
   "app.sync_running": { "zh-CN": "正在同步，请稍候", en: "A sync is running: please wait" },
   "app.sync_fault": {
