@@ -569,15 +569,7 @@ async fn a_voided_receipt_says_so_in_the_list_and_on_its_page() {
     app.receipts_listed(2).await;
     app.click(".searchbar button[aria-expanded]").await;
     app.wait_for("[data-testid=status-filter]").await;
-    app.client
-        .execute(
-            "const filter = document.querySelector('[data-testid=status-filter]');
-             filter.value = 'voided';
-             filter.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
-        )
-        .await
-        .unwrap();
+    app.choose("[data-testid=status-filter]", "voided").await;
     app.wait_until(
         "only the voided receipt is listed",
         async |c| read_attr(c, "[data-testid=summary]", "data-count").await,
@@ -691,15 +683,8 @@ async fn a_question_to_the_issuer_is_answered_read_and_asked_again_in_the_window
     .await;
 
     app.click("[data-testid=ask-issuer]").await;
-    app.client
-        .execute(
-            "const reason = document.querySelector('[data-testid=consult-reason]');
-             reason.value = 'amount_wrong';
-             reason.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
-        )
-        .await
-        .unwrap();
+    app.choose("[data-testid=consult-reason]", "amount_wrong")
+        .await;
     app.commit_text("[data-testid=consult-text]", "退款金额与收费不符，请核对。")
         .await;
     app.click("[data-testid=consult-send]").await;
@@ -1017,13 +1002,7 @@ async fn errors_are_said_in_the_users_language_with_the_detail_folded_away() {
             .unwrap()
     };
     let close_toast = async || {
-        app.client
-            .execute(
-                "document.querySelector('[data-testid=toast] button[aria-label]')?.click();",
-                vec![],
-            )
-            .await
-            .unwrap();
+        app.close_message().await;
     };
 
     // B-3: a wrong SMS code, then the right one.
@@ -1146,15 +1125,7 @@ async fn errors_are_said_in_the_users_language_with_the_detail_folded_away() {
     // The same in English: the right key back, English chosen and saved.
     app.type_into("input[name=root_key]", &service.root_key)
         .await;
-    app.client
-        .execute(
-            "const language = document.querySelector('[data-testid=language]');
-             language.value = 'en';
-             language.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
-        )
-        .await
-        .unwrap();
+    app.choose("[data-testid=language]", "en").await;
     app.click("[data-testid=settings-save]").await;
     app.wait_until(
         "the window speaks English",
@@ -1245,15 +1216,7 @@ async fn a_claim_shows_its_receipts_and_limit_and_a_refused_one_is_redone() {
     assert_eq!(list_top().await, top_before, "the list stays where it was");
     app.click("[data-testid=new-claim]").await;
     app.wait_for("[data-testid=claim-limit]").await;
-    let lines = app
-        .client
-        .execute(
-            "return document.querySelectorAll('[data-testid=claim-lines] li').length",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(lines, json!(2));
+    assert_eq!(app.count("[data-testid=claim-lines] li").await, 2);
     let max: i64 = app
         .attr("[data-testid=claim-limit]", "data-max")
         .await
@@ -1359,24 +1322,8 @@ async fn a_claim_shows_its_receipts_and_limit_and_a_refused_one_is_redone() {
     // 修改后重新提交: the same receipts ticked again, the form filled in.
     app.click(&format!("{card} [data-testid=claim-redo]")).await;
     app.wait_for("[data-testid=claim-limit]").await;
-    let lines = app
-        .client
-        .execute(
-            "return document.querySelectorAll('[data-testid=claim-lines] li').length",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(lines, json!(2));
-    let purpose = app
-        .client
-        .execute(
-            "return document.querySelector('input[name=purpose]').value",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(purpose, json!("门诊费用"));
+    assert_eq!(app.count("[data-testid=claim-lines] li").await, 2);
+    assert_eq!(app.value_of("input[name=purpose]").await, "门诊费用");
     app.close().await;
 }
 
@@ -1456,15 +1403,7 @@ async fn the_list_fits_large_text_and_its_filters_show_and_clear() {
     app.commit_text("input[name=from]", "").await;
     // Two filters the query uses: at least ¥100, and valid receipts only.
     app.type_into("input[name=min_amount]", "100").await;
-    app.client
-        .execute(
-            "const s = document.querySelector('[data-testid=status-filter]');
-             s.value = 'valid';
-             s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
-        )
-        .await
-        .unwrap();
+    app.choose("[data-testid=status-filter]", "valid").await;
     let filtered = app
         .wait_until(
             "the filters narrow the list",
@@ -1575,20 +1514,9 @@ async fn accounts_log_out_and_in_and_another_service_is_added_from_the_settings(
     let app = Desktop::logged_in(&app_binary(), &service).await;
     app.receipts_listed(5).await;
     app.click("[data-nav=settings]").await;
-    let change = async |css: &str, value: &str| {
-        app.client
-            .execute(
-                "const s = document.querySelector(arguments[0]);
-                 s.value = arguments[1];
-                 s.dispatchEvent(new Event('change', { bubbles: true }));",
-                vec![json!(css), json!(value)],
-            )
-            .await
-            .unwrap();
-    };
 
     // C-6: the text size applies without 保存.
-    change("[data-testid=text-size]", "large").await;
+    app.choose("[data-testid=text-size]", "large").await;
     app.wait_until(
         "the text size applies at once",
         async |c| {
@@ -1635,13 +1563,7 @@ async fn accounts_log_out_and_in_and_another_service_is_added_from_the_settings(
     .await;
     app.wait_for("[data-testid=logged-out]").await;
     // A sync with only a logged-out account: no failure, nothing new.
-    app.client
-        .execute(
-            "document.querySelector('[data-testid=toast] button[aria-label]')?.click();",
-            vec![],
-        )
-        .await
-        .unwrap();
+    app.close_message().await;
     app.click("[data-testid=sync-now]").await;
     let said = app
         .wait_until(
@@ -1687,7 +1609,7 @@ async fn accounts_log_out_and_in_and_another_service_is_added_from_the_settings(
 
     // Another service, for Shanghai: picked by name, its root key under 高级.
     let shanghai = ReferenceService::start(&["--province", "310000", "--demo-receipts", "3"]);
-    change("[data-testid=province]", "310000").await;
+    app.choose("[data-testid=province]", "310000").await;
     app.type_into("input[name=service_url]", &shanghai.url)
         .await;
     app.client
@@ -1778,22 +1700,12 @@ async fn a_backup_shows_its_key_until_saved_and_is_restored_from_the_settings() 
     assert_eq!(saved.len(), 1, "{saved:?}");
 
     app.click("[data-testid=restore-toggle]").await;
-    let file = app
-        .client
-        .execute(
-            "return document.querySelector('input[name=restore_file]').value",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(file, json!(saved[0].display().to_string()));
-    let mut wrong: Vec<char> = key.chars().collect();
-    let at = wrong
-        .iter()
-        .position(|c| c.is_ascii_alphanumeric())
-        .unwrap();
-    wrong[at] = if wrong[at] == '2' { '3' } else { '2' };
-    let wrong: String = wrong.into_iter().collect();
+    assert_eq!(
+        app.value_of("input[name=restore_file]").await,
+        saved[0].display().to_string()
+    );
+    // A well-formed recovery key that is not this backup's.
+    let wrong = piaojia_wallet::RecoveryKey::generate().expose().to_string();
     let refused = async |words: &str| {
         app.type_into("input[name=restore_key]", &wrong).await;
         app.click("[data-testid=restore-go]").await;
@@ -1805,24 +1717,10 @@ async fn a_backup_shows_its_key_until_saved_and_is_restored_from_the_settings() 
             )
             .await;
         assert_eq!(said, words);
-        app.client
-            .execute(
-                "document.querySelector('[data-testid=toast] button[aria-label]')?.click();",
-                vec![],
-            )
-            .await
-            .unwrap();
+        app.close_message().await;
     };
     refused("恢复密钥打不开这个备份（或备份开头已损坏）").await;
-    app.client
-        .execute(
-            "const s = document.querySelector('[data-testid=language]');
-             s.value = 'en';
-             s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
-        )
-        .await
-        .unwrap();
+    app.choose("[data-testid=language]", "en").await;
     refused("The recovery key does not open this backup (or its start is damaged)").await;
     assert_eq!(
         app.attr("[data-account-id]", "data-signed-in")
@@ -1875,15 +1773,7 @@ async fn an_overview_bar_opens_its_receipts_and_months_follow_the_year_picked() 
     let years: Vec<String> = serde_json::from_value(years).unwrap();
     assert!(years.len() > 1, "the demo spans years: {years:?}");
     let earliest = years[0].clone();
-    app.client
-        .execute(
-            "const s = document.querySelector('[data-testid=month-year]');
-             s.value = arguments[0];
-             s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![json!(earliest)],
-        )
-        .await
-        .unwrap();
+    app.choose("[data-testid=month-year]", &earliest).await;
     let months = app
         .wait_until(
             "the months of the year picked are shown",
@@ -2089,14 +1979,10 @@ async fn the_main_task_is_done_by_keyboard_alone() {
     app.tab_to("[data-testid=new-claim]", 40).await;
     app.press(Key::Enter).await;
     app.wait_for("[data-testid=claim-lines]").await;
-    let lines = app
-        .client
-        .execute(
-            "return document.querySelectorAll('[data-testid=claim-lines] li').length",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(lines, json!(1), "the claim form holds the receipt ticked");
+    assert_eq!(
+        app.count("[data-testid=claim-lines] li").await,
+        1,
+        "the claim form holds the receipt ticked"
+    );
     app.close().await;
 }

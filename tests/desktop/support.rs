@@ -280,6 +280,58 @@ impl Desktop {
         png
     }
 
+    /// Picks `value` in the `<select>` matching `css`, as a person's choice fires
+    /// its change event.
+    pub async fn choose(&self, css: &str, value: &str) {
+        self.wait_for(css).await;
+        self.client
+            .execute(
+                "const select = document.querySelector(arguments[0]);
+                 select.value = arguments[1];
+                 select.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![css.into(), value.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("choose {value} in {css}: {e}"));
+    }
+
+    /// Closes the message shown (if any), so that the next one is read alone.
+    pub async fn close_message(&self) {
+        self.client
+            .execute(
+                "document.querySelector('[data-testid=toast] button[aria-label]')?.click();",
+                vec![],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The value of the field matching `css`.
+    pub async fn value_of(&self, css: &str) -> String {
+        let value = self
+            .client
+            .execute(
+                "return document.querySelector(arguments[0]).value;",
+                vec![css.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("value of {css}: {e}"));
+        value.as_str().unwrap_or_default().to_string()
+    }
+
+    /// How many elements match `css`.
+    pub async fn count(&self, css: &str) -> usize {
+        let n = self
+            .client
+            .execute(
+                "return document.querySelectorAll(arguments[0]).length;",
+                vec![css.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("count {css}: {e}"));
+        n.as_u64().unwrap_or_default() as usize
+    }
+
     /// Presses `key` on the keyboard: it goes to whatever has the focus.
     pub async fn press(&self, key: fantoccini::key::Key) {
         use fantoccini::actions::{InputSource, KeyAction, KeyActions};

@@ -39,14 +39,8 @@ async fn a_backup_is_restored_in_place_and_a_wrong_key_changes_nothing() {
         .await
         .unwrap_err();
     assert_eq!(malformed.code(), "backup.key_malformed");
-    // A well-formed key of the same shape that is not this backup's.
-    let mut wrong: Vec<char> = key.chars().collect();
-    let at = wrong
-        .iter()
-        .position(|c| c.is_ascii_alphanumeric())
-        .unwrap();
-    wrong[at] = if wrong[at] == '2' { '3' } else { '2' };
-    let wrong: String = wrong.into_iter().collect();
+    // A well-formed recovery key that is not this backup's.
+    let wrong = piaojia_wallet::RecoveryKey::generate().expose().to_string();
     let refused = app
         .restore(first.path.clone(), wrong, None)
         .await
