@@ -1318,6 +1318,11 @@ async fn a_claim_shows_its_receipts_and_limit_and_a_refused_one_is_redone() {
     assert_eq!(why, "有票据已冲红或作废，不能报销");
     let party = read_text(&app.client, &format!("{card} p")).await.unwrap();
     assert!(!party.contains("RP-"), "the party's name: {party}");
+    // B-2: the state in words, not its code.
+    assert!(
+        party.contains("被退回") && !party.contains("refused"),
+        "{party}"
+    );
 
     // 修改后重新提交: the same receipts ticked again, the form filled in.
     app.click(&format!("{card} [data-testid=claim-redo]")).await;
@@ -1514,6 +1519,24 @@ async fn accounts_log_out_and_in_and_another_service_is_added_from_the_settings(
     let app = Desktop::logged_in(&app_binary(), &service).await;
     app.receipts_listed(5).await;
     app.click("[data-nav=settings]").await;
+
+    // P-8: the settings' groups are drawn as the app's cards (not the browser's
+    // grooved fieldsets), and 刷新 sits inside its group, not on its border.
+    let drawn = app
+        .client
+        .execute(
+            "const sets = [...document.querySelectorAll('.settings fieldset')];
+             return [sets.length > 0, sets.every(f => getComputedStyle(f).borderTopStyle === 'solid'),
+                     !!document.querySelector('.settings legend button')];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        drawn,
+        json!([true, true, false]),
+        "fieldsets, solid, no button on a legend"
+    );
 
     // C-6: the text size applies without 保存.
     app.choose("[data-testid=text-size]", "large").await;
