@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "claims",
     "relying_parties",
     "provinces",
+    "about",
     "claim_limit",
     "create_claim",
     "submit_claim",

@@ -44,6 +44,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         claims,
         relying_parties,
         provinces,
+        about,
         claim_limit,
         create_claim,
         submit_claim,
@@ -265,6 +266,12 @@ async fn relying_parties(s: State<'_, Started>, account_id: i64) -> Out<Vec<Rely
 #[tauri::command]
 fn provinces() -> Vec<piaojia_app::Province> {
     piaojia_app::PROVINCES.to_vec()
+}
+
+/// 关于票夹: version, licences, and the components built in.
+#[tauri::command]
+fn about() -> piaojia_app::About {
+    piaojia_app::about()
 }
 
 #[tauri::command]

@@ -5,15 +5,12 @@
 mod background;
 mod commands;
 mod kiosk;
+mod logging;
 mod shell;
 mod state;
+mod window;
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .init();
+    logging::init();
     shell::run();
 }

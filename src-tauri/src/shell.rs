@@ -4,6 +4,7 @@
 use crate::background::{spawn_folder_watch, spawn_periodic_sync};
 use crate::commands;
 use crate::state::Started;
+use piaojia_app::instance::{FirstInstance, Instance};
 use piaojia_app::kiosk::{Kiosk, KioskConfig};
 use piaojia_app::{App, AppConfig, UiError};
 use std::sync::Arc;
@@ -41,6 +42,30 @@ fn hash_pin_and_exit() -> ! {
     std::process::exit(code)
 }
 
+/// Takes the wallet for this process, or ends it when another process has the
+/// wallet: that one was asked to bring its window forward. When the lock cannot be
+/// taken at all (a read-only folder, say) the app starts and says why it cannot
+/// open the wallet as it would have without the lock.
+fn claim_wallet(config: &AppConfig) -> Option<FirstInstance> {
+    match piaojia_app::instance::claim(&config.wallet_dir) {
+        Ok(Instance::First(first)) => Some(first),
+        Ok(Instance::Shown) => {
+            println!("piaojia-desktop: Piaojia is already open; its window was brought forward");
+            std::process::exit(0)
+        }
+        Ok(Instance::Silent) => {
+            eprintln!(
+                "piaojia-desktop: Piaojia is already open for this wallet but did not answer"
+            );
+            std::process::exit(1)
+        }
+        Err(error) => {
+            tracing::warn!("the wallet's instance lock could not be taken: {error}");
+            None
+        }
+    }
+}
+
 pub fn run() {
     if std::env::args().any(|a| a == "--hash-pin") {
         hash_pin_and_exit();
@@ -60,13 +85,27 @@ pub fn run() {
         }
     }
     let is_kiosk = kiosk.is_some();
+    let config = AppConfig::from_env();
+    // The kiosk runs no wallet of its own and covers the screen: no second window
+    // to bring forward.
+    let instance = if is_kiosk {
+        None
+    } else {
+        claim_wallet(&config)
+    };
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        kiosk = is_kiosk,
+        "started"
+    );
     tauri::Builder::default()
         .invoke_handler(commands::handler())
         .setup(move |tauri_app| {
             let url = WebviewUrl::App("index.html".into());
             let window = WebviewWindowBuilder::new(tauri_app, "main", url);
             let Some(kiosk) = kiosk else {
-                let started = tauri::async_runtime::block_on(App::start(AppConfig::from_env()))
+                let config_dir = config.config_dir.clone();
+                let started = tauri::async_runtime::block_on(App::start(config))
                     .map(Arc::new)
                     .map_err(UiError::from);
                 if let Ok(app) = &started {
@@ -74,11 +113,20 @@ pub fn run() {
                     spawn_folder_watch(tauri_app.handle().clone(), app.clone());
                 }
                 tauri_app.manage(Started(started));
-                window
+                let window = window
                     .title("票夹 Piaojia")
                     .inner_size(1200.0, 800.0)
                     .min_inner_size(800.0, 560.0)
+                    // Shown once it stands where it was left.
+                    .visible(false)
                     .build()?;
+                crate::window::show_at_kept_place(&window, &config_dir);
+                crate::window::keep_place_on_close(&window, config_dir);
+                if let Some(instance) = instance {
+                    crate::window::answer_later_starts(&window, &instance);
+                    // Held for as long as the app runs.
+                    tauri_app.manage(instance);
+                }
                 return Ok(());
             };
             let kiosk = crate::kiosk::manage(tauri_app, kiosk);
@@ -124,6 +172,7 @@ pub fn run() {
                 }
             }
             if let tauri::RunEvent::Exit = event {
+                tracing::info!("stopped");
                 if let Some(started) = handle.try_state::<Started>() {
                     if let Ok(app) = started.app() {
                         tauri::async_runtime::block_on(app.close());

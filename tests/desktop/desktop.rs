@@ -3,7 +3,7 @@
 
 use piaojia_desktop_e2e::{
     app_binary, one_window_at_a_time, qr_in, read_attr, read_text, test_printer, Desktop,
-    ReferenceService, StoppedPrinter,
+    ReferenceService, Screen, StoppedPrinter,
 };
 use serde_json::json;
 
@@ -21,14 +21,7 @@ async fn first_run_on_the_built_in_demo_shows_receipts() {
     .await;
     app.wait_for("[data-testid=demo-hint]").await;
     app.screenshot("1-first-run").await;
-    app.click("[data-testid=send-code]").await;
-    let code = app
-        .wait_until(
-            "the demo code is shown",
-            async |c| read_attr(c, "[data-testid=demo-code]", "data-code").await,
-            |code| code.len() == 6,
-        )
-        .await;
+    let code = app.demo_code().await;
     // The walkthrough's P-1: the code's hint has a line of its own (nothing moves
     // beside it), and another code waits a minute, counted down on the button.
     let layout = app
@@ -407,7 +400,23 @@ async fn login_sync_search_verify_save_and_see_tampered_receipts_rejected() {
     };
     let session: serde_json::Value = redeem(digits.clone()).await.unwrap().json().await.unwrap();
     assert_eq!(session["id_number"], service.citizen_id.as_str());
-    assert_eq!(redeem(digits).await.unwrap().status(), 401, "once only");
+    assert_eq!(
+        redeem(digits.clone()).await.unwrap().status(),
+        401,
+        "once only"
+    );
+
+    // The log file tells the syncs, and nothing of the person: not the ID number,
+    // the receipt's number or the hand-off code.
+    let log = app.log_text();
+    assert!(log.contains("sync finished"), "{log}");
+    for private in [&service.citizen_id, &receipt_number, &digits] {
+        assert!(
+            !log.contains(private.as_str()),
+            "{private} is in the log: {log}"
+        );
+    }
+    assert!(!log.contains('¥'), "an amount is in the log: {log}");
     app.close().await;
 }
 
@@ -2007,5 +2016,103 @@ async fn the_main_task_is_done_by_keyboard_alone() {
         1,
         "the claim form holds the receipt ticked"
     );
+    app.close().await;
+}
+
+/// Issue 15's habits of a desktop app, on a screen of its own so that no other test's
+/// window takes the focus: a second start of the same wallet brings the first
+/// window forward (from iconified) and ends; the window comes back where it was
+/// left; 关于票夹 names the version and the licences; the log file tells the
+/// start, the hand-over and the end.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_start_brings_the_window_forward_and_it_reopens_where_it_was_left() {
+    let _window = one_window_at_a_time().await;
+    let screen = Screen::start(1600, 1000);
+    let env = [("DISPLAY", screen.display.as_str())];
+    let app = Desktop::launch(&app_binary(), json!({}), &env).await;
+    app.wait_for("[data-testid=demo-hint]").await;
+    let window = screen.wait_for_windows("the app's window", |w| w.len() == 1)[0]
+        .id
+        .clone();
+    screen.ask("wmctrl", &["-i", "-r", &window, "-e", "0,150,120,900,640"]);
+    let placed = screen.wait_for_windows("the window is moved", |w| {
+        w.len() == 1 && w[0].frame[2] == 900 && w[0].frame[3] == 640
+    })[0]
+        .frame;
+
+    screen.ask("wmctrl", &["-i", "-r", &window, "-b", "add,hidden"]);
+    screen.wait_for_property(Some(&window), "WM_STATE", "Iconic");
+    let second = app.start_again(&app_binary(), &env);
+    assert!(second.status.success(), "{second:?}");
+    assert!(
+        String::from_utf8_lossy(&second.stdout).contains("already open"),
+        "{second:?}"
+    );
+    screen.wait_for_property(Some(&window), "WM_STATE", "Normal");
+    // wmctrl writes ids zero-padded (0x0040000e), xprop not (0x40000e).
+    let id = u64::from_str_radix(window.trim_start_matches("0x"), 16).unwrap();
+    screen.wait_for_property(None, "_NET_ACTIVE_WINDOW", &format!("{id:#x}"));
+    assert_eq!(screen.windows().len(), 1, "no second window");
+
+    // In on the built-in demo, for the help.
+    let code = app.demo_code().await;
+    app.type_into("input[name=sms_code]", &code).await;
+    app.click("[data-testid=login]").await;
+    app.click("[data-nav=help]").await;
+    let version = app
+        .wait_until(
+            "关于票夹 shows the version",
+            async |c| read_text(c, "[data-testid=about-version]").await,
+            |v| !v.is_empty(),
+        )
+        .await;
+    assert_eq!(version, piaojia_app::about().version);
+    let font = read_text(&app.client, "[data-testid=about-font]")
+        .await
+        .unwrap();
+    assert!(
+        font.contains("Noto Sans SC") && font.contains("OFL-1.1"),
+        "{font}"
+    );
+    let licence_text = app
+        .client
+        .execute(
+            "return document.querySelector('[data-testid=about-font-text]').textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        licence_text
+            .as_str()
+            .is_some_and(|t| t.contains("SIL OPEN FONT LICENSE Version 1.1")),
+        "{licence_text}"
+    );
+    assert_eq!(
+        app.count("[data-testid=about-components] tbody tr").await,
+        piaojia_app::about().components.len()
+    );
+
+    // Closed as a person closes it, through the window manager; started again, it
+    // stands where it was.
+    screen.ask("wmctrl", &["-i", "-c", &window]);
+    screen.wait_for_windows("the window is closed", |w| w.is_empty());
+    let app = app.relaunch(&app_binary(), &env, &[]).await;
+    app.wait_for("[data-nav=receipts]").await;
+    let again = screen.wait_for_windows("the window again", |w| w.len() == 1);
+    assert_eq!(
+        again[0].frame, placed,
+        "the window came back where it was left"
+    );
+
+    let log = app.log_text();
+    let started = format!("started version=\"{version}\" kiosk=false");
+    for line in [
+        started.as_str(),
+        "a second start was answered by showing this window",
+        "stopped",
+    ] {
+        assert!(log.contains(line), "the log has {line:?}: {log}");
+    }
     app.close().await;
 }

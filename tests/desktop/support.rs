@@ -98,7 +98,6 @@ impl Desktop {
     }
 
     async fn start_in(dirs: TempDir, app: &Path, env: &[(&str, &str)], args: &[&str]) -> Desktop {
-        let config = dirs.path().join("config");
         let (port, native) = (free_port(), free_port());
         let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
         let mut command = Command::new(driver_bin);
@@ -109,12 +108,8 @@ impl Desktop {
                 "--native-port",
                 &native.to_string(),
             ])
-            .env("PIAOJIA_WALLET", dirs.path().join("wallet"))
-            .env("PIAOJIA_CONFIG_DIR", &config)
-            .env("HOME", dirs.path());
-        for (name, value) in env {
-            command.env(name, value);
-        }
+            .envs(app_env(dirs.path()))
+            .envs(env.iter().copied());
         let driver = Running::start(command);
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + PATIENCE;
@@ -161,6 +156,55 @@ impl Desktop {
 
     pub fn home(&self) -> &Path {
         self.dirs.path()
+    }
+
+    /// Starts `app` a second time, outside WebDriver, in this one's home and wallet,
+    /// and waits for it to end (at most 30 s).
+    pub fn start_again(&self, app: &Path, env: &[(&str, &str)]) -> std::process::Output {
+        use std::process::Stdio;
+        let mut child = Command::new(app)
+            .envs(app_env(self.dirs.path()))
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the app starts");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while child.try_wait().unwrap().is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("a second start did not end");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    /// Asks the built-in demo service for a login code (获取验证码) and reads the
+    /// code the first-run screen shows for the demo citizen.
+    pub async fn demo_code(&self) -> String {
+        self.click("[data-testid=send-code]").await;
+        self.wait_until(
+            "the demo code is shown",
+            async |c| read_attr(c, "[data-testid=demo-code]", "data-code").await,
+            |code| code.len() == 6,
+        )
+        .await
+    }
+
+    /// Everything the app wrote to its log files.
+    pub fn log_text(&self) -> String {
+        let dir = self.dirs.path().join("state/piaojia");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|file| std::fs::read_to_string(file).unwrap())
+            .collect()
     }
 
     pub fn save_dir(&self) -> PathBuf {
@@ -436,6 +480,17 @@ pub async fn read_text(client: &Client, css: &str) -> Option<String> {
     value.as_str().map(str::to_string)
 }
 
+/// Where an app started by a test keeps its wallet, settings, log and anything it
+/// puts in its home: all inside the test's own folder.
+fn app_env(home: &Path) -> [(&'static str, PathBuf); 4] {
+    [
+        ("PIAOJIA_WALLET", home.join("wallet")),
+        ("PIAOJIA_CONFIG_DIR", home.join("config")),
+        ("XDG_STATE_HOME", home.join("state")),
+        ("HOME", home.to_path_buf()),
+    ]
+}
+
 /// A screen of its own (Xvfb, with openbox to manage full-screen windows) of another
 /// size than the test display's 1280×800: a kiosk's portrait screen.
 pub struct Screen {
@@ -469,6 +524,80 @@ impl Screen {
             display,
             _window_manager: window_manager,
             _server: server,
+        }
+    }
+}
+
+/// A top-level window as the window manager has it: its id and frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagedWindow {
+    pub id: String,
+    /// x, y, width, height as `wmctrl -lG` gives them.
+    pub frame: [i64; 4],
+}
+
+impl Screen {
+    /// Runs `program` (wmctrl, xprop) on this screen; its output.
+    pub fn ask(&self, program: &str, args: &[&str]) -> String {
+        let output = Command::new(program)
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .output()
+            .unwrap_or_else(|e| panic!("{program}: {e}"));
+        assert!(output.status.success(), "{program} {args:?}: {output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// The windows on this screen.
+    pub fn windows(&self) -> Vec<ManagedWindow> {
+        self.ask("wmctrl", &["-lG"])
+            .lines()
+            .map(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                let number = |i: usize| fields[i].parse::<i64>().expect("a number");
+                ManagedWindow {
+                    id: fields[0].to_owned(),
+                    frame: [number(2), number(3), number(4), number(5)],
+                }
+            })
+            .collect()
+    }
+
+    /// Waits until `check` holds for the screen's windows; them.
+    pub fn wait_for_windows(
+        &self,
+        what: &str,
+        check: impl Fn(&[ManagedWindow]) -> bool,
+    ) -> Vec<ManagedWindow> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let windows = self.windows();
+            if check(&windows) {
+                return windows;
+            }
+            assert!(Instant::now() < deadline, "{what}: never so; {windows:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until `xprop` of `property` on `window` (or the root, for `None`)
+    /// contains `wanted`.
+    pub fn wait_for_property(&self, window: Option<&str>, property: &str, wanted: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let args = match window {
+                Some(id) => vec!["-id", id, property],
+                None => vec!["-root", property],
+            };
+            let value = self.ask("xprop", &args);
+            if value.contains(wanted) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{property} never had {wanted:?}: {value}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 }

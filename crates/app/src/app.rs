@@ -53,6 +53,21 @@ impl AppConfig {
     }
 }
 
+/// The log files kept, a day each: today's and those of the days before.
+pub const LOG_DAYS_KEPT: usize = 7;
+
+/// The folder of the app's log files: `$XDG_STATE_HOME/piaojia` when that is an
+/// absolute path (as the XDG rules ask), else `$HOME/.local/state/piaojia`.
+pub fn log_dir() -> Option<PathBuf> {
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/state"))
+        })?;
+    Some(state.join("piaojia"))
+}
+
 pub struct App {
     pub(crate) config: AppConfig,
     pub(crate) settings: Mutex<Settings>,

@@ -19,6 +19,7 @@ pub fn write_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     }
     export!(
         crate::UiError,
+        crate::About,
         crate::SettingField,
         AppStatus,
         Settings,

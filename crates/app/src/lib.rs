@@ -2,6 +2,7 @@
 //! wallet, and every command the UI calls, as plain async methods on [`App`]. The
 //! Tauri shell (`src-tauri`) wraps each in one line; tests call them directly.
 
+mod about;
 mod app;
 mod backups;
 pub mod bindings;
@@ -11,14 +12,17 @@ mod demo;
 mod error;
 mod folder;
 mod imports;
+pub mod instance;
 pub mod kiosk;
 mod originals;
 mod papers;
 mod receipts;
 mod settings;
 mod views;
+mod window_place;
 
-pub use app::{App, AppConfig, KeyringSource};
+pub use about::{about, About, Component, ComponentKind, FontNotice};
+pub use app::{log_dir, App, AppConfig, KeyringSource, LOG_DAYS_KEPT};
 pub use demo::DemoService;
 pub use error::{AppError, Result, SettingField, UiError};
 pub use imports::{
@@ -32,3 +36,4 @@ pub use views::{
     AppStatus, BackupOutcome, DemoInfo, HandoffView, KeyringState, PrintOutcome, ReceiptView,
     SavedFile, SyncEvent, VerificationView, WalletState,
 };
+pub use window_place::{ScreenArea, WindowPlace};

@@ -60,14 +60,9 @@ impl Settings {
         }
     }
 
-    /// Writes to a temporary file and renames it, so a crash never leaves half a file.
     pub fn save(&self, dir: &Path) -> Result<()> {
-        std::fs::create_dir_all(dir)?;
-        let path = dir.join(SETTINGS_FILE);
-        let temp = dir.join(format!("{SETTINGS_FILE}.tmp"));
         let text = serde_json::to_vec_pretty(self).expect("settings serialise");
-        std::fs::write(&temp, text).map_err(|e| settings_error(&temp, e))?;
-        std::fs::rename(&temp, &path).map_err(|e| settings_error(&path, e))
+        write_whole(dir, SETTINGS_FILE, &text)
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -93,6 +88,16 @@ impl Settings {
             None => home().join("Documents").join("Piaojia"),
         }
     }
+}
+
+/// Writes a file of the config folder through a temporary file and a rename, so a
+/// crash never leaves half a file.
+pub(crate) fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(name);
+    let temp = dir.join(format!("{name}.tmp"));
+    std::fs::write(&temp, bytes).map_err(|e| settings_error(&temp, e))?;
+    std::fs::rename(&temp, &path).map_err(|e| settings_error(&path, e))
 }
 
 pub(crate) fn home() -> PathBuf {

@@ -5,6 +5,8 @@ use printpdf::ParsedFont;
 use std::sync::OnceLock;
 
 pub(crate) static NOTO_SANS_SC: &[u8] = include_bytes!("../fonts/NotoSansSC-Regular.ttf");
+/// The font's licence, which goes wherever the font goes (the About page shows it).
+pub const BUNDLED_FONT_LICENCE: &str = include_str!("../fonts/OFL.txt");
 
 pub struct Font {
     pub parsed: ParsedFont,

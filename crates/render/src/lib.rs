@@ -12,7 +12,7 @@ mod qr;
 mod sheets;
 mod summary;
 
-pub use font::font;
+pub use font::{font, BUNDLED_FONT_LICENCE};
 pub use layout::{Mark, PrintView, Verification};
 pub use pdf_view::{pdf_page_png, PdfPagePng};
 pub use print::{JobId, PrintError, PrintService, Printer, PrinterState};

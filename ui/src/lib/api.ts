@@ -4,6 +4,7 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { About } from "../bindings/About";
 import type { Account } from "../bindings/Account";
 import type { Activity } from "../bindings/Activity";
 import type { AppStatus } from "../bindings/AppStatus";
@@ -62,6 +63,7 @@ export const api = {
   activity: (limit: number) => invoke<Activity[]>("activity", { limit }),
   claims: () => invoke<ClaimView[]>("claims"),
   provinces: () => invoke<Province[]>("provinces"),
+  about: () => invoke<About>("about"),
   relyingParties: (accountId: number) => invoke<RelyingParty[]>("relying_parties", { accountId }),
   claimLimit: (kind: RelyingPartyKind, receiptIds: number[]) => invoke<ClaimLimit>("claim_limit", { kind, receiptIds }),
   createClaim: (draft: ClaimDraft, receiptIds: number[]) => invoke<ClaimView>("create_claim", { draft, receiptIds }),
