@@ -54,6 +54,21 @@ build_ui() {
             npm ci --no-audit --no-fund --loglevel=error
             cp package-lock.json node_modules/.piaojia-installed-lock
         fi
-        npm run --silent build >/dev/null
+        # Built aside, then only what changed replaces ui/dist: an unchanged UI keeps
+        # its files and their times, and the apps that embed it are not rebuilt.
+        local fresh
+        fresh=$(mktemp -d)
+        npm run --silent build -- --outDir "$fresh" --emptyOutDir >/dev/null
+        mkdir -p dist
+        (cd "$fresh" && find . -type f) | while IFS= read -r file; do
+            if ! cmp -s "$fresh/$file" "dist/$file"; then
+                mkdir -p "dist/$(dirname "$file")"
+                cp "$fresh/$file" "dist/$file"
+            fi
+        done
+        (cd dist && find . -type f) | while IFS= read -r file; do
+            [ -e "$fresh/$file" ] || rm "dist/$file"
+        done
+        rm -rf "$fresh"
     )
 }

@@ -40,6 +40,12 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --workspace --all-targets --locked
 
+# The production packages (.deb and .rpm, release, no demo service), and the .deb
+# installed with apt-get for the window test of the installed app; removed after the
+# tests, with a check that nothing of it is left.
+bash scripts/package.sh install
+export PIAOJIA_INSTALLED_APP=/usr/bin/piaojia-desktop
+
 source scripts/cups.sh
 
 log=$(mktemp)
@@ -81,6 +87,7 @@ XDG_DATA_HOME="$keyrings" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-sessio
     # used, so nothing is built twice. The window tests take turns by themselves.
     cargo test --workspace --locked --no-fail-fast
 ' 2>&1 | tee "$log"
+bash scripts/package.sh remove-check
 # The reference service fuzzed against its own OpenAPI document.
 bash scripts/api-fuzz.sh
 # One closing line for the whole run: cargo prints one per test binary.

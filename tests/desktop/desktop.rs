@@ -2116,3 +2116,42 @@ async fn a_second_start_brings_the_window_forward_and_it_reopens_where_it_was_le
     }
     app.close().await;
 }
+
+/// Issue 15's package: the .deb that `scripts/package.sh` builds and the test
+/// command installs (`PIAOJIA_INSTALLED_APP` names its binary). It is the production
+/// build: no built-in demo service, so its first run asks for a real one and offers
+/// no login until then. Its screenshot is the README's.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_installed_package_starts_and_asks_for_a_real_service() {
+    let _window = one_window_at_a_time().await;
+    let installed = std::path::PathBuf::from(
+        std::env::var("PIAOJIA_INSTALLED_APP")
+            .expect("the test command installs the package and names its binary"),
+    );
+    assert!(
+        installed.starts_with("/usr"),
+        "the installed binary, not the build's: {}",
+        installed.display()
+    );
+    let binary = std::fs::read(&installed).unwrap();
+    let test_build = std::fs::read(app_binary()).unwrap();
+    // The reference service (with its demo keys and test hooks) brings its database
+    // schema: in the build the tests use, nowhere in the package.
+    let service_word = b"CREATE TABLE handoff_codes";
+    let holds = |bytes: &[u8]| bytes.windows(service_word.len()).any(|w| w == service_word);
+    assert!(holds(&test_build), "the word is one the demo build has");
+    assert!(!holds(&binary), "the package holds the demo service");
+
+    let app = Desktop::launch(&installed, json!({}), &[]).await;
+    app.wait_for("[data-testid=no-service]").await;
+    assert_eq!(app.count("[data-testid=demo-hint]").await, 0);
+    assert_eq!(app.count("input[name=svc]").await, 0, "no demo to choose");
+    assert_eq!(app.count("input[name=id_number]").await, 0, "no login yet");
+    assert_eq!(
+        app.count("input[name=service_url]").await,
+        1,
+        "the service's address is asked"
+    );
+    app.screenshot("22-installed-first-run").await;
+    app.close().await;
+}

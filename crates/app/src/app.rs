@@ -104,7 +104,7 @@ impl App {
             demo: OnceCell::new(),
             syncing: AtomicBool::new(false),
         };
-        if app.settings().service.is_none() {
+        if app.settings().service.is_none() && DemoService::AVAILABLE {
             app.demo().await?;
         }
         let passphrase_wallet = Wallet::uses_passphrase(&app.config.wallet_dir)?;
@@ -221,6 +221,7 @@ impl App {
                 citizen_name: d.citizen_name.clone(),
                 citizen_id: d.citizen_id.clone(),
             }),
+            demo_available: DemoService::AVAILABLE,
             syncing: self.syncing.load(Ordering::SeqCst),
         })
     }

@@ -45,6 +45,9 @@ pub struct AppStatus {
     pub contents: Option<WalletStatus>,
     pub settings: Settings,
     pub demo: Option<DemoInfo>,
+    /// Whether this build has the built-in demo service; a package has not, and its
+    /// first run asks for a real service.
+    pub demo_available: bool,
     pub syncing: bool,
 }
 

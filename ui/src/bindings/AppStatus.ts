@@ -10,4 +10,9 @@ export type AppStatus = { keyring: KeyringState, wallet: WalletState, key_mode: 
 /**
  * Accounts and counts, when the wallet is open.
  */
-contents: WalletStatus | null, settings: Settings, demo: DemoInfo | null, syncing: boolean, };
+contents: WalletStatus | null, settings: Settings, demo: DemoInfo | null, 
+/**
+ * Whether this build has the built-in demo service; a package has not, and its
+ * first run asks for a real service.
+ */
+demo_available: boolean, syncing: boolean, };
