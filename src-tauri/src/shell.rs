@@ -117,10 +117,11 @@ pub fn run() {
                     .title("票夹 Piaojia")
                     .inner_size(1200.0, 800.0)
                     .min_inner_size(800.0, 560.0)
-                    // Shown once it stands where it was left.
-                    .visible(false)
                     .build()?;
-                crate::window::show_at_kept_place(&window, &config_dir);
+                // Placed before the event loop first draws it. Not built hidden and
+                // shown when placed: a hidden webview held the first list back by
+                // about 250 ms (scripts/bench-desktop.sh, medians of 5 cold starts).
+                crate::window::put_at_kept_place(&window, &config_dir);
                 crate::window::keep_place_on_close(&window, config_dir);
                 if let Some(instance) = instance {
                     crate::window::answer_later_starts(&window, &instance);

@@ -6,9 +6,9 @@ use piaojia_app::{ScreenArea, WindowPlace};
 use std::path::PathBuf;
 use tauri::{PhysicalPosition, PhysicalSize, WebviewWindow};
 
-/// Puts a window built hidden at its place of last run (when that is still on a
-/// screen), then shows it.
-pub fn show_at_kept_place(window: &WebviewWindow, config_dir: &std::path::Path) {
+/// Puts a window just built at its place of last run (when that is still on a
+/// screen).
+pub fn put_at_kept_place(window: &WebviewWindow, config_dir: &std::path::Path) {
     let screens: Vec<ScreenArea> = window
         .available_monitors()
         .unwrap_or_default()
@@ -27,7 +27,6 @@ pub fn show_at_kept_place(window: &WebviewWindow, config_dir: &std::path::Path) 
             let _ = window.maximize();
         }
     }
-    let _ = window.show();
 }
 
 /// Keeps the window's place in `config_dir` when it is closed.
