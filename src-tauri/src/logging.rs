@@ -48,13 +48,7 @@ pub fn init() {
 }
 
 fn open_log(dir: PathBuf) -> Result<RollingFileAppender, String> {
-    let mut folder = std::fs::DirBuilder::new();
-    folder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
-    folder
-        .create(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    piaojia_app::instance::make_private_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix("piaojia")

@@ -41,11 +41,7 @@ pub struct FirstInstance {
 /// Takes the wallet in `wallet_dir` for this process, or asks the process that has
 /// it to show itself.
 pub fn claim(wallet_dir: &Path) -> std::io::Result<Instance> {
-    let mut folder = std::fs::DirBuilder::new();
-    folder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
-    folder.create(wallet_dir)?;
+    make_private_dir(wallet_dir)?;
     let lock = File::options()
         .create(true)
         .truncate(false)
@@ -60,6 +56,16 @@ pub fn claim(wallet_dir: &Path) -> std::io::Result<Instance> {
         Err(std::fs::TryLockError::WouldBlock) => Ok(ask_to_show(&socket)),
         Err(std::fs::TryLockError::Error(error)) => Err(error),
     }
+}
+
+/// Makes `dir` and the folders above it that are missing, readable by the user
+/// alone (on Unix; a folder that exists keeps its mode).
+pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+    folder.create(dir)
 }
 
 impl FirstInstance {
