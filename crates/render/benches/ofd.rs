@@ -2,7 +2,7 @@
 //! output sizes, for each one-page e-invoice of the corpus and a 5-page one.
 //! Medians of 15 runs measured in one process.
 //!
-//!     cargo bench -p piaojia-render --bench ofd
+//!     cargo bench -p piaojia-render --bench ofd [-- NAME-PART]
 
 use piaojia_render::ofd;
 
@@ -38,7 +38,12 @@ fn main() {
         "{:<55} {:>5} {:>14} {:>10} {:>14} {:>10}",
         "file", "pages", "PNG 150 DPI ms", "PNG KB", "PDF ms/page", "PDF KB"
     );
+    // `cargo bench … -- zj` draws only the files whose names contain "zj".
+    let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     for name in files {
+        if only.as_ref().is_some_and(|part| !name.contains(part.as_str())) {
+            continue;
+        }
         let bytes = std::fs::read(corpus.join(name)).unwrap();
         let pages = ofd::page_count(&bytes).unwrap();
         let mut png_times = Vec::new();
