@@ -111,12 +111,17 @@ async fn main() {
         sorted.last().unwrap(),
         sorted.len()
     );
-    for (name, rss, pss) in &memory.0 {
+    for (name, rss, pss, parts) in &memory.0 {
         println!(
             "  idle {name}: RSS {:.0} MiB, PSS {:.0} MiB",
             rss / 1024.0,
             pss / 1024.0
         );
+        let parts: Vec<String> = parts
+            .iter()
+            .map(|(part, kib)| format!("{part} {:.0}", kib / 1024.0))
+            .collect();
+        println!("      PSS by mapping, MiB: {}", parts.join(", "));
     }
     println!(
         "  idle total: RSS {:.0} MiB, PSS {:.0} MiB",
@@ -210,8 +215,11 @@ async fn keystroke(app: &Desktop, text: &str) -> f64 {
         .expect("the UI measured the search")
 }
 
-/// (name, RSS KiB, PSS KiB) of the app and its descendants, and the totals.
-fn idle_memory(app: &Path) -> (Vec<(String, f64, f64)>, f64, f64) {
+/// (name, RSS KiB, PSS KiB, PSS by mapping) of the app and its descendants, and the
+/// totals.
+type MemoryRow = (String, f64, f64, Vec<(&'static str, f64)>);
+
+fn idle_memory(app: &Path) -> (Vec<MemoryRow>, f64, f64) {
     let app_name = app.file_name().unwrap().to_string_lossy().into_owned();
     let procs: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
         .unwrap()
@@ -260,12 +268,54 @@ fn idle_memory(app: &Path) -> (Vec<(String, f64, f64)>, f64, f64) {
                 name,
                 kib(*pid, "status", "VmRSS:"),
                 kib(*pid, "smaps_rollup", "Pss:"),
+                pss_by_mapping(*pid, app),
             )
         })
         .collect();
     let rss = rows.iter().map(|r| r.1).sum();
     let pss = rows.iter().map(|r| r.2).sum();
     (rows, rss, pss)
+}
+
+/// A process's PSS (KiB) by what is mapped: its heap and other anonymous memory,
+/// WebKitGTK's and JavaScriptCore's libraries, other libraries, the program itself,
+/// and other files (fonts, ICU data, caches).
+fn pss_by_mapping(pid: u32, app: &Path) -> Vec<(&'static str, f64)> {
+    let mut parts = vec![
+        ("anonymous", 0.0),
+        ("WebKit+JSC libraries", 0.0),
+        ("other libraries", 0.0),
+        ("the app's binary", 0.0),
+        ("other files", 0.0),
+    ];
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut part = 0;
+    for line in smaps.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if let Some(kib) = line.strip_prefix("Pss:") {
+            parts[part].1 += kib
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .unwrap_or(0.0);
+        } else if fields.len() >= 5 && fields[0].contains('-') && !fields[0].ends_with(':') {
+            // A mapping's header: address perms offset device inode [path].
+            let path = fields.get(5).copied().unwrap_or("");
+            part = if path.is_empty() || path.starts_with('[') {
+                0
+            } else if path.contains("libwebkit2gtk") || path.contains("libjavascriptcoregtk") {
+                1
+            } else if path.contains(".so") {
+                2
+            } else if Path::new(path).file_name() == app.file_name() {
+                3
+            } else {
+                4
+            };
+        }
+    }
+    parts
 }
 
 fn median(values: &mut [f64]) -> f64 {

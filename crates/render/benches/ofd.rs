@@ -41,7 +41,10 @@ fn main() {
     // `cargo bench … -- zj` draws only the files whose names contain "zj".
     let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     for name in files {
-        if only.as_ref().is_some_and(|part| !name.contains(part.as_str())) {
+        if only
+            .as_ref()
+            .is_some_and(|part| !name.contains(part.as_str()))
+        {
             continue;
         }
         let bytes = std::fs::read(corpus.join(name)).unwrap();

@@ -39,7 +39,11 @@ fn options(path: &Path, key: &DbKey) -> SqliteConnectOptions {
         // a random 256-bit raw key, so the KDF settings of that format play no part.
         .pragma("cipher_compatibility", "3")
         .pragma("cipher_page_size", "4096")
-        .pragma("cache_size", "-65536")
+        // 4 MiB of decrypted pages per pooled connection. At 64 MiB each, loading the
+        // search index of 100k receipts left about 185 MiB of cached pages in the
+        // desktop app at rest; searches read a page of rows by id, which a small
+        // cache serves as well (`scripts/bench-desktop.sh`).
+        .pragma("cache_size", "-4096")
         // FULL: a stored page survives power loss, not only a crash, before the
         // cursor moves past it.
         .synchronous(SqliteSynchronous::Full)
