@@ -47,6 +47,11 @@ impl Running {
         }
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits up to `seconds` for a stdout line containing `needle`.
     pub fn wait_for_line(&self, needle: &str, seconds: u64) -> String {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);

@@ -34,6 +34,8 @@ pub struct Desktop {
     pub client: Client,
     pub dirs: TempDir,
     driver: Running,
+    /// The X display the window is on.
+    display: String,
 }
 
 impl Desktop {
@@ -147,10 +149,17 @@ impl Desktop {
                 Err(e) => panic!("no WebDriver session: {e}; {}", driver.all_output()),
             }
         };
+        let display = env
+            .iter()
+            .find(|(name, _)| *name == "DISPLAY")
+            .map(|(_, value)| value.to_string())
+            .or_else(|| std::env::var("DISPLAY").ok())
+            .expect("an X display");
         Desktop {
             client,
             dirs,
             driver,
+            display,
         }
     }
 
@@ -309,7 +318,7 @@ impl Desktop {
             .await
             .expect("the page paints");
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = self.client.screenshot().await.expect("screenshot");
+        let png = self.grab_window();
         assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
         let keep = std::env::temp_dir().join("piaojia-screenshots");
         std::fs::create_dir_all(&keep).unwrap();
@@ -322,6 +331,58 @@ impl Desktop {
             std::fs::write(docs.join(format!("{name}.png")), &png).unwrap();
         }
         png
+    }
+
+    /// The app window's picture as the X server shows it: `xwininfo` says where its
+    /// inside is, Pillow's `ImageGrab` takes the pixels. WebKitWebDriver's own
+    /// screenshot never returns when WebKit draws without accelerated compositing,
+    /// which is how the app runs.
+    fn grab_window(&self) -> Vec<u8> {
+        let x = |program: &str, args: &[&str]| -> String {
+            let output = Command::new(program)
+                .args(args)
+                .env("DISPLAY", &self.display)
+                .output()
+                .unwrap_or_else(|e| panic!("{program}: {e}"));
+            assert!(output.status.success(), "{program} {args:?}: {output:?}");
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        };
+        // The window whose process the driver started (wmctrl -lp: id, desktop, pid, …).
+        let driver = self.driver.pid();
+        let window = x("wmctrl", &["-lp"])
+            .lines()
+            .find_map(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                let pid = fields.get(2)?.parse().ok()?;
+                descends_from(pid, driver).then(|| fields[0].to_owned())
+            })
+            .expect("the app's window");
+        let info = x("xwininfo", &["-id", &window]);
+        let number = |label: &str| -> i64 {
+            info.lines()
+                .find_map(|l| l.trim().strip_prefix(label))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or_else(|| panic!("{label} in {info}"))
+        };
+        let (left, top) = (
+            number("Absolute upper-left X:"),
+            number("Absolute upper-left Y:"),
+        );
+        let (width, height) = (number("Width:"), number("Height:"));
+        let python = std::env::var("PIAOJIA_PYTHON").unwrap_or_else(|_| "python3".into());
+        let script = format!(
+            "import sys; from PIL import ImageGrab; \
+             ImageGrab.grab(bbox=({left}, {top}, {}, {})).save(sys.stdout.buffer, 'PNG')",
+            left + width,
+            top + height
+        );
+        let output = Command::new(&python)
+            .args(["-c", &script])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("python");
+        assert!(output.status.success(), "ImageGrab: {output:?}");
+        output.stdout
     }
 
     /// Picks `value` in the `<select>` matching `css`, as a person's choice fires
@@ -482,6 +543,29 @@ pub async fn read_text(client: &Client, css: &str) -> Option<String> {
 
 /// Where an app started by a test keeps its wallet, settings, log and anything it
 /// puts in its home: all inside the test's own folder.
+/// Whether process `pid` is `ancestor` or started, through others, by it.
+fn descends_from(mut pid: u32, ancestor: u32) -> bool {
+    while pid > 1 {
+        if pid == ancestor {
+            return true;
+        }
+        // /proc/<pid>/stat: "pid (name) state ppid …"; the name may hold spaces.
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            return false;
+        };
+        let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        match after_name
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse().ok())
+        {
+            Some(parent) => pid = parent,
+            None => return false,
+        }
+    }
+    false
+}
+
 fn app_env(home: &Path) -> [(&'static str, PathBuf); 4] {
     [
         ("PIAOJIA_WALLET", home.join("wallet")),
