@@ -24,7 +24,8 @@ fi
 export TAURI_DRIVER="$tools/bin/tauri-driver"
 
 # An independent XLSX reader (openpyxl), and an independent OFD renderer (ofd2png)
-# with an image comparison (scikit-image), from PyPI in a venv beside the build cache.
+# with an image comparison (scikit-image), from PyPI in a venv beside the build cache;
+# its Pillow also takes the window tests' pictures from the X server.
 checks="$tools/check-venv"
 if ! "$checks/bin/python" -c "import openpyxl, ofd2png, skimage" 2>/dev/null; then
     python3 -m venv "$checks"
