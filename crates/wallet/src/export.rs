@@ -472,28 +472,6 @@ fn manifest_csv(m: &Manifest) -> String {
     out
 }
 
-impl Wallet {
-    /// Counts a print of these receipts (their printed_count, and the activity log).
-    pub async fn mark_printed(&self, ids: &[i64]) -> Result<()> {
-        sqlx::query("UPDATE receipts SET printed_count = printed_count + 1 WHERE id IN (SELECT value FROM json_each(?))")
-            .bind(serde_json::to_string(ids).expect("serialises"))
-            .execute(&self.pool)
-            .await?;
-        self.log_activity("print", None, &[("receipts", ids.len() as i64)])
-            .await
-    }
-
-    /// The service URL of the wallet's account in `province`, if there is one.
-    pub async fn service_for(&self, province: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT service_url FROM accounts WHERE province = ? ORDER BY id LIMIT 1",
-        )
-        .bind(province)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::safe_name;

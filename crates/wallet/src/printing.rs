@@ -21,6 +21,16 @@ enum Printed {
 }
 
 impl Wallet {
+    /// Counts a print of these receipts (their printed_count, and the activity log).
+    pub async fn mark_printed(&self, ids: &[i64]) -> Result<()> {
+        sqlx::query("UPDATE receipts SET printed_count = printed_count + 1 WHERE id IN (SELECT value FROM json_each(?))")
+            .bind(serde_json::to_string(ids).expect("serialises"))
+            .execute(&self.pool)
+            .await?;
+        self.log_activity("print", None, &[("receipts", ids.len() as i64)])
+            .await
+    }
+
     /// The documents that print `ids`, in their order: receipts printed in the
     /// official layout one after another share a PDF (its font embedded once);
     /// each original file is a document of its own.

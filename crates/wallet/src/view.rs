@@ -299,21 +299,4 @@ impl Wallet {
         };
         self.client(&service)?.check(&elements).await
     }
-
-    /// Points the accounts at `from` to `to`: the same service, now at another address
-    /// (the desktop app's built-in demo service gets a new port each run).
-    pub async fn move_service(&self, from: &str, to: &str) -> Result<u64> {
-        let moved = sqlx::query("UPDATE accounts SET service_url = ? WHERE service_url = ?")
-            .bind(to)
-            .bind(from)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-        Ok(moved)
-    }
-
-    /// Whether the wallet in `dir` is opened with a passphrase.
-    pub fn uses_passphrase(dir: &std::path::Path) -> Result<bool> {
-        Ok(crate::keys::WalletMeta::read(dir)?.is_some_and(|m| m.key_mode == KeyMode::Passphrase))
-    }
 }

@@ -345,4 +345,31 @@ impl Wallet {
                 || self.stored_refresh(id).await?.is_some(),
         })
     }
+
+    /// The service URL of the wallet's account in `province`, if there is one.
+    pub async fn service_for(&self, province: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT service_url FROM accounts WHERE province = ? ORDER BY id LIMIT 1",
+        )
+        .bind(province)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Points the accounts at `from` to `to`: the same service, now at another address
+    /// (the desktop app's built-in demo service gets a new port each run).
+    pub async fn move_service(&self, from: &str, to: &str) -> Result<u64> {
+        let moved = sqlx::query("UPDATE accounts SET service_url = ? WHERE service_url = ?")
+            .bind(to)
+            .bind(from)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(moved)
+    }
+
+    /// Whether the wallet in `dir` is opened with a passphrase.
+    pub fn uses_passphrase(dir: &Path) -> Result<bool> {
+        Ok(WalletMeta::read(dir)?.is_some_and(|m| m.key_mode == KeyMode::Passphrase))
+    }
 }
