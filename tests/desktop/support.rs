@@ -338,14 +338,8 @@ impl Desktop {
     /// screenshot never returns when WebKit draws without accelerated compositing,
     /// which is how the app runs.
     fn grab_window(&self) -> Vec<u8> {
-        let x = |program: &str, args: &[&str]| -> String {
-            let output = Command::new(program)
-                .args(args)
-                .env("DISPLAY", &self.display)
-                .output()
-                .unwrap_or_else(|e| panic!("{program}: {e}"));
-            assert!(output.status.success(), "{program} {args:?}: {output:?}");
-            String::from_utf8_lossy(&output.stdout).into_owned()
+        let x = |program: &str, args: &[&str]| {
+            String::from_utf8_lossy(&run_on(&self.display, program, args)).into_owned()
         };
         // The window whose process the driver started (wmctrl -lp: id, desktop, pid, …).
         let driver = self.driver.pid();
@@ -376,13 +370,7 @@ impl Desktop {
             left + width,
             top + height
         );
-        let output = Command::new(&python)
-            .args(["-c", &script])
-            .env("DISPLAY", &self.display)
-            .output()
-            .expect("python");
-        assert!(output.status.success(), "ImageGrab: {output:?}");
-        output.stdout
+        run_on(&self.display, &python, &["-c", &script])
     }
 
     /// Picks `value` in the `<select>` matching `css`, as a person's choice fires
@@ -543,6 +531,17 @@ pub async fn read_text(client: &Client, css: &str) -> Option<String> {
 
 /// Where an app started by a test keeps its wallet, settings, log and anything it
 /// puts in its home: all inside the test's own folder.
+/// Runs `program` with `args` on X display `display`; its output. It must succeed.
+fn run_on(display: &str, program: &str, args: &[&str]) -> Vec<u8> {
+    let output = Command::new(program)
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(output.status.success(), "{program} {args:?}: {output:?}");
+    output.stdout
+}
+
 /// Whether process `pid` is `ancestor` or started, through others, by it.
 fn descends_from(mut pid: u32, ancestor: u32) -> bool {
     while pid > 1 {
@@ -623,13 +622,7 @@ pub struct ManagedWindow {
 impl Screen {
     /// Runs `program` (wmctrl, xprop) on this screen; its output.
     pub fn ask(&self, program: &str, args: &[&str]) -> String {
-        let output = Command::new(program)
-            .args(args)
-            .env("DISPLAY", &self.display)
-            .output()
-            .unwrap_or_else(|e| panic!("{program}: {e}"));
-        assert!(output.status.success(), "{program} {args:?}: {output:?}");
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        String::from_utf8_lossy(&run_on(&self.display, program, args)).into_owned()
     }
 
     /// The windows on this screen.
