@@ -529,8 +529,6 @@ pub async fn read_text(client: &Client, css: &str) -> Option<String> {
     value.as_str().map(str::to_string)
 }
 
-/// Where an app started by a test keeps its wallet, settings, log and anything it
-/// puts in its home: all inside the test's own folder.
 /// Runs `program` with `args` on X display `display`; its output. It must succeed.
 fn run_on(display: &str, program: &str, args: &[&str]) -> Vec<u8> {
     let output = Command::new(program)
@@ -565,6 +563,8 @@ fn descends_from(mut pid: u32, ancestor: u32) -> bool {
     false
 }
 
+/// Where an app started by a test keeps its wallet, settings, log and anything it
+/// puts in its home: all inside the test's own folder.
 fn app_env(home: &Path) -> [(&'static str, PathBuf); 4] {
     [
         ("PIAOJIA_WALLET", home.join("wallet")),
