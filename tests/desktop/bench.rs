@@ -9,7 +9,7 @@
 //!   time, through WebDriver in the real window;
 //! - idle memory: RSS and PSS of the app and its WebKit processes after 10 s idle.
 
-use piaojia_desktop_e2e::{app_binary, read_attr, Desktop, ReferenceService};
+use piaojia_desktop_e2e::{app_binary, process_stat, read_attr, Desktop, ReferenceService};
 use piaojia_wallet::{AccountSpec, KeyAccess, OsKeyring, Wallet, KEYRING_SERVICE};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -225,13 +225,7 @@ fn idle_memory(app: &Path) -> (Vec<MemoryRow>, f64, f64) {
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let name = stat[stat.find('(')? + 1..stat.rfind(')')?].to_string();
-            let ppid = stat[stat.rfind(')')? + 2..]
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()?;
+            let (name, ppid) = process_stat(pid)?;
             Some((pid, ppid, name))
         })
         .collect();

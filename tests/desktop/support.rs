@@ -540,23 +540,24 @@ fn run_on(display: &str, program: &str, args: &[&str]) -> Vec<u8> {
     output.stdout
 }
 
+/// A process's name and its parent's id, from `/proc/<pid>/stat`
+/// ("pid (name) state ppid …"; the name may hold spaces and parentheses).
+pub fn process_stat(pid: u32) -> Option<(String, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (head, rest) = stat.rsplit_once(')')?;
+    let name = head.split_once('(')?.1.to_owned();
+    let parent = rest.split_whitespace().nth(1)?.parse().ok()?;
+    Some((name, parent))
+}
+
 /// Whether process `pid` is `ancestor` or started, through others, by it.
 fn descends_from(mut pid: u32, ancestor: u32) -> bool {
     while pid > 1 {
         if pid == ancestor {
             return true;
         }
-        // /proc/<pid>/stat: "pid (name) state ppid …"; the name may hold spaces.
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            return false;
-        };
-        let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-        match after_name
-            .split_whitespace()
-            .nth(1)
-            .and_then(|p| p.parse().ok())
-        {
-            Some(parent) => pid = parent,
+        match process_stat(pid) {
+            Some((_, parent)) => pid = parent,
             None => return false,
         }
     }
