@@ -5,7 +5,7 @@ use crate::app::App;
 use crate::error::{AppError, Result};
 use crate::settings::home;
 use crate::views::{AppStatus, BackupOutcome};
-use piaojia_wallet::{BackupReport, RecoveryKey, Wallet};
+use piaojia_wallet::{BackupReport, Backups, RecoveryKey, Wallet};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -24,12 +24,12 @@ impl App {
             Some(chosen) => expand_home(chosen),
             None => wallet.dir().join("backups"),
         };
-        let recovery_key = if wallet.has_backup_key().await? {
+        let recovery_key = if wallet.backups().has_key().await? {
             None
         } else {
-            Some(wallet.setup_backup().await?.expose().to_string())
+            Some(wallet.backups().set_up().await?.expose().to_string())
         };
-        let report: BackupReport = wallet.backup_into_folder(&folder, KEEP).await?;
+        let report: BackupReport = wallet.backups().into_folder(&folder, KEEP).await?;
         Ok(BackupOutcome {
             path: report.path.display().to_string(),
             receipts: report.receipts,
@@ -54,7 +54,7 @@ impl App {
         }
         let dir = self.config.wallet_dir.clone();
         let access = self.access(passphrase.clone())?;
-        let staged = Wallet::stage_restore(&dir, &expand_home(&file), &recovery, access).await?;
+        let staged = Backups::stage_restore(&dir, &expand_home(&file), &recovery, access).await?;
         self.close_for_restore().await?;
         staged.finish()?;
         let wallet = Wallet::open(&dir, self.access(passphrase)?).await?;

@@ -6,11 +6,16 @@ use piaojia_wallet::{ClaimDraft, ClaimLimit, ClaimView, RelyingParty, RelyingPar
 
 impl App {
     pub async fn claims(&self) -> Result<Vec<ClaimView>> {
-        Ok(self.wallet().await?.claims().await?)
+        Ok(self.wallet().await?.claims().list().await?)
     }
 
     pub async fn relying_parties(&self, account_id: i64) -> Result<Vec<RelyingParty>> {
-        Ok(self.wallet().await?.relying_parties(account_id).await?)
+        Ok(self
+            .wallet()
+            .await?
+            .claims()
+            .relying_parties(account_id)
+            .await?)
     }
 
     /// What a claim of `receipt_ids` may ask a party of `kind` for: the form lists
@@ -20,7 +25,12 @@ impl App {
         kind: RelyingPartyKind,
         receipt_ids: Vec<i64>,
     ) -> Result<ClaimLimit> {
-        Ok(self.wallet().await?.claim_limit(kind, &receipt_ids).await?)
+        Ok(self
+            .wallet()
+            .await?
+            .claims()
+            .limit(kind, &receipt_ids)
+            .await?)
     }
 
     /// A draft claim holding `receipt_ids`.
@@ -30,18 +40,18 @@ impl App {
         receipt_ids: Vec<i64>,
     ) -> Result<ClaimView> {
         let wallet = self.wallet().await?;
-        let id = wallet.create_claim(&draft).await?;
+        let id = wallet.claims().create(&draft).await?;
         for receipt in receipt_ids {
-            wallet.add_to_claim(id, receipt).await?;
+            wallet.claims().add(id, receipt).await?;
         }
-        Ok(wallet.claim(id).await?)
+        Ok(wallet.claims().get(id).await?)
     }
 
     pub async fn submit_claim(&self, id: i64) -> Result<ClaimView> {
-        Ok(self.wallet().await?.submit_claim(id).await?)
+        Ok(self.wallet().await?.claims().submit(id).await?)
     }
 
     pub async fn withdraw_claim(&self, id: i64) -> Result<ClaimView> {
-        Ok(self.wallet().await?.withdraw_claim(id).await?)
+        Ok(self.wallet().await?.claims().withdraw(id).await?)
     }
 }

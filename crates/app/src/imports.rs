@@ -139,10 +139,13 @@ impl App {
 
     async fn import_files_at(&self, files: &[PathBuf]) -> Result<ImportReport> {
         let wallet = self.wallet().await?;
-        let trust = wallet.seal_trust().await?;
-        let results = wallet.import_paths(files, &trust, &mut |_, _| {}).await?;
+        let trust = wallet.imports().seal_trust().await?;
+        let results = wallet
+            .imports()
+            .paths(files, &trust, &mut |_, _| {})
+            .await?;
         let report = ImportReport::of(&results);
-        wallet.record_import(&report.summary).await?;
+        wallet.imports().record(&report.summary).await?;
         Ok(report)
     }
 
@@ -150,18 +153,19 @@ impl App {
     /// (the webview hands over the file's content, not its path).
     pub async fn import_bytes(&self, name: String, bytes: Vec<u8>) -> Result<ImportReport> {
         let wallet = self.wallet().await?;
-        let trust = wallet.seal_trust().await?;
+        let trust = wallet.imports().seal_trust().await?;
         let name = PathBuf::from(name);
         let file_name = name
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let outcomes = wallet
-            .import_files(vec![(file_name, bytes)], &trust)
+            .imports()
+            .files(vec![(file_name, bytes)], &trust)
             .await?;
         let results: Vec<(PathBuf, ImportOutcome)> = vec![name].into_iter().zip(outcomes).collect();
         let report = ImportReport::of(&results);
-        wallet.record_import(&report.summary).await?;
+        wallet.imports().record(&report.summary).await?;
         Ok(report)
     }
 
@@ -209,7 +213,7 @@ impl App {
 
     /// An imported receipt in full; `None` for a synced one.
     pub async fn imported(&self, id: i64) -> Result<Option<ImportedView>> {
-        let Some(detail) = self.wallet().await?.imported(id).await? else {
+        let Some(detail) = self.wallet().await?.imports().detail(id).await? else {
             return Ok(None);
         };
         let originals = detail

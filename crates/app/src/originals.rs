@@ -39,7 +39,12 @@ impl App {
         page: u32,
         dpi: u32,
     ) -> Result<OriginalPage> {
-        let bytes = self.wallet().await?.original_bytes(original_id).await?;
+        let bytes = self
+            .wallet()
+            .await?
+            .imports()
+            .original_bytes(original_id)
+            .await?;
         let dpi = dpi.clamp(*DPI.start(), *DPI.end());
         let index = page as usize;
         tokio::task::spawn_blocking(move || draw(&bytes, index, dpi))

@@ -18,7 +18,7 @@ impl App {
         per_sheet: PerSheet,
     ) -> Result<SavedFile> {
         let wallet = self.wallet().await?;
-        let sheets = wallet.sheets(&selection, per_sheet).await?;
+        let sheets = wallet.reimbursement().sheets(&selection, per_sheet).await?;
         let name = format!("粘贴单-{}张-{}.pdf", sheets.receipt_ids.len(), stamp());
         self.save(&name, &sheets.bytes)
     }
@@ -34,7 +34,7 @@ impl App {
             .or(self.settings().printer)
             .ok_or(AppError::NoPrinter)?;
         let wallet = self.wallet().await?;
-        let sheets = wallet.sheets(&selection, per_sheet).await?;
+        let sheets = wallet.reimbursement().sheets(&selection, per_sheet).await?;
         print_documents(&wallet, printer, std::slice::from_ref(&sheets)).await
     }
 
@@ -45,7 +45,10 @@ impl App {
         format: SummaryFormat,
     ) -> Result<SavedFile> {
         let wallet = self.wallet().await?;
-        let bytes = wallet.summary_table(&selection, format).await?;
+        let bytes = wallet
+            .reimbursement()
+            .summary_table(&selection, format)
+            .await?;
         let name = format!("汇总表-{}.{}", stamp(), format.extension());
         self.save(&name, &bytes)
     }

@@ -22,8 +22,8 @@ impl App {
     /// A receipt with its signatures checked again, offline, now.
     pub async fn receipt(&self, id: i64) -> Result<ReceiptView> {
         let wallet = self.wallet().await?;
-        let detail = wallet.receipt(id).await?;
-        let (valid, code, message, original) = match wallet.reverify(id).await {
+        let detail = wallet.receipts().get(id).await?;
+        let (valid, code, message, original) = match wallet.receipts().reverify(id).await {
             Ok(verified) => (
                 true,
                 None,
@@ -34,7 +34,7 @@ impl App {
                 false,
                 Some(e.code().to_string()),
                 e.to_string(),
-                wallet.original(id).await?,
+                wallet.receipts().signed_original(id).await?,
             ),
             Err(other) => return Err(other.into()),
         };
@@ -55,19 +55,24 @@ impl App {
 
     /// 查验 at the receipt's provincial service.
     pub async fn verify_online(&self, id: i64) -> Result<CheckResult> {
-        Ok(self.wallet().await?.check_online(id).await?)
+        Ok(self.wallet().await?.receipts().check_online(id).await?)
     }
 
     /// 查验 of a rejected receipt by the elements it states (unverified).
     pub async fn verify_quarantined(&self, id: i64) -> Result<CheckResult> {
-        Ok(self.wallet().await?.check_quarantined(id).await?)
+        Ok(self
+            .wallet()
+            .await?
+            .receipts()
+            .check_quarantined(id)
+            .await?)
     }
 
     /// Saves a receipt's PDF in the official layout into the save folder.
     pub async fn save_pdf(&self, id: i64) -> Result<SavedFile> {
         let wallet = self.wallet().await?;
-        let receipt = wallet.receipt(id).await?.receipt;
-        let pdf = wallet.receipts_pdf(&[id]).await?.bytes;
+        let receipt = wallet.receipts().get(id).await?.receipt;
+        let pdf = wallet.exports().pdf(&[id]).await?.bytes;
         let folder = self.settings().save_folder();
         std::fs::create_dir_all(&folder)?;
         let path = folder.join(format!("{}.pdf", base_name(&receipt)));
@@ -81,7 +86,7 @@ impl App {
     /// Saves a receipt's signed original (its exact bytes) into the save folder.
     pub async fn export_original(&self, id: i64) -> Result<SavedFile> {
         let folder = self.settings().save_folder();
-        let path = self.wallet().await?.export_original(id, &folder).await?;
+        let path = self.wallet().await?.exports().original(id, &folder).await?;
         let bytes = std::fs::metadata(&path)?.len();
         Ok(SavedFile {
             path: path.display().to_string(),
@@ -107,7 +112,7 @@ impl App {
     }
 
     pub async fn quarantine(&self) -> Result<Vec<Quarantined>> {
-        Ok(self.wallet().await?.quarantine().await?)
+        Ok(self.wallet().await?.receipts().quarantined().await?)
     }
 
     pub async fn spending(&self, account_id: Option<i64>) -> Result<Spending> {
@@ -128,7 +133,7 @@ pub(crate) async fn print_receipts(
 ) -> Result<PrintOutcome> {
     // Original files print as they are (an OFD drawn); synced receipts in the
     // official layout.
-    let documents = wallet.print_documents(ids).await?;
+    let documents = wallet.printing().documents(ids).await?;
     print_documents(wallet, printer, &documents).await
 }
 
@@ -152,7 +157,10 @@ pub(crate) async fn print_documents(
             )
             .await?;
         service.wait(&printer, job, PRINT_WAIT).await?;
-        wallet.mark_printed(&document.receipt_ids).await?;
+        wallet
+            .printing()
+            .mark_printed(&document.receipt_ids)
+            .await?;
         last_job = job.0;
         pages += document.pages as u32;
         receipts += document.receipt_ids.len() as u32;

@@ -10,7 +10,7 @@ use piaojia_wallet::{Wallet, WalletError};
 use std::io::{IsTerminal, Write};
 
 pub async fn import(wallet: &Wallet, args: &ImportArgs, json: bool) -> Result<i32> {
-    let mut roots = wallet.seal_trust().await?.roots().to_vec();
+    let mut roots = wallet.imports().seal_trust().await?.roots().to_vec();
     for file in &args.trust {
         let bytes =
             std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -29,7 +29,8 @@ pub async fn import(wallet: &Wallet, args: &ImportArgs, json: bool) -> Result<i3
     let files = piaojia_wallet::files_under(&args.paths);
     let show_progress = !json && std::io::stderr().is_terminal();
     let results = wallet
-        .import_paths(&files, &trust, &mut |done, all| {
+        .imports()
+        .paths(&files, &trust, &mut |done, all| {
             if show_progress {
                 eprint!("\r导入 importing {} {done}/{all}", bar(done, all));
                 let _ = std::io::stderr().flush();
@@ -40,7 +41,7 @@ pub async fn import(wallet: &Wallet, args: &ImportArgs, json: bool) -> Result<i3
         eprintln!();
     }
     let summary = piaojia_wallet::ImportSummary::of(&results);
-    wallet.record_import(&summary).await?;
+    wallet.imports().record(&summary).await?;
     output::imported(&results, &summary, json);
     Ok(exit::OK)
 }
@@ -57,10 +58,10 @@ pub async fn seal_roots(wallet: &Wallet, command: SealRootsCommand, json: bool) 
         SealRootsCommand::Add { file } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let added = wallet.add_seal_roots(&bytes).await?;
+            let added = wallet.imports().add_seal_roots(&bytes).await?;
             output::done(&format!("{added} new e-seal root(s) trusted"), json);
         }
-        SealRootsCommand::List => output::seal_roots(&wallet.seal_trust().await?, json),
+        SealRootsCommand::List => output::seal_roots(&wallet.imports().seal_trust().await?, json),
     }
     Ok(exit::OK)
 }

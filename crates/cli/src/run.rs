@@ -7,8 +7,8 @@ use anyhow::{anyhow, Context, Result};
 use piaojia_receipt::{Category, Fen, ProvinceCode, SignedOriginal};
 use piaojia_wallet::CheckRequest;
 use piaojia_wallet::{
-    AccountSpec, KeyAccess, OsKeyring, Query, SecretString, Sort, StatusFilter, SyncProgress,
-    Wallet, WalletError, KEYRING_SERVICE,
+    AccountSpec, Backups, KeyAccess, OsKeyring, Query, SecretString, Sort, StatusFilter,
+    SyncProgress, Wallet, WalletError, KEYRING_SERVICE,
 };
 use std::io::Write;
 use std::sync::Arc;
@@ -52,7 +52,7 @@ async fn on_wallet(wallet: &Wallet, command: Command, json: bool) -> Result<i32>
             exit::OK
         }
         Command::Quarantine => {
-            output::quarantine(&wallet.quarantine().await?, json);
+            output::quarantine(&wallet.receipts().quarantined().await?, json);
             exit::OK
         }
         Command::Backup(args) => backup(wallet, &args, json).await?,
@@ -118,32 +118,33 @@ async fn open(dir: &std::path::Path, passphrase: bool) -> Result<Wallet> {
 }
 
 async fn backup(wallet: &Wallet, args: &crate::args::BackupArgs, json: bool) -> Result<i32> {
-    if !wallet.has_backup_key().await? || args.new_recovery_key {
-        let recovery = wallet.setup_backup().await?;
+    if !wallet.backups().has_key().await? || args.new_recovery_key {
+        let recovery = wallet.backups().set_up().await?;
         output::recovery_key(recovery.expose(), json);
     }
     if args.auto_off {
-        wallet.set_auto_backup(None).await?;
+        wallet.backups().set_auto(None).await?;
         output::done("automatic backups are off", json);
         return Ok(exit::OK);
     }
     if let Some(folder) = &args.auto {
         wallet
-            .set_auto_backup(Some(piaojia_wallet::AutoBackup {
+            .backups()
+            .set_auto(Some(piaojia_wallet::AutoBackup {
                 folder: folder.clone(),
                 keep: args.keep,
             }))
             .await?;
     }
     let report = match &args.to {
-        Some(file) if !file.is_dir() => wallet.backup_to(file).await?,
-        Some(folder) => wallet.backup_into_folder(folder, args.keep).await?,
+        Some(file) if !file.is_dir() => wallet.backups().write_to(file).await?,
+        Some(folder) => wallet.backups().into_folder(folder, args.keep).await?,
         None => {
             let folder = args
                 .auto
                 .clone()
                 .unwrap_or_else(|| wallet.dir().join("backups"));
-            wallet.backup_into_folder(&folder, args.keep).await?
+            wallet.backups().into_folder(&folder, args.keep).await?
         }
     };
     output::backup(&report, json);
@@ -172,7 +173,7 @@ async fn restore(
     } else {
         keyring_access()?
     };
-    let receipts = Wallet::restore(dir, file, &recovery, access).await?;
+    let receipts = Backups::restore(dir, file, &recovery, access).await?;
     output::done(
         &format!("restored {receipts} receipts into {}", dir.display()),
         json,
@@ -198,32 +199,38 @@ async fn claim(wallet: &Wallet, command: crate::args::ClaimCommand, json: bool) 
                 payee_account: payee,
                 amount_requested: Fen(amount),
             };
-            let id = wallet.create_claim(&draft).await?;
-            output::claim(&wallet.claim(id).await?, json);
+            let id = wallet.claims().create(&draft).await?;
+            output::claim(&wallet.claims().get(id).await?, json);
         }
         ClaimCommand::Add { claim, receipts } => {
             for name in &receipts {
                 let id = resolve(wallet, name).await?;
-                wallet.add_to_claim(claim, id).await?;
+                wallet.claims().add(claim, id).await?;
             }
-            output::claim(&wallet.claim(claim).await?, json);
+            output::claim(&wallet.claims().get(claim).await?, json);
         }
         ClaimCommand::Remove { claim, receipt } => {
             let id = resolve(wallet, &receipt).await?;
-            wallet.remove_from_claim(claim, id).await?;
-            output::claim(&wallet.claim(claim).await?, json);
+            wallet.claims().remove(claim, id).await?;
+            output::claim(&wallet.claims().get(claim).await?, json);
         }
-        ClaimCommand::Submit { claim } => output::claim(&wallet.submit_claim(claim).await?, json),
+        ClaimCommand::Submit { claim } => {
+            output::claim(&wallet.claims().submit(claim).await?, json)
+        }
         ClaimCommand::Withdraw { claim } => {
-            output::claim(&wallet.withdraw_claim(claim).await?, json)
+            output::claim(&wallet.claims().withdraw(claim).await?, json)
         }
-        ClaimCommand::Status { claim: Some(id) } => output::claim(&wallet.claim(id).await?, json),
-        ClaimCommand::Status { claim: None } => output::claims(&wallet.claims().await?, json),
+        ClaimCommand::Status { claim: Some(id) } => {
+            output::claim(&wallet.claims().get(id).await?, json)
+        }
+        ClaimCommand::Status { claim: None } => {
+            output::claims(&wallet.claims().list().await?, json)
+        }
         ClaimCommand::Package { claim, to } => {
-            output::export(&wallet.claim_package(claim, &to).await?, json)
+            output::export(&wallet.exports().claim_package(claim, &to).await?, json)
         }
         ClaimCommand::Parties { account } => {
-            output::parties(&wallet.relying_parties(account).await?, json)
+            output::parties(&wallet.claims().relying_parties(account).await?, json)
         }
     }
     Ok(exit::OK)
@@ -405,10 +412,10 @@ async fn search(wallet: &Wallet, args: &SearchArgs, json: bool) -> Result<i32> {
 pub(crate) async fn resolve(wallet: &Wallet, name: &str) -> Result<i64> {
     // A 数电 number stands alone: 20 digits, no code.
     if name.len() == 20 && name.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(wallet.find("", name).await?);
+        return Ok(wallet.receipts().find("", name).await?);
     }
     if let Some((code, number)) = name.split_once('-') {
-        return Ok(wallet.find(code, number).await?);
+        return Ok(wallet.receipts().find(code, number).await?);
     }
     name.parse::<i64>().map_err(|_| {
         anyhow!(WalletError::Invalid(
@@ -419,9 +426,13 @@ pub(crate) async fn resolve(wallet: &Wallet, name: &str) -> Result<i64> {
 
 async fn show(wallet: &Wallet, name: &str, json: bool) -> Result<i32> {
     let id = resolve(wallet, name).await?;
-    match wallet.imported(id).await? {
+    match wallet.imports().detail(id).await? {
         Some(imported) => output::imported_detail(&imported, json),
-        None => output::detail(&wallet.receipt(id).await?, &wallet.verdict(id).await?, json),
+        None => output::detail(
+            &wallet.receipts().get(id).await?,
+            &wallet.receipts().verdict(id).await?,
+            json,
+        ),
     }
     Ok(exit::OK)
 }
@@ -432,12 +443,12 @@ async fn verify_offline(wallet: &Wallet, args: &VerifyArgs, json: bool) -> Resul
     }
     let result = if let Some(name) = &args.receipt {
         let id = resolve(wallet, name).await?;
-        wallet.reverify(id).await
+        wallet.receipts().reverify(id).await
     } else if let Some(path) = &args.file {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         match SignedOriginal::from_json(&bytes) {
-            Ok(original) => wallet.verify_original(&original).await,
+            Ok(original) => wallet.receipts().verify_original(&original).await,
             Err(e) => Err(WalletError::Receipt(e)),
         }
     } else {
@@ -559,13 +570,14 @@ async fn print(
     let documents = match sheet {
         Some(count) => vec![
             wallet
+                .reimbursement()
                 .sheets(
                     &piaojia_wallet::Selection::Ids(ids.clone()),
                     per_sheet(count)?,
                 )
                 .await?,
         ],
-        None => wallet.print_documents(&ids).await?,
+        None => wallet.printing().documents(&ids).await?,
     };
     match (printer, pdf) {
         (_, Some(path)) => {
@@ -589,7 +601,10 @@ async fn print(
                 service
                     .wait(&name, job, std::time::Duration::from_secs(120))
                     .await?;
-                wallet.mark_printed(&document.receipt_ids).await?;
+                wallet
+                    .printing()
+                    .mark_printed(&document.receipt_ids)
+                    .await?;
                 jobs.push(job.0.to_string());
             }
             output::done(
@@ -644,7 +659,8 @@ async fn export(wallet: &Wallet, args: &crate::args::ExportArgs, json: bool) -> 
             )));
         };
         let path = wallet
-            .export_original(resolve(wallet, name).await?, &args.to)
+            .exports()
+            .original(resolve(wallet, name).await?, &args.to)
             .await?;
         output::done(
             &format!("signed original written to {}", path.display()),
@@ -669,7 +685,10 @@ async fn export(wallet: &Wallet, args: &crate::args::ExportArgs, json: bool) -> 
         piaojia_wallet::Selection::Ids(ids)
     };
     if let Some(count) = args.sheet {
-        let sheets = wallet.sheets(&selection, per_sheet(count)?).await?;
+        let sheets = wallet
+            .reimbursement()
+            .sheets(&selection, per_sheet(count)?)
+            .await?;
         write_file(&args.to, &sheets.bytes)?;
         output::done(
             &format!(
@@ -688,12 +707,18 @@ async fn export(wallet: &Wallet, args: &crate::args::ExportArgs, json: bool) -> 
                 "--summary writes a .pdf, .csv or .xlsx file: name --to so".into()
             ))
         })?;
-        write_file(&args.to, &wallet.summary_table(&selection, format).await?)?;
+        write_file(
+            &args.to,
+            &wallet
+                .reimbursement()
+                .summary_table(&selection, format)
+                .await?,
+        )?;
         output::done(&format!("汇总表 written to {}", args.to.display()), json);
         return Ok(exit::OK);
     }
     if args.pdf {
-        let written = wallet.export_pdfs(&selection, &args.to).await?;
+        let written = wallet.printing().pdfs(&selection, &args.to).await?;
         output::done(
             &format!("{} PDF(s) written to {}", written.len(), args.to.display()),
             json,
@@ -702,7 +727,8 @@ async fn export(wallet: &Wallet, args: &crate::args::ExportArgs, json: bool) -> 
     }
     output::export(
         &wallet
-            .export_zip(&selection, &args.to, args.archive)
+            .exports()
+            .zip(&selection, &args.to, args.archive)
             .await?,
         json,
     );
@@ -745,8 +771,8 @@ async fn verify_qr(wallet: &Wallet, payload: &str, args: &VerifyArgs, json: bool
             "not a Piaojia receipt QR code".into()
         )));
     }
-    if let Ok(id) = wallet.find(code, number).await {
-        return match wallet.reverify(id).await {
+    if let Ok(id) = wallet.receipts().find(code, number).await {
+        return match wallet.receipts().reverify(id).await {
             Ok(verified)
                 if verified.receipt.check_code.as_str() == *check_code
                     && verified.receipt.total.0.to_string() == *fen =>

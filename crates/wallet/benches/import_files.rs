@@ -53,7 +53,8 @@ fn make_folder(folder: &Path, pki: &TestPki) -> Vec<PathBuf> {
 async fn import_all(wallet: &Wallet, files: &[PathBuf], trust: &TrustStore, fresh: bool) -> f64 {
     let started = Instant::now();
     let results = wallet
-        .import_paths(files, trust, &mut |_, _| {})
+        .imports()
+        .paths(files, trust, &mut |_, _| {})
         .await
         .unwrap();
     let rate = files.len() as f64 / started.elapsed().as_secs_f64();

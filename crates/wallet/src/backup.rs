@@ -142,10 +142,16 @@ fn cipher(key: &[u8; 32]) -> XChaCha20Poly1305 {
     XChaCha20Poly1305::new(key.into())
 }
 
-impl Wallet {
+/// The wallet's backups: the recovery key, backups written by hand or after each sync,
+/// and restores (`wallet.backups()`).
+pub struct Backups<'w> {
+    pub(crate) wallet: &'w Wallet,
+}
+
+impl Backups<'_> {
     /// Makes a new recovery key for backups and keeps the key derived from it (inside
     /// the encrypted store). The recovery key is returned to be shown once.
-    pub async fn setup_backup(&self) -> Result<RecoveryKey> {
+    pub async fn set_up(&self) -> Result<RecoveryKey> {
         let recovery = RecoveryKey::generate();
         let kdf = KdfParams::new_random();
         let key = kdf.derive(&recovery.canonical())?;
@@ -157,20 +163,24 @@ impl Wallet {
             name: SETTING.into(),
             value: serde_json::to_string(&stored).expect("serialises"),
         };
-        settings::put(&self.pool, row).await?;
-        self.log_activity("backup_key_created", None, &[]).await?;
+        settings::put(&self.wallet.pool, row).await?;
+        self.wallet
+            .log_activity("backup_key_created", None, &[])
+            .await?;
         Ok(recovery)
     }
 
     /// Whether backups are set up (a recovery key was made).
-    pub async fn has_backup_key(&self) -> Result<bool> {
-        Ok(settings::get(&self.pool, SETTING).await?.is_some())
+    pub async fn has_key(&self) -> Result<bool> {
+        Ok(settings::get(&self.wallet.pool, SETTING).await?.is_some())
     }
 
-    async fn backup_key(&self) -> Result<(KdfParams, Zeroizing<[u8; 32]>)> {
-        let value = settings::get(&self.pool, SETTING).await?.ok_or_else(|| {
-            WalletError::Invalid("no recovery key yet: set up backups first".into())
-        })?;
+    async fn key(&self) -> Result<(KdfParams, Zeroizing<[u8; 32]>)> {
+        let value = settings::get(&self.wallet.pool, SETTING)
+            .await?
+            .ok_or_else(|| {
+                WalletError::Invalid("no recovery key yet: set up backups first".into())
+            })?;
         let stored: StoredBackupKey =
             serde_json::from_str(&value).map_err(|e| WalletError::Invalid(e.to_string()))?;
         let mut key = Zeroizing::new([0u8; 32]);
@@ -180,9 +190,9 @@ impl Wallet {
     }
 
     /// Writes a backup to `path` (atomically: a temporary file renamed at the end).
-    pub async fn backup_to(&self, path: &Path) -> Result<BackupReport> {
-        self.on_disk()?;
-        let (kdf, key) = self.backup_key().await?;
+    pub async fn write_to(&self, path: &Path) -> Result<BackupReport> {
+        self.wallet.on_disk()?;
+        let (kdf, key) = self.key().await?;
         let nonce: [u8; 19] = rand::random();
         let header = serde_json::to_vec(&Header {
             format: FORMAT.into(),
@@ -218,7 +228,8 @@ impl Wallet {
             .map_err(|e| WalletError::Io(e.into_error()))?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;
-        self.log_activity("backup", None, &[("receipts", receipts)])
+        self.wallet
+            .log_activity("backup", None, &[("receipts", receipts)])
             .await?;
         Ok(BackupReport {
             path: path.to_path_buf(),
@@ -228,7 +239,7 @@ impl Wallet {
     }
 
     async fn write_records<W: Write>(&self, w: &mut SealingWriter<W>) -> Result<i64> {
-        let pool = &self.pool;
+        let pool = &self.wallet.pool;
         for row in accounts::all(pool).await? {
             w.write_record(&Record::Account(row))?;
         }
@@ -287,12 +298,12 @@ impl Wallet {
         recovery: &RecoveryKey,
         access: crate::keys::KeyAccess,
     ) -> Result<i64> {
-        Wallet::stage_restore(dir, backup, recovery, access)
+        Backups::stage_restore(dir, backup, recovery, access)
             .await?
             .finish()
     }
 
-    /// The first half of [`Wallet::restore`]: the backup decrypted, parsed and
+    /// The first half of [`Backups::restore`]: the backup decrypted, parsed and
     /// verified into a folder beside `dir`, while a wallet open in `dir` is left
     /// alone (the app closes it only once the backup is known to open).
     pub async fn stage_restore(
@@ -644,47 +655,47 @@ const AUTO_SETTING: &str = "auto_backup";
 const AUTO_PREFIX: &str = "piaojia-backup-";
 const AUTO_SUFFIX: &str = ".pjb";
 
-impl Wallet {
+impl Backups<'_> {
     /// Turns automatic backups on (after each sync that brought something new) or off.
-    pub async fn set_auto_backup(&self, auto: Option<AutoBackup>) -> Result<()> {
+    pub async fn set_auto(&self, auto: Option<AutoBackup>) -> Result<()> {
         match auto {
             Some(auto) => {
                 if auto.keep == 0 {
                     return Err(WalletError::Invalid("keep at least one backup".into()));
                 }
                 std::fs::create_dir_all(&auto.folder)?;
-                self.backup_key().await?;
+                self.key().await?;
                 let row = SettingRow {
                     name: AUTO_SETTING.into(),
                     value: serde_json::to_string(&auto).expect("serialises"),
                 };
-                settings::put(&self.pool, row).await?;
+                settings::put(&self.wallet.pool, row).await?;
             }
-            None => settings::remove(&self.pool, AUTO_SETTING).await?,
+            None => settings::remove(&self.wallet.pool, AUTO_SETTING).await?,
         }
         Ok(())
     }
 
-    pub async fn auto_backup(&self) -> Result<Option<AutoBackup>> {
-        let value = settings::get(&self.pool, AUTO_SETTING).await?;
+    pub async fn auto(&self) -> Result<Option<AutoBackup>> {
+        let value = settings::get(&self.wallet.pool, AUTO_SETTING).await?;
         Ok(value.and_then(|v| serde_json::from_str(&v).ok()))
     }
 
     /// Writes a backup into a folder with a dated name and keeps only this wallet's
     /// newest `keep`. The name carries the wallet's id, so that two wallets backing
     /// up into one folder never prune each other's backups.
-    pub async fn backup_into_folder(&self, folder: &Path, keep: u32) -> Result<BackupReport> {
-        self.on_disk()?;
+    pub async fn into_folder(&self, folder: &Path, keep: u32) -> Result<BackupReport> {
+        self.wallet.on_disk()?;
         std::fs::create_dir_all(folder)?;
         let own_prefix = format!(
             "{AUTO_PREFIX}{}-",
-            &self.meta.wallet_id[..self.meta.wallet_id.len().min(12)]
+            &self.wallet.meta.wallet_id[..self.wallet.meta.wallet_id.len().min(12)]
         );
         let name = format!(
             "{own_prefix}{}{AUTO_SUFFIX}",
             chrono::Local::now().format("%Y%m%d-%H%M%S%.3f")
         );
-        let report = self.backup_to(&folder.join(name)).await?;
+        let report = self.write_to(&folder.join(name)).await?;
         let mut backups: Vec<PathBuf> = std::fs::read_dir(folder)?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
@@ -702,9 +713,9 @@ impl Wallet {
     }
 
     /// Runs the automatic backup when one is set up.
-    pub(crate) async fn run_auto_backup(&self) -> Result<()> {
-        if let Some(auto) = self.auto_backup().await? {
-            self.backup_into_folder(&auto.folder, auto.keep).await?;
+    pub(crate) async fn run_auto(&self) -> Result<()> {
+        if let Some(auto) = self.auto().await? {
+            self.into_folder(&auto.folder, auto.keep).await?;
         }
         Ok(())
     }

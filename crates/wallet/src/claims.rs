@@ -105,8 +105,14 @@ impl ClaimView {
     }
 }
 
-impl Wallet {
-    pub async fn create_claim(&self, draft: &ClaimDraft) -> Result<i64> {
+/// The wallet's claims: drafts, the submission queue, withdrawals, and what a relying
+/// party takes (`wallet.claims()`).
+pub struct Claims<'w> {
+    pub(crate) wallet: &'w Wallet,
+}
+
+impl Claims<'_> {
+    pub async fn create(&self, draft: &ClaimDraft) -> Result<i64> {
         if draft.amount_requested.0 <= 0 {
             return Err(WalletError::Invalid(
                 "the amount requested must be more than zero".into(),
@@ -119,7 +125,7 @@ impl Wallet {
                 ));
             }
         }
-        self.account(draft.account_id).await?;
+        self.wallet.account(draft.account_id).await?;
         let key = format!("pjc_{}", hex::encode(rand::random::<[u8; 16]>()));
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO claims (account_id, relying_party, purpose, payee_account, amount_requested, idempotency_key, created_at, updated_at)
@@ -133,19 +139,20 @@ impl Wallet {
         .bind(key)
         .bind(now())
         .bind(now())
-        .fetch_one(&self.pool)
+        .fetch_one(&self.wallet.pool)
         .await?;
-        self.log_activity("claim_created", Some(draft.account_id), &[("claim", id)])
+        self.wallet
+            .log_activity("claim_created", Some(draft.account_id), &[("claim", id)])
             .await?;
         Ok(id)
     }
 
     /// Puts a stored receipt into a draft. A receipt held by any other claim is
     /// refused with that claim's id and state.
-    pub async fn add_to_claim(&self, claim_id: i64, receipt_id: i64) -> Result<()> {
+    pub async fn add(&self, claim_id: i64, receipt_id: i64) -> Result<()> {
         // A signed receipt is verified now: one whose certificate was revoked since
         // it arrived is not put before a relying party.
-        match self.verdict(receipt_id).await {
+        match self.wallet.receipts().verdict(receipt_id).await {
             Ok(verdict) if !verdict.valid => {
                 return Err(WalletError::Invalid(format!(
                     "a receipt that no longer verifies ({}) cannot be claimed",
@@ -155,7 +162,7 @@ impl Wallet {
             Ok(_) | Err(WalletError::Imported) => {}
             Err(e) => return Err(e),
         }
-        let mut tx = crate::db::begin_write(&self.pool).await?;
+        let mut tx = crate::db::begin_write(&self.wallet.pool).await?;
         let (state, account_id): (String, i64) =
             sqlx::query_as("SELECT state, account_id FROM claims WHERE id = ?")
                 .bind(claim_id)
@@ -219,12 +226,12 @@ impl Wallet {
         Ok(())
     }
 
-    pub async fn remove_from_claim(&self, claim_id: i64, receipt_id: i64) -> Result<()> {
-        let state = self.claim_state(claim_id).await?;
+    pub async fn remove(&self, claim_id: i64, receipt_id: i64) -> Result<()> {
+        let state = self.state(claim_id).await?;
         if state != ClaimState::Draft {
             return Err(WalletError::ClaimState(state));
         }
-        let mut tx = crate::db::begin_write(&self.pool).await?;
+        let mut tx = crate::db::begin_write(&self.wallet.pool).await?;
         sqlx::query("DELETE FROM claim_receipts WHERE claim_id = ? AND receipt_id = ?")
             .bind(claim_id)
             .bind(receipt_id)
@@ -239,26 +246,26 @@ impl Wallet {
         Ok(())
     }
 
-    async fn claim_state(&self, id: i64) -> Result<ClaimState> {
+    async fn state(&self, id: i64) -> Result<ClaimState> {
         let state: String = sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.wallet.pool)
             .await?
             .ok_or(WalletError::NotFound("claim"))?;
         stored(state)
     }
 
     /// Queues a draft for submission and tries to send it now. Offline, it stays
-    /// queued and goes with the next `send_queued_claims` (every sync calls it).
-    pub async fn submit_claim(&self, id: i64) -> Result<ClaimView> {
-        let state = self.claim_state(id).await?;
+    /// queued and goes with the next `send_queued` (every sync calls it).
+    pub async fn submit(&self, id: i64) -> Result<ClaimView> {
+        let state = self.state(id).await?;
         if state != ClaimState::Draft {
             return Err(WalletError::ClaimState(state));
         }
         let receipts: i64 =
             sqlx::query_scalar("SELECT count(*) FROM claim_receipts WHERE claim_id = ?")
                 .bind(id)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.wallet.pool)
                 .await?;
         if receipts == 0 {
             return Err(WalletError::Invalid(
@@ -270,7 +277,7 @@ impl Wallet {
              WHERE c.claim_id = ? AND r.original IS NULL",
         )
         .bind(id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.wallet.pool)
         .await?;
         if imported > 0 {
             return Err(WalletError::Invalid(format!(
@@ -281,26 +288,27 @@ impl Wallet {
             .bind(ClaimState::Queued.as_str())
             .bind(now())
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.wallet.pool)
             .await?;
-        self.send_queued_claims().await?;
-        self.claim(id).await
+        self.send_queued().await?;
+        self.get(id).await
     }
 
     /// Sends every queued claim; returns how many the service took. Claims that could
     /// not be sent stay queued with the reason.
-    pub async fn send_queued_claims(&self) -> Result<u32> {
+    pub async fn send_queued(&self) -> Result<u32> {
         let queued: Vec<(i64, i64)> =
             sqlx::query_as("SELECT id, account_id FROM claims WHERE state = ? ORDER BY id")
                 .bind(ClaimState::Queued.as_str())
-                .fetch_all(&self.pool)
+                .fetch_all(&self.wallet.pool)
                 .await?;
         let mut sent = 0;
         for (id, account_id) in queued {
-            let (client, province) = self.account_client(account_id).await?;
-            let body = self.claim_request(id).await?;
+            let (client, province) = self.wallet.account_client(account_id).await?;
+            let body = self.request(id).await?;
             let (client, body) = (&client, &body);
             let attempt = self
+                .wallet
                 .with_token(account_id, client, &province, |token| async move {
                     client.submit_claim(&token, body).await
                 })
@@ -308,7 +316,8 @@ impl Wallet {
             match attempt {
                 Ok(remote) => {
                     self.record_remote(id, &remote).await?;
-                    self.log_activity("claim_submitted", Some(account_id), &[("claim", id)])
+                    self.wallet
+                        .log_activity("claim_submitted", Some(account_id), &[("claim", id)])
                         .await?;
                     sent += 1;
                 }
@@ -324,7 +333,7 @@ impl Wallet {
                     .bind(format!("{code}: {message}"))
                     .bind(now())
                     .bind(id)
-                    .execute(&self.pool)
+                    .execute(&self.wallet.pool)
                     .await?;
                     self.release_receipts(id).await?;
                 }
@@ -334,7 +343,7 @@ impl Wallet {
                         .bind(e.code())
                         .bind(now())
                         .bind(id)
-                        .execute(&self.pool)
+                        .execute(&self.wallet.pool)
                         .await?;
                 }
             }
@@ -342,18 +351,18 @@ impl Wallet {
         Ok(sent)
     }
 
-    async fn claim_request(&self, id: i64) -> Result<ClaimRequest> {
+    async fn request(&self, id: i64) -> Result<ClaimRequest> {
         let (key, party, purpose, payee, amount): (String, String, String, String, i64) = sqlx::query_as(
             "SELECT idempotency_key, relying_party, purpose, payee_account, amount_requested FROM claims WHERE id = ?",
         )
         .bind(id)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.wallet.pool)
         .await?;
         let receipts: Vec<(String, String)> = sqlx::query_as(
             "SELECT r.code, r.number FROM claim_receipts c JOIN receipts r ON r.id = c.receipt_id WHERE c.claim_id = ? ORDER BY r.id",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.wallet.pool)
         .await?;
         Ok(ClaimRequest {
             idempotency_key: key,
@@ -380,7 +389,7 @@ impl Wallet {
         .bind(&remote.message)
         .bind(now())
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.wallet.pool)
         .await?;
         if !remote.state.holds_receipts() {
             self.release_receipts(id).await?;
@@ -391,29 +400,30 @@ impl Wallet {
     async fn release_receipts(&self, id: i64) -> Result<()> {
         sqlx::query("UPDATE receipts SET claim_id = NULL WHERE claim_id = ?")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.wallet.pool)
             .await?;
         Ok(())
     }
 
     /// Withdraws a submitted claim (before review); a draft or a queued claim is
     /// simply dropped locally.
-    pub async fn withdraw_claim(&self, id: i64) -> Result<ClaimView> {
-        let view = self.claim(id).await?;
+    pub async fn withdraw(&self, id: i64) -> Result<ClaimView> {
+        let view = self.get(id).await?;
         match (view.state, view.remote_id) {
             (ClaimState::Draft | ClaimState::Queued, _) => {
                 sqlx::query("UPDATE claims SET state = ?, updated_at = ? WHERE id = ?")
                     .bind(ClaimState::Withdrawn.as_str())
                     .bind(now())
                     .bind(id)
-                    .execute(&self.pool)
+                    .execute(&self.wallet.pool)
                     .await?;
                 self.release_receipts(id).await?;
             }
             (ClaimState::Submitted, Some(remote_id)) => {
-                let (client, province) = self.account_client(view.account_id).await?;
+                let (client, province) = self.wallet.account_client(view.account_id).await?;
                 let client = &client;
                 let remote = self
+                    .wallet
                     .with_token(view.account_id, client, &province, |token| async move {
                         client.withdraw_claim(&token, remote_id).await
                     })
@@ -422,9 +432,10 @@ impl Wallet {
             }
             (state, _) => return Err(WalletError::ClaimState(state)),
         }
-        self.log_activity("claim_withdrawn", Some(view.account_id), &[("claim", id)])
+        self.wallet
+            .log_activity("claim_withdrawn", Some(view.account_id), &[("claim", id)])
             .await?;
-        self.claim(id).await
+        self.get(id).await
     }
 
     /// Brings a claim's state up to date after the changes feed named it.
@@ -439,10 +450,11 @@ impl Wallet {
             sqlx::query_scalar("SELECT id FROM claims WHERE account_id = ? AND remote_id = ?")
                 .bind(account_id)
                 .bind(remote_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.wallet.pool)
                 .await?;
         let Some(id) = local else { return Ok(false) };
         let remote = self
+            .wallet
             .with_token(account_id, client, province, |token| async move {
                 client.claim(&token, remote_id).await
             })
@@ -451,30 +463,26 @@ impl Wallet {
         Ok(true)
     }
 
-    pub async fn claims(&self) -> Result<Vec<ClaimView>> {
+    pub async fn list(&self) -> Result<Vec<ClaimView>> {
         let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM claims ORDER BY id")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.wallet.pool)
             .await?;
         let mut out = Vec::new();
         for id in ids {
-            out.push(self.claim(id).await?);
+            out.push(self.get(id).await?);
         }
         Ok(out)
     }
 
-    pub async fn claim(&self, id: i64) -> Result<ClaimView> {
-        let row = tables::claims::get(&self.pool, id)
+    pub async fn get(&self, id: i64) -> Result<ClaimView> {
+        let row = tables::claims::get(&self.wallet.pool, id)
             .await?
             .ok_or(WalletError::NotFound("claim"))?;
-        ClaimView::new(row, tables::claims::held_by(&self.pool, id).await?)
+        ClaimView::new(row, tables::claims::held_by(&self.wallet.pool, id).await?)
     }
 
     /// What a claim of `receipt_ids` may ask a party of `kind` for.
-    pub async fn claim_limit(
-        &self,
-        kind: RelyingPartyKind,
-        receipt_ids: &[i64],
-    ) -> Result<ClaimLimit> {
+    pub async fn limit(&self, kind: RelyingPartyKind, receipt_ids: &[i64]) -> Result<ClaimLimit> {
         let out_of_range = || WalletError::Invalid("the receipts' amounts are out of range".into());
         let mut limit = ClaimLimit {
             lines: Vec::new(),
@@ -484,7 +492,7 @@ impl Wallet {
             not_reimbursable: Vec::new(),
         };
         for &id in receipt_ids {
-            let receipt = match self.receipt(id).await {
+            let receipt = match self.wallet.receipts().get(id).await {
                 Ok(detail) => detail.receipt,
                 Err(WalletError::Imported) => {
                     limit.not_reimbursable.push(id);
@@ -522,7 +530,7 @@ impl Wallet {
 
     /// The relying parties of an account's service.
     pub async fn relying_parties(&self, account_id: i64) -> Result<Vec<piaojia_api::RelyingParty>> {
-        let (client, _) = self.account_client(account_id).await?;
+        let (client, _) = self.wallet.account_client(account_id).await?;
         client.relying_parties().await
     }
 }

@@ -44,13 +44,7 @@ pub struct ConsultationView {
 
 /// The wallet's 我要咨询 threads.
 pub struct Consultations<'w> {
-    wallet: &'w Wallet,
-}
-
-impl Wallet {
-    pub fn consultations(&self) -> Consultations<'_> {
-        Consultations { wallet: self }
-    }
+    pub(crate) wallet: &'w Wallet,
 }
 
 impl Consultations<'_> {

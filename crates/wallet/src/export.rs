@@ -189,18 +189,24 @@ pub struct ExportReport {
     pub total_fen: i64,
 }
 
-impl Wallet {
+/// Receipts written out: PDFs, signed originals, ZIPs and claim packages
+/// (`wallet.exports()`).
+pub struct Exports<'w> {
+    pub(crate) wallet: &'w Wallet,
+}
+
+impl Exports<'_> {
     /// The ids a selection names.
     pub async fn select(&self, selection: &Selection) -> Result<Vec<i64>> {
         Ok(match selection {
             Selection::Ids(ids) => ids.clone(),
             Selection::Claim(id) => sqlx::query_scalar("SELECT receipt_id FROM claim_receipts WHERE claim_id = ? ORDER BY receipt_id")
                 .bind(id)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.wallet.pool)
                 .await?,
             Selection::Year(year) => sqlx::query_scalar("SELECT id FROM receipts WHERE strftime('%Y', issued_at) = ? ORDER BY issued_at, id")
                 .bind(format!("{year:04}"))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.wallet.pool)
                 .await?,
             Selection::Search(query) => {
                 let mut all = Vec::new();
@@ -208,7 +214,7 @@ impl Wallet {
                 q.limit = 1000;
                 q.offset = 0;
                 loop {
-                    let page = self.search(&q).await?;
+                    let page = self.wallet.search(&q).await?;
                     let n = page.items.len();
                     all.extend(page.items.into_iter().map(|r| r.id));
                     if n < 1000 {
@@ -224,8 +230,8 @@ impl Wallet {
     /// How a stored receipt is printed: its verification, as it stands now, and any
     /// 冲红/换开 mark.
     pub async fn print_view_parts(&self, id: i64) -> Result<(Receipt, Verification, Mark)> {
-        let detail = self.receipt(id).await?;
-        let verdict = self.verdict(id).await?;
+        let detail = self.wallet.receipts().get(id).await?;
+        let verdict = self.wallet.receipts().verdict(id).await?;
         let verification = Verification {
             valid: verdict.valid,
             checked_at: verdict.checked_at,
@@ -236,7 +242,7 @@ impl Wallet {
     }
 
     /// The PDF of stored receipts (one page set each, fonts embedded once).
-    pub async fn receipts_pdf(&self, ids: &[i64]) -> Result<piaojia_render::Pdf> {
+    pub async fn pdf(&self, ids: &[i64]) -> Result<piaojia_render::Pdf> {
         let mut parts = Vec::new();
         for id in ids {
             parts.push(self.print_view_parts(*id).await?);
@@ -255,7 +261,7 @@ impl Wallet {
     /// Writes a receipt's signed original (its exact bytes), or for an imported
     /// receipt the files it came in, and how to verify them, into `folder`; returns
     /// the (first) file's path.
-    pub async fn export_original(&self, id: i64, folder: &Path) -> Result<PathBuf> {
+    pub async fn original(&self, id: i64, folder: &Path) -> Result<PathBuf> {
         let stored = self.stored(id).await?;
         std::fs::create_dir_all(folder)?;
         let base = stored.base_name();
@@ -265,13 +271,21 @@ impl Wallet {
             std::fs::write(&path, signed)?;
             paths.push(path);
         }
-        for (n, file) in self.originals(id).await?.iter().enumerate() {
+        for (n, file) in self
+            .wallet
+            .imports()
+            .originals(id)
+            .await?
+            .iter()
+            .enumerate()
+        {
             let path = folder.join(original_name_of(&base, n, &file.format));
-            std::fs::write(&path, self.original_bytes(file.id).await?)?;
+            std::fs::write(&path, self.wallet.imports().original_bytes(file.id).await?)?;
             paths.push(path);
         }
         std::fs::write(folder.join("HOW-TO-VERIFY.txt"), HOW_TO_VERIFY)?;
-        self.log_activity("export", None, &[("receipts", 1)])
+        self.wallet
+            .log_activity("export", None, &[("receipts", 1)])
             .await?;
         paths
             .into_iter()
@@ -286,7 +300,7 @@ impl Wallet {
              FROM receipts WHERE id = ?",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.wallet.pool)
         .await?
         .ok_or(WalletError::NotFound("receipt"))
     }
@@ -294,7 +308,7 @@ impl Wallet {
     /// A ZIP of receipts: a PDF and the signed original of each, manifest.csv and
     /// manifest.json with totals, and how to verify. `archive` also marks them as
     /// booked and archived (入账/归档).
-    pub async fn export_zip(
+    pub async fn zip(
         &self,
         selection: &Selection,
         path: &Path,
@@ -322,7 +336,7 @@ impl Wallet {
             }
             let (mut pdf_name, mut original_name) = (String::new(), String::new());
             if let Some(signed) = &stored.signed {
-                let pdf = self.receipts_pdf(&[*id]).await?.bytes;
+                let pdf = self.pdf(&[*id]).await?.bytes;
                 pdf_name = format!("receipts/{base}.pdf");
                 original_name = format!("originals/{base}.original.json");
                 zip.start_file(&pdf_name, options).map_err(zip_error)?;
@@ -331,10 +345,17 @@ impl Wallet {
                 zip.write_all(signed)?;
             }
             let mut files = Vec::new();
-            for (n, file) in self.originals(*id).await?.iter().enumerate() {
+            for (n, file) in self
+                .wallet
+                .imports()
+                .originals(*id)
+                .await?
+                .iter()
+                .enumerate()
+            {
                 let name = format!("originals/{}", original_name_of(&base, n, &file.format));
                 zip.start_file(&name, options).map_err(zip_error)?;
-                zip.write_all(&self.original_bytes(file.id).await?)?;
+                zip.write_all(&self.wallet.imports().original_bytes(file.id).await?)?;
                 files.push(name);
             }
             rows.push(ManifestRow {
@@ -379,10 +400,11 @@ impl Wallet {
         if archive {
             sqlx::query("UPDATE receipts SET booked = 1, archived = 1 WHERE id IN (SELECT value FROM json_each(?))")
                 .bind(serde_json::to_string(&ids).expect("serialises"))
-                .execute(&self.pool)
+                .execute(&self.wallet.pool)
                 .await?;
         }
-        self.log_activity(kind, None, &[("receipts", ids.len() as i64)])
+        self.wallet
+            .log_activity(kind, None, &[("receipts", ids.len() as i64)])
             .await?;
         Ok(ExportReport {
             path: path.to_path_buf(),
@@ -394,14 +416,12 @@ impl Wallet {
     /// The package of a claim for a relying party that is not connected: a summary
     /// PDF and the receipts' PDFs and signed originals, with the manifest.
     pub async fn claim_package(&self, claim_id: i64, path: &Path) -> Result<ExportReport> {
-        let claim = self.claim(claim_id).await?;
+        let claim = self.wallet.claims().get(claim_id).await?;
         if claim.receipt_ids.is_empty() {
             return Err(WalletError::Invalid("the claim holds no receipts".into()));
         }
-        let report = self
-            .export_zip(&Selection::Claim(claim_id), path, false)
-            .await?;
-        let account = self.account(claim.account_id).await?;
+        let report = self.zip(&Selection::Claim(claim_id), path, false).await?;
+        let account = self.wallet.account(claim.account_id).await?;
         let summary = piaojia_render::Summary {
             claim: Some(piaojia_render::ClaimHeading {
                 claim_id,
@@ -411,7 +431,11 @@ impl Wallet {
                 state: claim.state.to_string(),
                 amount_requested: Fen(claim.amount_requested),
             }),
-            lines: self.summary_lines(&claim.receipt_ids).await?,
+            lines: self
+                .wallet
+                .reimbursement()
+                .summary_lines(&claim.receipt_ids)
+                .await?,
         };
         let pdf = piaojia_render::summary_pdf(&summary)?.bytes;
         // Add the summary to the finished ZIP.

@@ -208,11 +208,16 @@ pub(crate) fn search_texts(e: &Elements) -> Vec<&str> {
     texts
 }
 
-impl Wallet {
+/// Receipts imported from files, and the files kept with them (`wallet.imports()`).
+pub struct Imports<'w> {
+    pub(crate) wallet: &'w Wallet,
+}
+
+impl Imports<'_> {
     /// The roots the person trusts for e-seals.
     pub async fn seal_trust(&self) -> Result<TrustStore> {
         let ders: Vec<Vec<u8>> = sqlx::query_scalar("SELECT der FROM seal_roots ORDER BY id")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.wallet.pool)
             .await?;
         let roots = ders
             .iter()
@@ -236,11 +241,12 @@ impl Wallet {
             .bind(certificate.summary().subject)
             .bind(certificate.der())
             .bind(now())
-            .execute(&self.pool)
+            .execute(&self.wallet.pool)
             .await?;
             added += done.rows_affected() as usize;
         }
-        self.log_activity("seal_roots_added", None, &[("roots", added as i64)])
+        self.wallet
+            .log_activity("seal_roots_added", None, &[("roots", added as i64)])
             .await?;
         Ok(added)
     }
@@ -248,14 +254,14 @@ impl Wallet {
     /// Imports one file: `name` is its file name (no folder) for the person's
     /// reference. A file that is not a receipt is refused in the outcome; an error
     /// is the wallet's own (its database, its disk).
-    pub async fn import_file(
+    pub async fn file(
         &self,
         name: &str,
         bytes: &[u8],
         trust: &TrustStore,
     ) -> Result<ImportOutcome> {
         let mut outcomes = self
-            .import_files(vec![(name.to_string(), bytes.to_vec())], trust)
+            .files(vec![(name.to_string(), bytes.to_vec())], trust)
             .await?;
         Ok(outcomes.pop().expect("one outcome a file"))
     }
@@ -265,7 +271,7 @@ impl Wallet {
     /// read and their seals verified on every core; then all are stored in one
     /// transaction, so that a crash leaves each file wholly in or wholly out (and
     /// a batch costs one sync to disk, not one a file).
-    pub async fn import_files(
+    pub async fn files(
         &self,
         files: Vec<(String, Vec<u8>)>,
         trust: &TrustStore,
@@ -273,7 +279,7 @@ impl Wallet {
         let hashes: Vec<String> = files.iter().map(|(_, bytes)| sha256_hex(bytes)).collect();
         let mut held = Vec::with_capacity(files.len());
         for sha256 in &hashes {
-            held.push(held_file(&self.pool, sha256).await?);
+            held.push(held_file(&self.wallet.pool, sha256).await?);
         }
         let to_read: Vec<bool> = held.iter().map(Option::is_none).collect();
         let trust = trust.clone();
@@ -283,7 +289,7 @@ impl Wallet {
         })
         .await
         .map_err(|e| WalletError::Invalid(format!("reading files: {e}")))?;
-        let mut tx = crate::db::begin_write(&self.pool).await?;
+        let mut tx = crate::db::begin_write(&self.wallet.pool).await?;
         let mut terms = TermCache::default();
         let mut writes = PageWrites::new(&mut terms, false);
         let mut outcomes = Vec::with_capacity(files.len());
@@ -303,10 +309,10 @@ impl Wallet {
         Ok(outcomes)
     }
 
-    /// Imports files from disk, in batches (see `import_files`); `progress` hears
+    /// Imports files from disk, in batches (see `files`); `progress` hears
     /// (files done, files in all) after each batch. A file's size is checked before
     /// it is read, so that a huge file is refused unread.
-    pub async fn import_paths(
+    pub async fn paths(
         &self,
         paths: &[PathBuf],
         trust: &TrustStore,
@@ -336,7 +342,7 @@ impl Wallet {
                         .unzip();
                 batch_bytes = 0;
                 if !files.is_empty() {
-                    let stored = self.import_files(files, trust).await?;
+                    let stored = self.files(files, trust).await?;
                     for (i, outcome) in indexes.into_iter().zip(stored) {
                         outcomes[i] = Some(outcome);
                     }
@@ -356,8 +362,10 @@ impl Wallet {
     }
 
     /// Notes an import in the activity log: counts only, never names.
-    pub async fn record_import(&self, summary: &ImportSummary) -> Result<()> {
-        self.log_activity("import", None, &summary.counts()).await
+    pub async fn record(&self, summary: &ImportSummary) -> Result<()> {
+        self.wallet
+            .log_activity("import", None, &summary.counts())
+            .await
     }
 
     /// The files a receipt came in, newest last.
@@ -367,7 +375,7 @@ impl Wallet {
              FROM originals WHERE receipt_id = ? ORDER BY id",
         )
         .bind(receipt_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.wallet.pool)
         .await?)
     }
 
@@ -375,13 +383,13 @@ impl Wallet {
     pub async fn original_bytes(&self, original_id: i64) -> Result<Vec<u8>> {
         sqlx::query_scalar("SELECT bytes FROM originals WHERE id = ?")
             .bind(original_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.wallet.pool)
             .await?
             .ok_or(WalletError::NotFound("original file"))
     }
 
     /// An imported receipt in full; `None` for a synced one (see `receipt`).
-    pub async fn imported(&self, id: i64) -> Result<Option<ImportedDetail>> {
+    pub async fn detail(&self, id: i64) -> Result<Option<ImportedDetail>> {
         #[derive(sqlx::FromRow)]
         struct Row {
             elements: Option<String>,
@@ -394,7 +402,7 @@ impl Wallet {
             "SELECT elements, lifecycle, claim_id, possible_duplicate_of FROM receipts WHERE id = ?",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.wallet.pool)
         .await?
         .ok_or(WalletError::NotFound("receipt"))?;
         let Row {

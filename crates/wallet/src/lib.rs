@@ -36,17 +36,17 @@ mod view;
 mod wallet;
 
 pub use activity::Activity;
-pub use backup::{AutoBackup, BackupReport, StagedRestore};
-pub use claims::{ClaimDraft, ClaimLimit, ClaimLine, ClaimView};
+pub use backup::{AutoBackup, BackupReport, Backups, StagedRestore};
+pub use claims::{ClaimDraft, ClaimLimit, ClaimLine, ClaimView, Claims};
 pub use client::{RetryObserver, RetryPolicy, ServiceClient};
 pub use consultations::{ConsultationView, Consultations};
 pub use db::DB_FILE;
 pub use error::{Result, WalletError};
 pub use export::{
-    base_name, safe_name, ExportReport, Manifest, ManifestRow, Selection, HOW_TO_VERIFY,
+    base_name, safe_name, ExportReport, Exports, Manifest, ManifestRow, Selection, HOW_TO_VERIFY,
 };
 pub use import::{
-    extension_of, files_under, ImportOutcome, ImportSummary, ImportedDetail, OriginalFile,
+    extension_of, files_under, ImportOutcome, ImportSummary, ImportedDetail, Imports, OriginalFile,
 };
 pub use index::{Bucket, CategoryBucket, Spending};
 pub use index::{Sort, Status as StatusFilter};
@@ -59,14 +59,14 @@ pub use piaojia_api::{
     ConsultationState, HandoffCode, RelyingParty, RelyingPartyKind,
 };
 pub use piaojia_receipt::{CheckStatus, ClaimState};
-pub use printing::PrintDocument;
+pub use printing::{PrintDocument, Printing};
 pub use recovery::RecoveryKey;
-pub use reimbursement::SummaryFormat;
+pub use reimbursement::{Reimbursement, SummaryFormat};
 pub use search::{Query, ReceiptSummary, SearchResult};
 pub use secret::{DbKey, SecretString};
 pub use sync::{AccountSync, SyncPhase, SyncProgress, SyncReport, PAGE_SIZE};
-pub use view::{Quarantined, ReceiptDetail, Status, Verdict};
-pub use wallet::{mask_id, Account, AccountSpec, Wallet};
+pub use view::{Quarantined, ReceiptDetail, Receipts, Verdict};
+pub use wallet::{mask_id, Account, AccountSpec, Status, Wallet};
 
 /// The keyring service name under which Piaojia keeps its secrets.
 pub const KEYRING_SERVICE: &str = "piaojia";

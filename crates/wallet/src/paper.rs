@@ -15,18 +15,8 @@ use piaojia_render::{Mark, PrintView};
 
 /// The wallet's exchanges of receipts for paper, made at a kiosk.
 pub struct PaperExchanges<'w> {
-    wallet: &'w Wallet,
-    kiosk_key: &'w SecretString,
-}
-
-impl Wallet {
-    /// Exchanges made with the key of the kiosk this wallet runs in.
-    pub fn paper_exchanges<'w>(&'w self, kiosk_key: &'w SecretString) -> PaperExchanges<'w> {
-        PaperExchanges {
-            wallet: self,
-            kiosk_key,
-        }
-    }
+    pub(crate) wallet: &'w Wallet,
+    pub(crate) kiosk_key: &'w SecretString,
 }
 
 impl PaperExchanges<'_> {
@@ -76,7 +66,7 @@ impl PaperExchanges<'_> {
     /// The paper receipt as the kiosk prints it: the official layout, with the
     /// paper's code and number.
     pub async fn paper_face(&self, receipt_id: i64, paper: &ReceiptKey) -> Result<PrintDocument> {
-        let (receipt, verification, _) = self.wallet.print_view_parts(receipt_id).await?;
+        let (receipt, verification, _) = self.wallet.exports().print_view_parts(receipt_id).await?;
         let view = PrintView {
             receipt: &receipt,
             verification,

@@ -20,21 +20,27 @@ enum Printed {
     Original(PrintDocument),
 }
 
-impl Wallet {
+/// What prints stored receipts, and their print count (`wallet.printing()`).
+pub struct Printing<'w> {
+    pub(crate) wallet: &'w Wallet,
+}
+
+impl Printing<'_> {
     /// Counts a print of these receipts (their printed_count, and the activity log).
     pub async fn mark_printed(&self, ids: &[i64]) -> Result<()> {
         sqlx::query("UPDATE receipts SET printed_count = printed_count + 1 WHERE id IN (SELECT value FROM json_each(?))")
             .bind(serde_json::to_string(ids).expect("serialises"))
-            .execute(&self.pool)
+            .execute(&self.wallet.pool)
             .await?;
-        self.log_activity("print", None, &[("receipts", ids.len() as i64)])
+        self.wallet
+            .log_activity("print", None, &[("receipts", ids.len() as i64)])
             .await
     }
 
     /// The documents that print `ids`, in their order: receipts printed in the
     /// official layout one after another share a PDF (its font embedded once);
     /// each original file is a document of its own.
-    pub async fn print_documents(&self, ids: &[i64]) -> Result<Vec<PrintDocument>> {
+    pub async fn documents(&self, ids: &[i64]) -> Result<Vec<PrintDocument>> {
         if ids.is_empty() {
             return Err(WalletError::Invalid("nothing to print".into()));
         }
@@ -63,12 +69,8 @@ impl Wallet {
     /// Writes each selected receipt as a PDF into `folder` (its original file drawn
     /// or as it is, else the official layout), named as exports name receipts;
     /// returns the files written.
-    pub async fn export_pdfs(
-        &self,
-        selection: &crate::Selection,
-        folder: &Path,
-    ) -> Result<Vec<PathBuf>> {
-        let ids = self.select(selection).await?;
+    pub async fn pdfs(&self, selection: &crate::Selection, folder: &Path) -> Result<Vec<PathBuf>> {
+        let ids = self.wallet.exports().select(selection).await?;
         if ids.is_empty() {
             return Err(WalletError::Invalid("nothing to export".into()));
         }
@@ -76,23 +78,27 @@ impl Wallet {
         let mut written = Vec::new();
         for id in ids {
             let document = self
-                .print_documents(&[id])
+                .documents(&[id])
                 .await?
                 .pop()
                 .expect("one document for one receipt");
-            let path = folder.join(format!("{}.pdf", self.stored(id).await?.base_name()));
+            let path = folder.join(format!(
+                "{}.pdf",
+                self.wallet.exports().stored(id).await?.base_name()
+            ));
             let partial = path.with_extension("partial");
             std::fs::write(&partial, &document.bytes)?;
             std::fs::rename(&partial, &path)?;
             written.push(path);
         }
-        self.log_activity("export", None, &[("receipts", written.len() as i64)])
+        self.wallet
+            .log_activity("export", None, &[("receipts", written.len() as i64)])
             .await?;
         Ok(written)
     }
 
     async fn official_document(&self, ids: Vec<i64>) -> Result<PrintDocument> {
-        let pdf = self.receipts_pdf(&ids).await?;
+        let pdf = self.wallet.exports().pdf(&ids).await?;
         Ok(PrintDocument {
             bytes: pdf.bytes,
             pages: pdf.pages,
@@ -101,10 +107,10 @@ impl Wallet {
     }
 
     async fn printed(&self, id: i64) -> Result<Printed> {
-        let originals = self.originals(id).await?;
+        let originals = self.wallet.imports().originals(id).await?;
         let pick = |format: &str| originals.iter().find(|o| o.format == format);
         if let Some(pdf) = pick("pdf") {
-            let bytes = self.original_bytes(pdf.id).await?;
+            let bytes = self.wallet.imports().original_bytes(pdf.id).await?;
             let pages = piaojia_import::pdf_page_count(&bytes).map_err(|e| {
                 WalletError::Invalid(format!("the PDF original cannot be printed: {e}"))
             })?;
@@ -115,7 +121,7 @@ impl Wallet {
             }));
         }
         if let Some(ofd) = pick("ofd") {
-            let bytes = self.original_bytes(ofd.id).await?;
+            let bytes = self.wallet.imports().original_bytes(ofd.id).await?;
             let drawn = tokio::task::spawn_blocking(move || piaojia_render::ofd::to_pdf(&bytes))
                 .await
                 .map_err(|e| WalletError::Invalid(format!("drawing failed: {e}")))??;
@@ -133,7 +139,7 @@ impl Wallet {
             }));
         }
         // A signed original (synced from a service) prints in the official layout.
-        match self.original(id).await {
+        match self.wallet.receipts().signed_original(id).await {
             Ok(_) => Ok(Printed::Official),
             Err(WalletError::Imported) => Err(WalletError::Invalid(
                 "this receipt was imported without an OFD or PDF file: there is nothing to print (import its file)".into(),

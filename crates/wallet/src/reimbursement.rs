@@ -49,18 +49,24 @@ const HEADINGS: [&str; 5] = [
     "金额（元）",
 ];
 
-impl Wallet {
+/// Reimbursement sheets (粘贴单) and summaries (汇总表) of stored receipts
+/// (`wallet.reimbursement()`).
+pub struct Reimbursement<'w> {
+    pub(crate) wallet: &'w Wallet,
+}
+
+impl Reimbursement<'_> {
     /// The sheets of the selected receipts, in the selection's order.
     pub async fn sheets(
         &self,
         selection: &Selection,
         per_sheet: PerSheet,
     ) -> Result<PrintDocument> {
-        let ids = self.select(selection).await?;
+        let ids = self.wallet.exports().select(selection).await?;
         if ids.is_empty() {
             return Err(WalletError::Invalid("no receipts to put on sheets".into()));
         }
-        let documents = self.print_documents(&ids).await?;
+        let documents = self.wallet.printing().documents(&ids).await?;
         let sheets = tokio::task::spawn_blocking(move || {
             let parts: Vec<&[u8]> = documents.iter().map(|d| d.bytes.as_slice()).collect();
             piaojia_render::sheets_pdf(&parts, per_sheet)
@@ -80,7 +86,7 @@ impl Wallet {
         selection: &Selection,
         format: SummaryFormat,
     ) -> Result<Vec<u8>> {
-        let ids = self.select(selection).await?;
+        let ids = self.wallet.exports().select(selection).await?;
         if ids.is_empty() {
             return Err(WalletError::Invalid("no receipts to sum up".into()));
         }
@@ -100,7 +106,7 @@ impl Wallet {
     pub(crate) async fn summary_lines(&self, ids: &[i64]) -> Result<Vec<SummaryLine>> {
         let mut lines = Vec::with_capacity(ids.len());
         for id in ids {
-            lines.push(self.stored(*id).await?.summary_line());
+            lines.push(self.wallet.exports().stored(*id).await?.summary_line());
         }
         Ok(lines)
     }

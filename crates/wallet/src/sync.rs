@@ -133,7 +133,7 @@ impl Wallet {
         tracing::info!(account_id, bundle_version = trust.version, "sync started");
 
         // Claims queued while offline go first; a failure leaves them queued.
-        self.send_queued_claims().await?;
+        self.claims().send_queued().await?;
         self.sync_receipts(account_id, &client, &account, trust, &mut report, progress)
             .await?;
         self.sync_changes(
@@ -163,7 +163,7 @@ impl Wallet {
         )
         .await?;
         if report.new_receipts > 0 || report.changes_applied > 0 {
-            self.run_auto_backup().await?;
+            self.backups().run_auto().await?;
         }
         if report.quarantined > 0 {
             self.log_activity(
@@ -401,6 +401,7 @@ impl Wallet {
                 .collect();
             for remote_id in claims {
                 if self
+                    .claims()
                     .refresh_claim(account_id, client, &province, remote_id)
                     .await?
                 {

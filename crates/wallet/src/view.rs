@@ -1,7 +1,7 @@
-//! Reading what the wallet holds: one receipt in full, the quarantine, the status.
+//! Reading what the wallet holds: one receipt in full, verified again, checked at its
+//! service; and the quarantine.
 
 use crate::error::{Result, WalletError};
-use crate::keys::KeyMode;
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
 use piaojia_receipt::{parse_document, Lifecycle, Receipt, SignedOriginal};
@@ -98,18 +98,14 @@ impl QuarantineRow {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "WalletStatus"))]
-pub struct Status {
-    pub key_mode: KeyMode,
-    pub accounts: Vec<crate::wallet::Account>,
-    pub receipts: i64,
-    pub quarantined: i64,
-    pub total_fen: i64,
+/// Stored receipts read one at a time: in full, verified again, checked at their
+/// service; and the quarantine (`wallet.receipts()`).
+pub struct Receipts<'w> {
+    pub(crate) wallet: &'w Wallet,
 }
 
-impl Wallet {
-    pub async fn receipt(&self, id: i64) -> Result<ReceiptDetail> {
+impl Receipts<'_> {
+    pub async fn get(&self, id: i64) -> Result<ReceiptDetail> {
         #[derive(sqlx::FromRow)]
         struct Row {
             original: Option<Vec<u8>>,
@@ -127,7 +123,7 @@ impl Wallet {
              FROM receipts WHERE id = ?",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.wallet.pool)
         .await?
         .ok_or(WalletError::NotFound("receipt"))?;
         let receipt = parse_document(
@@ -159,17 +155,17 @@ impl Wallet {
         )
         .bind(code)
         .bind(number)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.wallet.pool)
         .await?
         .ok_or(WalletError::NotFound("receipt"))
     }
 
     /// The signed original as received, byte for byte.
-    pub async fn original(&self, id: i64) -> Result<SignedOriginal> {
+    pub async fn signed_original(&self, id: i64) -> Result<SignedOriginal> {
         let bytes: Option<Vec<u8>> =
             sqlx::query_scalar("SELECT original FROM receipts WHERE id = ?")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.wallet.pool)
                 .await?
                 .ok_or(WalletError::NotFound("receipt"))?;
         let bytes = bytes.ok_or(WalletError::Imported)?;
@@ -179,8 +175,8 @@ impl Wallet {
     /// The receipt's verdict now (see `Verdict`). Failures of the receipt or of its
     /// trust bundle are a verdict; only the wallet's own faults are errors.
     pub async fn verdict(&self, id: i64) -> Result<Verdict> {
-        let original = self.original(id).await?;
-        let root = self.receipt_root(id).await?;
+        let original = self.signed_original(id).await?;
+        let root = self.wallet.receipt_root(id).await?;
         let checked_at = crate::store::now();
         let refused = |code: &str, words: String, bundle_version: u64| Verdict {
             valid: false,
@@ -189,7 +185,7 @@ impl Wallet {
             checked_at,
             bundle_version,
         };
-        let trust = match self.trust_store(&root).await {
+        let trust = match self.wallet.trust_store(&root).await {
             Ok(trust) => trust,
             Err(e @ (WalletError::Trust(_) | WalletError::NotFound(_))) => {
                 return Ok(refused(e.code(), e.to_string(), 0))
@@ -210,39 +206,23 @@ impl Wallet {
 
     /// Verifies a stored receipt again, offline, against the stored trust bundle.
     pub async fn reverify(&self, id: i64) -> Result<piaojia_receipt::VerifiedReceipt> {
-        let original = self.original(id).await?;
-        let trust = self.trust_store(&self.receipt_root(id).await?).await?;
+        let original = self.signed_original(id).await?;
+        let trust = self
+            .wallet
+            .trust_store(&self.wallet.receipt_root(id).await?)
+            .await?;
         Ok(piaojia_receipt::verify(&original, &trust)?)
     }
 
-    pub async fn quarantine(&self) -> Result<Vec<Quarantined>> {
+    pub async fn quarantined(&self) -> Result<Vec<Quarantined>> {
         let rows: Vec<QuarantineRow> = sqlx::query_as(
             "SELECT id, province, code, number, reason_code, reason, received_at, original FROM quarantine ORDER BY id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.wallet.pool)
         .await?;
         Ok(rows.into_iter().map(QuarantineRow::view).collect())
     }
 
-    pub async fn status(&self) -> Result<Status> {
-        let (receipts, total_fen): (i64, i64) =
-            sqlx::query_as("SELECT count(*), coalesce(sum(total), 0) FROM receipts")
-                .fetch_one(&self.pool)
-                .await?;
-        let quarantined: i64 = sqlx::query_scalar("SELECT count(*) FROM quarantine")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(Status {
-            key_mode: self.key_mode(),
-            accounts: self.accounts().await?,
-            receipts,
-            quarantined,
-            total_fen,
-        })
-    }
-}
-
-impl Wallet {
     /// Verifies a signed original from outside (a file), offline, against the stored
     /// trust bundles of its province: valid when one of the roots pinned there
     /// vouches for it. Where none does, the first root's answer is given.
@@ -252,8 +232,8 @@ impl Wallet {
     ) -> Result<piaojia_receipt::VerifiedReceipt> {
         let receipt = parse_document(&original.document)?;
         let mut first_refusal = None;
-        for root in self.roots_of(receipt.province.as_str()).await? {
-            let outcome = match self.trust_store(&root).await {
+        for root in self.wallet.roots_of(receipt.province.as_str()).await? {
+            let outcome = match self.wallet.trust_store(&root).await {
                 Ok(trust) => piaojia_receipt::verify(original, &trust).map_err(WalletError::from),
                 Err(e) => Err(e),
             };
@@ -270,7 +250,7 @@ impl Wallet {
     /// 查验 of a stored receipt at its province's service: its live state there
     /// (冲红, 换开, already claimed), which offline verification cannot know.
     pub async fn check_online(&self, id: i64) -> Result<piaojia_api::CheckResult> {
-        self.check_at_service(self.receipt(id).await?.receipt).await
+        self.check_at_service(self.get(id).await?.receipt).await
     }
 
     /// 在线查验 of a rejected receipt, by the elements its (unverified) document
@@ -278,7 +258,7 @@ impl Wallet {
     pub async fn check_quarantined(&self, id: i64) -> Result<piaojia_api::CheckResult> {
         let original: Vec<u8> = sqlx::query_scalar("SELECT original FROM quarantine WHERE id = ?")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.wallet.pool)
             .await?
             .ok_or(WalletError::NotFound("rejected receipt"))?;
         let receipt = parse_document(&SignedOriginal::from_json(&original)?.document)?;
@@ -287,6 +267,7 @@ impl Wallet {
 
     async fn check_at_service(&self, receipt: Receipt) -> Result<piaojia_api::CheckResult> {
         let service = self
+            .wallet
             .service_for(receipt.province.as_str())
             .await?
             .ok_or(WalletError::NotFound("account in this receipt's province"))?;
@@ -297,6 +278,6 @@ impl Wallet {
             total: Some(receipt.total.0),
             issued_on: Some(receipt.issued_at.date()),
         };
-        self.client(&service)?.check(&elements).await
+        self.wallet.client(&service)?.check(&elements).await
     }
 }

@@ -1,13 +1,22 @@
 //! The wallet: one encrypted store in a folder, its key, its accounts and sessions.
 
+use crate::backup::Backups;
+use crate::claims::Claims;
 use crate::client::{RetryObserver, RetryPolicy, ServiceClient};
+use crate::consultations::Consultations;
 use crate::db;
 use crate::error::{Result, WalletError};
+use crate::export::Exports;
+use crate::import::Imports;
 use crate::keys::{self, KeyAccess, KeyMode, Unlock, WalletMeta};
 use crate::keystore::{MemoryStore, SecretStore};
+use crate::paper::PaperExchanges;
+use crate::printing::Printing;
+use crate::reimbursement::Reimbursement;
 use crate::secret::SecretString;
 use crate::session::Session;
 use crate::trust::Root;
+use crate::view::Receipts;
 use piaojia_receipt::{ProvinceCode, TrustAnchor};
 use serde::Serialize;
 use sqlx::SqlitePool;
@@ -38,6 +47,17 @@ pub struct Account {
     /// Whether the wallet holds a session for it (a login not ended by 退出登录); a
     /// logged-out account keeps its receipts but is not synced until a new login.
     pub signed_in: bool,
+}
+
+/// What the wallet holds, in sum: its key mode, accounts and counts.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "WalletStatus"))]
+pub struct Status {
+    pub key_mode: KeyMode,
+    pub accounts: Vec<crate::wallet::Account>,
+    pub receipts: i64,
+    pub quarantined: i64,
+    pub total_fen: i64,
 }
 
 pub struct Wallet {
@@ -371,5 +391,67 @@ impl Wallet {
     /// Whether the wallet in `dir` is opened with a passphrase.
     pub fn uses_passphrase(dir: &Path) -> Result<bool> {
         Ok(WalletMeta::read(dir)?.is_some_and(|m| m.key_mode == KeyMode::Passphrase))
+    }
+
+    /// What the wallet holds, in sum.
+    pub async fn status(&self) -> Result<Status> {
+        let (receipts, total_fen): (i64, i64) =
+            sqlx::query_as("SELECT count(*), coalesce(sum(total), 0) FROM receipts")
+                .fetch_one(&self.pool)
+                .await?;
+        let quarantined: i64 = sqlx::query_scalar("SELECT count(*) FROM quarantine")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Status {
+            key_mode: self.key_mode(),
+            accounts: self.accounts().await?,
+            receipts,
+            quarantined,
+            total_fen,
+        })
+    }
+}
+
+/// The wallet's features, each a type of its own over the store and the accounts'
+/// sessions: what one feature asks of another goes through these, by name.
+impl Wallet {
+    pub fn receipts(&self) -> Receipts<'_> {
+        Receipts { wallet: self }
+    }
+
+    pub fn imports(&self) -> Imports<'_> {
+        Imports { wallet: self }
+    }
+
+    pub fn exports(&self) -> Exports<'_> {
+        Exports { wallet: self }
+    }
+
+    pub fn printing(&self) -> Printing<'_> {
+        Printing { wallet: self }
+    }
+
+    pub fn reimbursement(&self) -> Reimbursement<'_> {
+        Reimbursement { wallet: self }
+    }
+
+    pub fn claims(&self) -> Claims<'_> {
+        Claims { wallet: self }
+    }
+
+    pub fn backups(&self) -> Backups<'_> {
+        Backups { wallet: self }
+    }
+
+    pub fn consultations(&self) -> Consultations<'_> {
+        Consultations { wallet: self }
+    }
+
+    /// Exchanges made with the key of the kiosk this wallet runs in.
+    pub fn paper_exchanges<'w>(&'w self, kiosk_key: &'w SecretString) -> PaperExchanges<'w> {
+        PaperExchanges {
+            wallet: self,
+            kiosk_key,
+        }
     }
 }

@@ -16,8 +16,11 @@ async fn the_activity_log_holds_counts_only() {
     let dir = tempfile::tempdir().unwrap();
     let (w, account) = logged_in(&peer, dir.path(), 0).await;
     let report = sync(&w, account).await;
-    w.setup_backup().await.unwrap();
-    w.backup_to(&dir.path().join("b.pjb")).await.unwrap();
+    w.backups().set_up().await.unwrap();
+    w.backups()
+        .write_to(&dir.path().join("b.pjb"))
+        .await
+        .unwrap();
     let log = w.activity(100).await.unwrap();
     let kinds: Vec<&str> = log.iter().map(|a| a.kind.as_str()).collect();
     assert!(

@@ -1,5 +1,7 @@
 use crate::support::*;
-use piaojia_wallet::{KeyAccess, MemoryStore, RecoveryKey, SecretString, Wallet, WalletError};
+use piaojia_wallet::{
+    Backups, KeyAccess, MemoryStore, RecoveryKey, SecretString, Wallet, WalletError,
+};
 use std::sync::Arc;
 
 async fn fingerprint(w: &Wallet) -> Vec<(String, String, String, String)> {
@@ -32,12 +34,12 @@ async fn backed_up() -> Backed {
     .await;
     let (w, account) = logged_in(&peer, &dir.path().join("wallet"), 0).await;
     sync(&w, account).await;
-    let recovery = w.setup_backup().await.unwrap();
+    let recovery = w.backups().set_up().await.unwrap();
     let file = dir.path().join("backup.pjb");
-    let report = w.backup_to(&file).await.unwrap();
+    let report = w.backups().write_to(&file).await.unwrap();
     assert_eq!(report.receipts as usize, fingerprint(&w).await.len());
     let fingerprint = fingerprint(&w).await;
-    let quarantined = w.quarantine().await.unwrap().len();
+    let quarantined = w.receipts().quarantined().await.unwrap().len();
     assert!(quarantined > 0);
     w.close().await;
     Backed {
@@ -57,7 +59,7 @@ async fn a_backup_restores_the_same_wallet_into_a_fresh_home_and_keyring() {
     let target = fresh.path().join("wallet");
     let typed = RecoveryKey::parse(&b.recovery.expose().to_lowercase()).unwrap();
     let keyring = Arc::new(MemoryStore::default());
-    let restored = Wallet::restore(
+    let restored = Backups::restore(
         &target,
         &b.file,
         &typed,
@@ -74,14 +76,17 @@ async fn a_backup_restores_the_same_wallet_into_a_fresh_home_and_keyring() {
         b.fingerprint,
         "same receipts, same hashes, same states"
     );
-    assert_eq!(w.quarantine().await.unwrap().len(), b.quarantined);
+    assert_eq!(
+        w.receipts().quarantined().await.unwrap().len(),
+        b.quarantined
+    );
     // Every restored receipt still verifies offline against the restored bundle.
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM receipts")
         .fetch_all(w.pool())
         .await
         .unwrap();
     for id in ids {
-        w.reverify(id).await.unwrap();
+        w.receipts().reverify(id).await.unwrap();
     }
     // Search works on the restored store.
     assert_eq!(
@@ -133,14 +138,14 @@ async fn a_wrong_recovery_key_or_a_damaged_backup_is_refused_and_changes_nothing
     )
     .await
     .unwrap();
-    existing.setup_backup().await.unwrap();
+    existing.backups().set_up().await.unwrap();
     existing.close().await;
     let before = std::fs::read(target.join("wallet.db")).unwrap();
 
     let restore = |file: std::path::PathBuf, key: RecoveryKey| {
         let target = target.clone();
         async move {
-            Wallet::restore(
+            Backups::restore(
                 &target,
                 &file,
                 &key,
@@ -214,14 +219,15 @@ async fn automatic_backups_keep_the_last_n() {
     let dir = tempfile::tempdir().unwrap();
     let peer = peer(config(20)).await;
     let (w, account) = logged_in(&peer, &dir.path().join("wallet"), 0).await;
-    w.setup_backup().await.unwrap();
+    w.backups().set_up().await.unwrap();
     let folder = dir.path().join("auto");
-    w.set_auto_backup(Some(piaojia_wallet::AutoBackup {
-        folder: folder.clone(),
-        keep: 2,
-    }))
-    .await
-    .unwrap();
+    w.backups()
+        .set_auto(Some(piaojia_wallet::AutoBackup {
+            folder: folder.clone(),
+            keep: 2,
+        }))
+        .await
+        .unwrap();
     sync(&w, account).await;
     for _ in 0..3 {
         peer.issue(0, 100).await;
@@ -280,7 +286,7 @@ async fn a_header_with_absurd_key_derivation_parameters_is_refused_at_once() {
         file.extend_from_slice(&[0u8; 64]);
         let path = home.path().join("evil.pjb");
         std::fs::write(&path, file).unwrap();
-        let result = Wallet::restore(
+        let result = Backups::restore(
             &target,
             &path,
             &RecoveryKey::generate(),
@@ -309,9 +315,9 @@ async fn two_wallets_backing_up_into_one_folder_keep_their_own_backups() {
         )
         .await
         .unwrap();
-        w.setup_backup().await.unwrap();
+        w.backups().set_up().await.unwrap();
         for _ in 0..2 {
-            w.backup_into_folder(&folder, 1).await.unwrap();
+            w.backups().into_folder(&folder, 1).await.unwrap();
         }
         names.push(w);
     }
@@ -357,7 +363,7 @@ async fn mutated_backups_are_refused_never_panic() {
         }
         let path = home.path().join("mutated.pjb");
         std::fs::write(&path, &m).unwrap();
-        let result = Wallet::restore(
+        let result = Backups::restore(
             &target,
             &path,
             &RecoveryKey::parse(b.recovery.expose()).unwrap(),
@@ -504,7 +510,7 @@ async fn a_restore_takes_nothing_from_the_backups_columns_and_verifies_every_rec
 
     let target = tempfile::tempdir().unwrap().keep().join("wallet");
     let keyring = Arc::new(MemoryStore::default());
-    Wallet::restore(
+    Backups::restore(
         &target,
         &b.file,
         &b.recovery,
@@ -523,7 +529,7 @@ async fn a_restore_takes_nothing_from_the_backups_columns_and_verifies_every_rec
             .unwrap();
     assert!(rows.iter().any(|(id, ..)| *id == edited));
     for (id, total, issuer, payer) in &rows {
-        let signed = w.receipt(*id).await.unwrap().receipt;
+        let signed = w.receipts().get(*id).await.unwrap().receipt;
         assert_eq!(
             (*total, issuer.as_str(), payer.as_str()),
             (
@@ -546,7 +552,7 @@ async fn a_restore_takes_nothing_from_the_backups_columns_and_verifies_every_rec
     );
     // The changed document did not come back as a receipt: it is in quarantine.
     assert!(rows.iter().all(|(id, ..)| *id != forged));
-    let quarantine = w.quarantine().await.unwrap();
+    let quarantine = w.receipts().quarantined().await.unwrap();
     assert_eq!(quarantine.len(), b.quarantined + 1);
     assert!(quarantine
         .iter()

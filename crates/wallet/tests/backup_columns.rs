@@ -6,7 +6,9 @@ use piaojia_import::testkit::{fiscal_xml, qr_picture, FiscalSpec};
 use piaojia_ofd::testkit::TestPki;
 use piaojia_ofd::TrustStore;
 use piaojia_receipt::Fen;
-use piaojia_wallet::{ClaimDraft, KeyAccess, MemoryStore, Query, RecoveryKey, Selection, Wallet};
+use piaojia_wallet::{
+    Backups, ClaimDraft, KeyAccess, MemoryStore, Query, RecoveryKey, Selection, Wallet,
+};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -118,6 +120,7 @@ async fn a_full_wallet(peer: &Peer, dir: &std::path::Path) -> Wallet {
     // the issuer names in its place.
     let reversed_key = &reversed["key"];
     let reversed_id = w
+        .receipts()
         .find(
             reversed_key["code"].as_str().unwrap(),
             reversed_key["number"].as_str().unwrap(),
@@ -141,33 +144,37 @@ async fn a_full_wallet(peer: &Peer, dir: &std::path::Path) -> Wallet {
     .await;
 
     let pki = TestPki::new(at("2024-01-01 00:00:00"));
-    assert_eq!(w.add_seal_roots(&pki.root_cert).await.unwrap(), 1);
-    let trust = w.seal_trust().await.unwrap();
+    assert_eq!(w.imports().add_seal_roots(&pki.root_cert).await.unwrap(), 1);
+    let trust = w.imports().seal_trust().await.unwrap();
     let spec = FiscalSpec::hospital(900_001);
     let qr = format!(
         "CZ-EI-33,{},{},{},20240301,125.50",
         spec.code, spec.number, spec.check_code
     );
-    w.import_file("photo.png", &qr_picture(&qr, false), &trust)
+    w.imports()
+        .file("photo.png", &qr_picture(&qr, false), &trust)
         .await
         .unwrap();
-    w.import_file("receipt.ofd", &sealed(&pki, &fiscal_xml(&spec)), &trust)
+    w.imports()
+        .file("receipt.ofd", &sealed(&pki, &fiscal_xml(&spec)), &trust)
         .await
         .unwrap();
     let twin = FiscalSpec::hospital(900_002);
-    w.import_file(
-        "twin.xml",
-        fiscal_xml(&twin).as_bytes(),
-        &TrustStore::default(),
-    )
-    .await
-    .unwrap();
+    w.imports()
+        .file(
+            "twin.xml",
+            fiscal_xml(&twin).as_bytes(),
+            &TrustStore::default(),
+        )
+        .await
+        .unwrap();
     let only_seen = FiscalSpec::hospital(900_003);
     let qr = format!(
         "CZ-EI-33,{},{},{},20240302,10.00",
         only_seen.code, only_seen.number, only_seen.check_code
     );
-    w.import_file("seen.png", &qr_picture(&qr, false), &TrustStore::default())
+    w.imports()
+        .file("seen.png", &qr_picture(&qr, false), &TrustStore::default())
         .await
         .unwrap();
 
@@ -183,7 +190,8 @@ async fn a_full_wallet(peer: &Peer, dir: &std::path::Path) -> Wallet {
         let w = &w;
         async move {
             let claim = w
-                .create_claim(&ClaimDraft {
+                .claims()
+                .create(&ClaimDraft {
                     account_id: account,
                     relying_party: "RP-EMP-001".into(),
                     purpose: "差旅期间门诊费用".into(),
@@ -192,7 +200,7 @@ async fn a_full_wallet(peer: &Peer, dir: &std::path::Path) -> Wallet {
                 })
                 .await
                 .unwrap();
-            w.add_to_claim(claim, receipt).await.unwrap();
+            w.claims().add(claim, receipt).await.unwrap();
             claim
         }
     };
@@ -214,7 +222,7 @@ async fn a_full_wallet(peer: &Peer, dir: &std::path::Path) -> Wallet {
         ),
     ] {
         let claim = claim_of(receipt, 1).await;
-        let remote = w.submit_claim(claim).await.unwrap().remote_id.unwrap();
+        let remote = w.claims().submit(claim).await.unwrap().remote_id.unwrap();
         let response = reqwest::Client::new()
             .post(format!("{}/v1/rp/claims/{remote}/decision", peer.url()))
             .bearer_auth(&party)
@@ -225,17 +233,21 @@ async fn a_full_wallet(peer: &Peer, dir: &std::path::Path) -> Wallet {
         assert_eq!(response.status(), 200);
     }
     let refused = claim_of(valid.items[3].id, 1_000_000_000).await;
-    let _ = w.submit_claim(refused).await;
+    let _ = w.claims().submit(refused).await;
     sync(&w, account).await;
 
-    w.mark_printed(&[valid.items[1].id]).await.unwrap();
-    w.export_zip(
-        &Selection::Ids(vec![valid.items[1].id]),
-        &dir.join("archive.zip"),
-        true,
-    )
-    .await
-    .unwrap();
+    w.printing()
+        .mark_printed(&[valid.items[1].id])
+        .await
+        .unwrap();
+    w.exports()
+        .zip(
+            &Selection::Ids(vec![valid.items[1].id]),
+            &dir.join("archive.zip"),
+            true,
+        )
+        .await
+        .unwrap();
     w
 }
 
@@ -252,17 +264,17 @@ async fn a_backup_round_trip_keeps_every_column_of_every_table() {
     })
     .await;
     let w = a_full_wallet(&peer, &dir.path().join("wallet")).await;
-    let recovery = w.setup_backup().await.unwrap();
+    let recovery = w.backups().set_up().await.unwrap();
     // What the backup holds: the wallet as it is before the backup logs itself.
     let before = tables(&w).await;
     let file = dir.path().join("backup.pjb");
-    w.backup_to(&file).await.unwrap();
+    w.backups().write_to(&file).await.unwrap();
     w.close().await;
 
     let keyring = Arc::new(MemoryStore::default());
     let target = dir.path().join("restored");
     let typed = RecoveryKey::parse(recovery.expose()).unwrap();
-    Wallet::restore(&target, &file, &typed, KeyAccess::Keyring(keyring.clone()))
+    Backups::restore(&target, &file, &typed, KeyAccess::Keyring(keyring.clone()))
         .await
         .unwrap();
     let restored = Wallet::open(&target, KeyAccess::Keyring(keyring))

@@ -44,24 +44,26 @@ async fn a_claim_from_draft_to_paid_with_states_through_sync() {
     sync(&w, account).await;
     let receipts = claimable(&w, 2).await;
     let claim = w
-        .create_claim(&draft(account, "RP-EMP-001", 500))
+        .claims()
+        .create(&draft(account, "RP-EMP-001", 500))
         .await
         .unwrap();
     for r in &receipts {
-        w.add_to_claim(claim, *r).await.unwrap();
+        w.claims().add(claim, *r).await.unwrap();
     }
     // A held receipt cannot go into another draft: the error names the claim.
     let other = w
-        .create_claim(&draft(account, "RP-INS-001", 500))
+        .claims()
+        .create(&draft(account, "RP-INS-001", 500))
         .await
         .unwrap();
-    match w.add_to_claim(other, receipts[0]).await {
+    match w.claims().add(other, receipts[0]).await {
         Err(WalletError::ReceiptHeld { claim_id, state }) => {
             assert_eq!((claim_id, state), (claim, ClaimState::Draft))
         }
         other => panic!("{other:?}"),
     }
-    let submitted = w.submit_claim(claim).await.unwrap();
+    let submitted = w.claims().submit(claim).await.unwrap();
     assert_eq!(submitted.state, ClaimState::Submitted);
     let remote = submitted.remote_id.unwrap();
     // Each receipt shows the claim that holds it.
@@ -73,7 +75,10 @@ async fn a_claim_from_draft_to_paid_with_states_through_sync() {
         .await
         .unwrap();
     assert_eq!(held.count, 2);
-    assert_eq!(w.receipt(receipts[0]).await.unwrap().claim_id, Some(claim));
+    assert_eq!(
+        w.receipts().get(receipts[0]).await.unwrap().claim_id,
+        Some(claim)
+    );
     // The relying party approves and pays; the states arrive with sync.
     let http = reqwest::Client::new();
     for body in [
@@ -90,7 +95,7 @@ async fn a_claim_from_draft_to_paid_with_states_through_sync() {
         assert_eq!(response.status(), 200);
     }
     sync(&w, account).await;
-    let view = w.claim(claim).await.unwrap();
+    let view = w.claims().get(claim).await.unwrap();
     assert_eq!(
         (view.state, view.amount_approved),
         (ClaimState::Paid, Some(450))
@@ -103,10 +108,11 @@ async fn a_draft_of_one_receipt(peer: &Peer, dir: &std::path::Path) -> (Wallet, 
     sync(&w, account).await;
     let receipt = claimable(&w, 1).await[0];
     let claim = w
-        .create_claim(&draft(account, "RP-EMP-001", 100))
+        .claims()
+        .create(&draft(account, "RP-EMP-001", 100))
         .await
         .unwrap();
-    w.add_to_claim(claim, receipt).await.unwrap();
+    w.claims().add(claim, receipt).await.unwrap();
     (w, account, claim, receipt)
 }
 
@@ -116,19 +122,20 @@ async fn withdrawing_unlocks_the_receipts() {
     let dir = tempfile::tempdir().unwrap();
     let (w, account, first, receipt) = a_draft_of_one_receipt(&peer, dir.path()).await;
     let receipts = [receipt];
-    w.submit_claim(first).await.unwrap();
+    w.claims().submit(first).await.unwrap();
     assert_eq!(
-        w.withdraw_claim(first).await.unwrap().state,
+        w.claims().withdraw(first).await.unwrap().state,
         ClaimState::Withdrawn
     );
-    assert_eq!(w.receipt(receipts[0]).await.unwrap().claim_id, None);
+    assert_eq!(w.receipts().get(receipts[0]).await.unwrap().claim_id, None);
     let second = w
-        .create_claim(&draft(account, "RP-INS-001", 100))
+        .claims()
+        .create(&draft(account, "RP-INS-001", 100))
         .await
         .unwrap();
-    w.add_to_claim(second, receipts[0]).await.unwrap();
+    w.claims().add(second, receipts[0]).await.unwrap();
     assert_eq!(
-        w.submit_claim(second).await.unwrap().state,
+        w.claims().submit(second).await.unwrap().state,
         ClaimState::Submitted
     );
 }
@@ -148,7 +155,7 @@ async fn the_queue_survives_being_offline_and_a_restart_and_never_duplicates() {
         .execute(w.pool())
         .await
         .unwrap();
-    let queued = w.submit_claim(claim).await.unwrap();
+    let queued = w.claims().submit(claim).await.unwrap();
     assert_eq!(queued.state, ClaimState::Queued);
     assert_eq!(queued.last_error.as_deref(), Some("service.unavailable"));
     w.close().await;
@@ -160,7 +167,7 @@ async fn the_queue_survives_being_offline_and_a_restart_and_never_duplicates() {
         .await
         .unwrap();
     sync(&w, account).await;
-    let sent = w.claim(claim).await.unwrap();
+    let sent = w.claims().get(claim).await.unwrap();
     assert_eq!(sent.state, ClaimState::Submitted, "{:?}", sent.last_error);
     // A crash after the service took it but before the wallet wrote that down:
     // the claim is queued again and resent with the same key.
@@ -169,9 +176,9 @@ async fn the_queue_survives_being_offline_and_a_restart_and_never_duplicates() {
         .execute(w.pool())
         .await
         .unwrap();
-    assert_eq!(w.send_queued_claims().await.unwrap(), 1);
+    assert_eq!(w.claims().send_queued().await.unwrap(), 1);
     assert_eq!(
-        w.claim(claim).await.unwrap().remote_id,
+        w.claims().get(claim).await.unwrap().remote_id,
         sent.remote_id,
         "the same claim, not a second one"
     );
@@ -190,27 +197,29 @@ async fn a_submission_the_service_refuses_is_marked_and_lets_go() {
     sync(&w, account).await;
     let receipts = claimable(&w, 1).await;
     let claim = w
-        .create_claim(&draft(account, "RP-NOBODY", 100))
+        .claims()
+        .create(&draft(account, "RP-NOBODY", 100))
         .await
         .unwrap();
-    w.add_to_claim(claim, receipts[0]).await.unwrap();
-    let view = w.submit_claim(claim).await.unwrap();
+    w.claims().add(claim, receipts[0]).await.unwrap();
+    let view = w.claims().submit(claim).await.unwrap();
     assert_eq!(view.state, ClaimState::Refused);
     assert!(view
         .last_error
         .unwrap()
         .starts_with("claim.unknown_relying_party"));
-    assert_eq!(w.receipt(receipts[0]).await.unwrap().claim_id, None);
+    assert_eq!(w.receipts().get(receipts[0]).await.unwrap().claim_id, None);
     assert!(matches!(
-        w.create_claim(&draft(account, "RP-EMP-001", 0)).await,
+        w.claims().create(&draft(account, "RP-EMP-001", 0)).await,
         Err(WalletError::Invalid(_))
     ));
     let empty = w
-        .create_claim(&draft(account, "RP-EMP-001", 100))
+        .claims()
+        .create(&draft(account, "RP-EMP-001", 100))
         .await
         .unwrap();
     assert!(matches!(
-        w.submit_claim(empty).await,
+        w.claims().submit(empty).await,
         Err(WalletError::Invalid(_))
     ));
 }
@@ -234,7 +243,7 @@ async fn a_session_the_service_ended_is_renewed_once_for_every_call() {
     let (w, account, claim, _) = a_draft_of_one_receipt(&peer, dir.path()).await;
 
     expire_access_tokens(&peer).await;
-    let submitted = w.submit_claim(claim).await.unwrap();
+    let submitted = w.claims().submit(claim).await.unwrap();
     assert_eq!(
         submitted.state,
         ClaimState::Submitted,
@@ -244,7 +253,7 @@ async fn a_session_the_service_ended_is_renewed_once_for_every_call() {
 
     expire_access_tokens(&peer).await;
     assert_eq!(
-        w.withdraw_claim(claim).await.unwrap().state,
+        w.claims().withdraw(claim).await.unwrap().state,
         ClaimState::Withdrawn
     );
 
@@ -269,11 +278,13 @@ async fn the_limit_shown_before_a_claim_is_what_the_service_takes() {
     sync(&w, account).await;
     let receipts = claimable(&w, 60).await;
     let medical = w
-        .claim_limit(RelyingPartyKind::MedicalInsurance, &receipts)
+        .claims()
+        .limit(RelyingPartyKind::MedicalInsurance, &receipts)
         .await
         .unwrap();
     let employer = w
-        .claim_limit(RelyingPartyKind::Employer, &receipts)
+        .claims()
+        .limit(RelyingPartyKind::Employer, &receipts)
         .await
         .unwrap();
     assert_eq!(employer.lines.len(), receipts.len());
@@ -294,7 +305,8 @@ async fn the_limit_shown_before_a_claim_is_what_the_service_takes() {
         .take(3)
         .collect();
     let limit = w
-        .claim_limit(RelyingPartyKind::MedicalInsurance, &insured)
+        .claims()
+        .limit(RelyingPartyKind::MedicalInsurance, &insured)
         .await
         .unwrap();
     let self_pay = limit.self_pay.unwrap();
@@ -308,13 +320,14 @@ async fn the_limit_shown_before_a_claim_is_what_the_service_takes() {
 
     let submitted = async |fen: i64| {
         let claim = w
-            .create_claim(&draft(account, "RP-MI-330000", fen))
+            .claims()
+            .create(&draft(account, "RP-MI-330000", fen))
             .await
             .unwrap();
         for r in &insured {
-            w.add_to_claim(claim, *r).await.unwrap();
+            w.claims().add(claim, *r).await.unwrap();
         }
-        w.submit_claim(claim).await.unwrap()
+        w.claims().submit(claim).await.unwrap()
     };
     let over = submitted(limit.reimbursable.0 + 1).await;
     assert_eq!(over.state, ClaimState::Refused);

@@ -27,7 +27,7 @@ async fn a_question_goes_to_the_issuer_and_the_answers_come_with_a_sync() {
         issued["key"]["code"].as_str().unwrap(),
         issued["key"]["number"].as_str().unwrap(),
     );
-    let id = w.find(code, number).await.unwrap();
+    let id = w.receipts().find(code, number).await.unwrap();
     let threads = w.consultations();
 
     let asked = threads
@@ -105,6 +105,7 @@ async fn a_question_goes_to_the_issuer_and_the_answers_come_with_a_sync() {
         )
     );
     let replacement_id = w
+        .receipts()
         .find(corrected.code.as_str(), corrected.number.as_str())
         .await
         .unwrap();
@@ -129,6 +130,7 @@ async fn the_wallet_keeps_a_threads_texts_after_the_service_deletes_them() {
     let issued = peer.issue(0, 1_200).await;
     sync(&w, account).await;
     let id = w
+        .receipts()
         .find(
             issued["key"]["code"].as_str().unwrap(),
             issued["key"]["number"].as_str().unwrap(),

@@ -11,7 +11,8 @@ async fn all_stored_verify(w: &Wallet) -> usize {
         .await
         .unwrap();
     for id in &ids {
-        w.reverify(*id)
+        w.receipts()
+            .reverify(*id)
             .await
             .unwrap_or_else(|e| panic!("stored receipt {id} does not verify: {e}"));
     }
@@ -65,7 +66,7 @@ async fn a_faulty_service_leaves_nothing_invalid_and_everything_valid_stored() {
         .collect();
     assert_eq!(stored, valid, "exactly the valid receipts are stored");
     assert_eq!(all_stored_verify(&w).await, valid.len());
-    let quarantine = w.quarantine().await.unwrap();
+    let quarantine = w.receipts().quarantined().await.unwrap();
     assert_eq!(quarantine.len(), tampered.len());
     assert_eq!(report.quarantined as usize, tampered.len());
     for q in &quarantine {
@@ -83,7 +84,7 @@ async fn a_revoked_issuers_receipts_go_to_quarantine_with_the_reason() {
     let (w, account) = logged_in(&peer, dir.path(), 0).await;
     let report = sync(&w, account).await;
     assert!(report.quarantined > 0);
-    for q in w.quarantine().await.unwrap() {
+    for q in w.receipts().quarantined().await.unwrap() {
         assert_eq!(q.reason_code, "receipt.certificate_revoked");
     }
     let stored = all_stored_verify(&w).await;
@@ -194,6 +195,7 @@ async fn a_revocation_moves_receipts_held_since_to_the_quarantine() {
     let (code, _) = peer.issuer_key(0);
     // A receipt asked about (我要咨询) keeps its row for the thread, like a claimed one.
     let asked = w
+        .receipts()
         .find(
             asked["key"]["code"].as_str().unwrap(),
             asked["key"]["number"].as_str().unwrap(),
@@ -217,10 +219,11 @@ async fn a_revocation_moves_receipts_held_since_to_the_quarantine() {
             .unwrap();
     assert!(ids.len() >= 2, "the demo data has receipts of this issuer");
     let (claimed, spare) = (ids[0], ids[1]);
-    assert!(w.verdict(claimed).await.unwrap().valid);
-    assert!(w.print_view_parts(claimed).await.unwrap().1.valid);
+    assert!(w.receipts().verdict(claimed).await.unwrap().valid);
+    assert!(w.exports().print_view_parts(claimed).await.unwrap().1.valid);
     let claim = w
-        .create_claim(&piaojia_wallet::ClaimDraft {
+        .claims()
+        .create(&piaojia_wallet::ClaimDraft {
             account_id: account,
             relying_party: "RP-EMP-001".into(),
             purpose: "门诊报销".into(),
@@ -229,7 +232,7 @@ async fn a_revocation_moves_receipts_held_since_to_the_quarantine() {
         })
         .await
         .unwrap();
-    w.add_to_claim(claim, claimed).await.unwrap();
+    w.claims().add(claim, claimed).await.unwrap();
     let of_issuer: i64 = sqlx::query_scalar("SELECT count(*) FROM receipts WHERE issuer_code = ?")
         .bind(&code)
         .fetch_one(w.pool())
@@ -241,7 +244,7 @@ async fn a_revocation_moves_receipts_held_since_to_the_quarantine() {
     peer.revoke_issuer(&code).await;
     let report = sync(&w, account).await;
     assert_eq!(report.no_longer_valid as i64, of_issuer);
-    let quarantine = w.quarantine().await.unwrap();
+    let quarantine = w.receipts().quarantined().await.unwrap();
     assert_eq!(quarantine.len() as i64, of_issuer);
     assert!(quarantine
         .iter()
@@ -260,14 +263,17 @@ async fn a_revocation_moves_receipts_held_since_to_the_quarantine() {
         w.consultations().get(thread.id).await.unwrap().receipt_id,
         asked
     );
-    assert_eq!(w.receipt(spare).await.unwrap_err().code(), "not_found");
-    let verdict = w.verdict(claimed).await.unwrap();
+    assert_eq!(
+        w.receipts().get(spare).await.unwrap_err().code(),
+        "not_found"
+    );
+    let verdict = w.receipts().verdict(claimed).await.unwrap();
     assert!(!verdict.valid);
     assert_eq!(
         verdict.reason_code.as_deref(),
         Some("receipt.certificate_revoked")
     );
-    let (_, printed, _) = w.print_view_parts(claimed).await.unwrap();
+    let (_, printed, _) = w.exports().print_view_parts(claimed).await.unwrap();
     assert!(!printed.valid, "the PDF says 未通过, not 有效");
     // The search index, loaded before, no longer finds what moved out.
     let found = w.search(&piaojia_wallet::Query::default()).await.unwrap();
@@ -293,7 +299,7 @@ async fn a_same_version_bundle_that_differs_is_refused() {
     assert_eq!(again.bundle_version, first.bundle_version);
     assert_eq!(again.no_longer_valid, 0);
     assert_eq!(all_stored_verify(&w).await as u64, first.new_receipts);
-    assert!(w.quarantine().await.unwrap().is_empty());
+    assert!(w.receipts().quarantined().await.unwrap().is_empty());
 }
 
 /// Changes `body` the way a lying or broken service might, by the `n`th mutation

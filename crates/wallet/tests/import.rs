@@ -4,7 +4,8 @@ use piaojia_ofd::testkit::TestPki;
 use piaojia_ofd::TrustStore;
 use piaojia_receipt::Fen;
 use piaojia_wallet::{
-    ClaimDraft, ImportOutcome, KeyAccess, MemoryStore, Query, RecoveryKey, Wallet, WalletError,
+    Backups, ClaimDraft, ImportOutcome, KeyAccess, MemoryStore, Query, RecoveryKey, Wallet,
+    WalletError,
 };
 use std::sync::Arc;
 
@@ -17,7 +18,8 @@ fn with_key(code: &str, number: &str) -> FiscalSpec {
 }
 
 async fn import(w: &Wallet, name: &str, bytes: &[u8]) -> ImportOutcome {
-    w.import_file(name, bytes, &TrustStore::default())
+    w.imports()
+        .file(name, bytes, &TrustStore::default())
         .await
         .unwrap()
 }
@@ -44,7 +46,7 @@ async fn every_source_of_a_receipt_meets_on_its_key() {
     // The file of a receipt already synced is linked to it; the synced copy stays
     // what the wallet shows and verifies.
     let (code, number) = peer.receipt_keys(0).await[0].clone();
-    let synced_id = w.find(&code, &number).await.unwrap();
+    let synced_id = w.receipts().find(&code, &number).await.unwrap();
     let record = fiscal_xml(&with_key(&code, &number));
     assert_eq!(
         import(&w, "held.xml", record.as_bytes()).await,
@@ -52,12 +54,12 @@ async fn every_source_of_a_receipt_meets_on_its_key() {
             receipt_id: synced_id
         }
     );
-    assert!(w.imported(synced_id).await.unwrap().is_none());
-    w.reverify(synced_id).await.unwrap();
-    let files = w.originals(synced_id).await.unwrap();
+    assert!(w.imports().detail(synced_id).await.unwrap().is_none());
+    w.receipts().reverify(synced_id).await.unwrap();
+    let files = w.imports().originals(synced_id).await.unwrap();
     assert_eq!((files.len(), files[0].format.as_str()), (1, "xml"));
     assert_eq!(
-        w.original_bytes(files[0].id).await.unwrap(),
+        w.imports().original_bytes(files[0].id).await.unwrap(),
         record.as_bytes()
     );
     // The same file again: already held, nothing added.
@@ -83,7 +85,7 @@ async fn every_source_of_a_receipt_meets_on_its_key() {
     };
     // The search index of this process holds the reference as it is now.
     w.warm_index().await.unwrap();
-    let reference = w.imported(new_id).await.unwrap().unwrap();
+    let reference = w.imports().detail(new_id).await.unwrap().unwrap();
     assert!(reference.elements.reference_only);
     assert!(reference.elements.issuer.is_none());
     // Its sealed OFD completes it: one receipt, two originals, the file's elements.
@@ -93,7 +95,7 @@ async fn every_source_of_a_receipt_meets_on_its_key() {
         import(&w, "receipt.ofd", &ofd).await,
         ImportOutcome::AddedCopy { receipt_id: new_id }
     );
-    let complete = w.imported(new_id).await.unwrap().unwrap();
+    let complete = w.imports().detail(new_id).await.unwrap().unwrap();
     assert!(!complete.elements.reference_only);
     assert_eq!(complete.elements.issuer.unwrap().name, "票夹测试人民医院");
     assert_eq!(complete.originals.len(), 2);
@@ -146,16 +148,16 @@ async fn every_source_of_a_receipt_meets_on_its_key() {
         panic!("new");
     };
     sync(&w, account).await;
-    assert_eq!(w.find(&code, &number).await.unwrap(), early_id);
+    assert_eq!(w.receipts().find(&code, &number).await.unwrap(), early_id);
     assert!(
-        w.imported(early_id).await.unwrap().is_none(),
+        w.imports().detail(early_id).await.unwrap().is_none(),
         "now a synced receipt"
     );
     assert_eq!(
-        w.reverify(early_id).await.unwrap().receipt.total,
+        w.receipts().reverify(early_id).await.unwrap().receipt.total,
         Fen(8_800)
     );
-    assert_eq!(w.originals(early_id).await.unwrap().len(), 1);
+    assert_eq!(w.imports().originals(early_id).await.unwrap().len(), 1);
     assert_eq!(
         w.search(&Query::default()).await.unwrap().count,
         synced_count + 3
@@ -163,7 +165,8 @@ async fn every_source_of_a_receipt_meets_on_its_key() {
 
     // An imported receipt joins a claim, which then goes as a package, not online.
     let claim = w
-        .create_claim(&ClaimDraft {
+        .claims()
+        .create(&ClaimDraft {
             account_id: account,
             relying_party: "RP-EMP-001".into(),
             purpose: "门诊费用".into(),
@@ -172,11 +175,11 @@ async fn every_source_of_a_receipt_meets_on_its_key() {
         })
         .await
         .unwrap();
-    w.add_to_claim(claim, new_id).await.unwrap();
-    let refused = w.submit_claim(claim).await.unwrap_err();
+    w.claims().add(claim, new_id).await.unwrap();
+    let refused = w.claims().submit(claim).await.unwrap_err();
     assert!(refused.to_string().contains("package"), "{refused}");
     let package = dir.path().join("claim.zip");
-    w.claim_package(claim, &package).await.unwrap();
+    w.exports().claim_package(claim, &package).await.unwrap();
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&package).unwrap()).unwrap();
     let names: Vec<String> = zip.file_names().map(str::to_string).collect();
     let ofd_name = names
@@ -192,21 +195,21 @@ async fn every_source_of_a_receipt_meets_on_its_key() {
     // Held by that claim whatever is imported later.
     import(&w, "copy.xml", fiscal_xml(&spec).as_bytes()).await;
     assert_eq!(
-        w.imported(new_id).await.unwrap().unwrap().claim_id,
+        w.imports().detail(new_id).await.unwrap().unwrap().claim_id,
         Some(claim)
     );
 
     // A backup restores imported receipts with their files.
-    let recovery = w.setup_backup().await.unwrap();
+    let recovery = w.backups().set_up().await.unwrap();
     let backup = dir.path().join("backup.pjb");
-    w.backup_to(&backup).await.unwrap();
-    let before = w.imported(new_id).await.unwrap().unwrap();
+    w.backups().write_to(&backup).await.unwrap();
+    let before = w.imports().detail(new_id).await.unwrap().unwrap();
     let before_files: Vec<Vec<u8>> = futures_bytes(&w, &before).await;
     w.close().await;
     let target = dir.path().join("restored");
     let keyring = Arc::new(MemoryStore::default());
     let typed = RecoveryKey::parse(&recovery.expose().to_lowercase()).unwrap();
-    Wallet::restore(
+    Backups::restore(
         &target,
         &backup,
         &typed,
@@ -217,7 +220,7 @@ async fn every_source_of_a_receipt_meets_on_its_key() {
     let restored = Wallet::open(&target, KeyAccess::Keyring(keyring))
         .await
         .unwrap();
-    let after = restored.imported(new_id).await.unwrap().unwrap();
+    let after = restored.imports().detail(new_id).await.unwrap().unwrap();
     assert_eq!(after.elements, before.elements);
     assert_eq!(after.originals.len(), before.originals.len());
     assert_eq!(futures_bytes(&restored, &after).await, before_files);
@@ -235,7 +238,7 @@ async fn every_source_of_a_receipt_meets_on_its_key() {
 async fn futures_bytes(w: &Wallet, d: &piaojia_wallet::ImportedDetail) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for file in &d.originals {
-        out.push(w.original_bytes(file.id).await.unwrap());
+        out.push(w.imports().original_bytes(file.id).await.unwrap());
     }
     out
 }
@@ -247,21 +250,32 @@ async fn seals_reach_trust_only_through_roots_the_person_added() {
     let pki = TestPki::new(at("2024-01-01 00:00:00"));
     let first = sealed(&pki, &fiscal_xml(&FiscalSpec::hospital(1)));
     let id = import(&w, "a.ofd", &first).await.receipt_id().unwrap();
-    assert_eq!(w.originals(id).await.unwrap()[0].seal_levels, Some(3));
+    assert_eq!(
+        w.imports().originals(id).await.unwrap()[0].seal_levels,
+        Some(3)
+    );
 
     assert!(matches!(
-        w.add_seal_roots(b"not a certificate").await,
+        w.imports().add_seal_roots(b"not a certificate").await,
         Err(WalletError::Invalid(_))
     ));
-    assert_eq!(w.add_seal_roots(&pki.root_cert).await.unwrap(), 1);
-    assert_eq!(w.add_seal_roots(&pki.root_cert).await.unwrap(), 0, "once");
+    assert_eq!(w.imports().add_seal_roots(&pki.root_cert).await.unwrap(), 1);
+    assert_eq!(
+        w.imports().add_seal_roots(&pki.root_cert).await.unwrap(),
+        0,
+        "once"
+    );
     // The file imported before the root was added reaches level 4 when shown now.
-    let shown = w.imported(id).await.unwrap().unwrap();
+    let shown = w.imports().detail(id).await.unwrap().unwrap();
     assert_eq!(shown.originals[0].seal_levels, Some(4));
-    let trust = w.seal_trust().await.unwrap();
+    let trust = w.imports().seal_trust().await.unwrap();
     let second = sealed(&pki, &fiscal_xml(&FiscalSpec::hospital(2)));
-    let outcome = w.import_file("b.ofd", &second, &trust).await.unwrap();
-    let file = &w.originals(outcome.receipt_id().unwrap()).await.unwrap()[0];
+    let outcome = w.imports().file("b.ofd", &second, &trust).await.unwrap();
+    let file = &w
+        .imports()
+        .originals(outcome.receipt_id().unwrap())
+        .await
+        .unwrap()[0];
     assert_eq!(file.seal_levels, Some(4));
     assert!(file
         .seal_report

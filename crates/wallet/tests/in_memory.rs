@@ -21,9 +21,10 @@ async fn an_in_memory_wallet_syncs_and_searches_and_ends_with_its_session() {
         .unwrap();
     assert!(found.count > 0);
     let id = all.items[0].id;
-    assert!(wallet.reverify(id).await.is_ok());
+    assert!(wallet.receipts().reverify(id).await.is_ok());
     assert!(wallet
-        .receipts_pdf(&[id])
+        .exports()
+        .pdf(&[id])
         .await
         .unwrap()
         .bytes
@@ -32,7 +33,8 @@ async fn an_in_memory_wallet_syncs_and_searches_and_ends_with_its_session() {
     // Nothing of it may be written out.
     let folder = tempfile::tempdir().unwrap();
     let refused = wallet
-        .backup_into_folder(folder.path(), 3)
+        .backups()
+        .into_folder(folder.path(), 3)
         .await
         .unwrap_err();
     assert_eq!(refused.code(), "invalid_input");

@@ -54,12 +54,12 @@ async fn one_wallet_holds_zhejiang_and_shanghai() {
         .any(|r| r.issuer_name == "台州市中心医院"));
     // Each receipt verifies against its own province's pinned root.
     for r in all.items.iter().take(200) {
-        let verified = w.reverify(r.id).await.unwrap();
+        let verified = w.receipts().reverify(r.id).await.unwrap();
         assert_eq!(verified.receipt.province.as_str(), r.province);
     }
     // A Shanghai receipt offered to the Zhejiang trust store is refused.
     let sh_receipt = all.items.iter().find(|r| r.province == "310000").unwrap();
-    let original = w.original(sh_receipt.id).await.unwrap();
+    let original = w.receipts().signed_original(sh_receipt.id).await.unwrap();
     let zj_trust = zhejiang
         .state
         .bundle()
@@ -112,18 +112,18 @@ async fn claims_in_both_provinces() {
         amount_requested: piaojia_receipt::Fen(100),
     };
     // Shanghai receipts claimed at Shanghai's service, to Zhejiang's fund (长三角).
-    let sh_claim = w.create_claim(&draft(sh, "RP-EMP-001")).await.unwrap();
-    w.add_to_claim(sh_claim, sh_receipt).await.unwrap();
+    let sh_claim = w.claims().create(&draft(sh, "RP-EMP-001")).await.unwrap();
+    w.claims().add(sh_claim, sh_receipt).await.unwrap();
     // A Zhejiang receipt cannot join a Shanghai claim.
-    assert!(w.add_to_claim(sh_claim, zj_receipt).await.is_err());
+    assert!(w.claims().add(sh_claim, zj_receipt).await.is_err());
     assert_eq!(
-        w.submit_claim(sh_claim).await.unwrap().state,
+        w.claims().submit(sh_claim).await.unwrap().state,
         ClaimState::Submitted
     );
-    let zj_claim = w.create_claim(&draft(zj, "RP-EMP-001")).await.unwrap();
-    w.add_to_claim(zj_claim, zj_receipt).await.unwrap();
+    let zj_claim = w.claims().create(&draft(zj, "RP-EMP-001")).await.unwrap();
+    w.claims().add(zj_claim, zj_receipt).await.unwrap();
     assert_eq!(
-        w.submit_claim(zj_claim).await.unwrap().state,
+        w.claims().submit(zj_claim).await.unwrap().state,
         ClaimState::Submitted
     );
     let on_shanghai: i64 = sqlx::query_scalar("SELECT count(*) FROM claims")
@@ -241,7 +241,7 @@ async fn a_replaced_root_re_verifies_the_receipts_held() {
     w.sync(account, &mut |_| {}).await.unwrap();
     let held = stored_count(&w).await;
     assert_eq!(held as usize, old.receipt_keys(0).await.len());
-    assert!(w.quarantine().await.unwrap().is_empty());
+    assert!(w.receipts().quarantined().await.unwrap().is_empty());
 
     let spec = new.spec(0);
     assert_ne!(spec.root_key, old.spec(0).root_key);
@@ -253,7 +253,7 @@ async fn a_replaced_root_re_verifies_the_receipts_held() {
         0,
         "none verifies under the new root"
     );
-    let quarantine = w.quarantine().await.unwrap();
+    let quarantine = w.receipts().quarantined().await.unwrap();
     assert_eq!(quarantine.len() as i64, held);
     for q in &quarantine {
         assert!(q.reason_code.starts_with("receipt."), "{}", q.reason_code);
@@ -294,15 +294,15 @@ async fn two_roots_in_one_province_keep_their_own_bundles() {
         }
     };
     let from_a = of(acc_a).await;
-    assert!(w.reverify(from_a).await.is_ok());
+    assert!(w.receipts().reverify(from_a).await.is_ok());
     let report = w.sync(acc_b, &mut |_| {}).await.unwrap();
     assert_eq!(report.no_longer_valid, 0);
     let from_b = of(acc_b).await;
     for id in [from_a, from_b] {
-        w.reverify(id).await.unwrap();
-        assert!(w.verdict(id).await.unwrap().valid);
-        let original = w.original(id).await.unwrap();
-        w.verify_original(&original).await.unwrap();
+        w.receipts().reverify(id).await.unwrap();
+        assert!(w.receipts().verdict(id).await.unwrap().valid);
+        let original = w.receipts().signed_original(id).await.unwrap();
+        w.receipts().verify_original(&original).await.unwrap();
     }
     let bundles: i64 = sqlx::query_scalar("SELECT count(*) FROM trust_bundles")
         .fetch_one(w.pool())
@@ -311,6 +311,6 @@ async fn two_roots_in_one_province_keep_their_own_bundles() {
     assert_eq!(bundles, 2);
     // Syncing the first again keeps the second's receipts valid.
     w.sync(acc_a, &mut |_| {}).await.unwrap();
-    assert!(w.verdict(from_b).await.unwrap().valid);
-    assert!(w.quarantine().await.unwrap().is_empty());
+    assert!(w.receipts().verdict(from_b).await.unwrap().valid);
+    assert!(w.receipts().quarantined().await.unwrap().is_empty());
 }

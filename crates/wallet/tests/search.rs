@@ -19,7 +19,7 @@ async fn texts(w: &Wallet) -> Vec<(i64, i64, String)> {
         .unwrap();
     let mut out = Vec::new();
     for id in ids {
-        let d = w.receipt(id).await.unwrap();
+        let d = w.receipts().get(id).await.unwrap();
         let r = &d.receipt;
         let mut t = vec![
             r.issuer.name.clone(),

@@ -43,8 +43,11 @@ async fn new_receipts_and_reversals_arrive_on_the_next_sync() {
     assert_eq!(report.new_receipts, 1);
     let code = issued["key"]["code"].as_str().unwrap();
     let number = issued["key"]["number"].as_str().unwrap();
-    let id = w.find(code, number).await.unwrap();
-    assert_eq!(w.receipt(id).await.unwrap().lifecycle, Lifecycle::Normal);
+    let id = w.receipts().find(code, number).await.unwrap();
+    assert_eq!(
+        w.receipts().get(id).await.unwrap().lifecycle,
+        Lifecycle::Normal
+    );
     // The issuer reverses it (冲红) while the wallet is connected.
     let (_, key) = peer.issuer_key(0);
     let red = peer
@@ -56,7 +59,7 @@ async fn new_receipts_and_reversals_arrive_on_the_next_sync() {
         .await;
     let report = sync(&w, account).await;
     assert_eq!(report.new_receipts, 1, "the red receipt");
-    let detail = w.receipt(id).await.unwrap();
+    let detail = w.receipts().get(id).await.unwrap();
     let Lifecycle::Reversed { by } = &detail.lifecycle else {
         panic!("not reversed: {:?}", detail.lifecycle)
     };
@@ -100,7 +103,8 @@ async fn exchanged_receipts_are_linked_to_their_paper_receipt() {
     let report = sync(&w, account).await;
     assert_eq!(report.changes_applied, 1);
     let detail = w
-        .receipt(w.find(code, number).await.unwrap())
+        .receipts()
+        .get(w.receipts().find(code, number).await.unwrap())
         .await
         .unwrap();
     let Lifecycle::Exchanged { paper } = &detail.lifecycle else {
@@ -140,8 +144,11 @@ async fn a_voided_receipt_counts_for_nothing() {
     )
     .await;
     assert_eq!(sync(&w, account).await.changes_applied, 1);
-    let id = w.find(code, number).await.unwrap();
-    assert_eq!(w.receipt(id).await.unwrap().lifecycle, Lifecycle::Voided);
+    let id = w.receipts().find(code, number).await.unwrap();
+    assert_eq!(
+        w.receipts().get(id).await.unwrap().lifecycle,
+        Lifecycle::Voided
+    );
     let found = |status| {
         let w = &w;
         async move {
@@ -167,7 +174,8 @@ async fn a_voided_receipt_counts_for_nothing() {
         (before.count - 1, before.total_fen - 12_345)
     );
     let claim = w
-        .create_claim(&piaojia_wallet::ClaimDraft {
+        .claims()
+        .create(&piaojia_wallet::ClaimDraft {
             account_id: account,
             relying_party: "RP-EMP-001".into(),
             purpose: "门诊".into(),
@@ -177,7 +185,7 @@ async fn a_voided_receipt_counts_for_nothing() {
         .await
         .unwrap();
     assert!(matches!(
-        w.add_to_claim(claim, id).await,
+        w.claims().add(claim, id).await,
         Err(piaojia_wallet::WalletError::Invalid(_))
     ));
     // A receipt voided after it joined a claim: the claim says so.
@@ -187,9 +195,15 @@ async fn a_voided_receipt_counts_for_nothing() {
         later["key"]["code"].as_str().unwrap(),
         later["key"]["number"].as_str().unwrap(),
     );
-    let held = w.find(code, number).await.unwrap();
-    w.add_to_claim(claim, held).await.unwrap();
-    assert!(w.claim(claim).await.unwrap().voided_receipt_ids.is_empty());
+    let held = w.receipts().find(code, number).await.unwrap();
+    w.claims().add(claim, held).await.unwrap();
+    assert!(w
+        .claims()
+        .get(claim)
+        .await
+        .unwrap()
+        .voided_receipt_ids
+        .is_empty());
     peer.post(
         &format!("/v1/issuer/receipts/{code}/{number}/void"),
         &key,
@@ -197,7 +211,10 @@ async fn a_voided_receipt_counts_for_nothing() {
     )
     .await;
     sync(&w, account).await;
-    assert_eq!(w.claim(claim).await.unwrap().voided_receipt_ids, vec![held]);
+    assert_eq!(
+        w.claims().get(claim).await.unwrap().voided_receipt_ids,
+        vec![held]
+    );
 }
 
 #[tokio::test]
