@@ -2,4 +2,7 @@
 import type { Account } from "./Account";
 import type { KeyMode } from "./KeyMode";
 
+/**
+ * What the wallet holds, in sum: its key mode, accounts and counts.
+ */
 export type WalletStatus = { key_mode: KeyMode, accounts: Array<Account>, receipts: number, quarantined: number, total_fen: number, };
