@@ -3,6 +3,7 @@
 //! internal ids go in; the type of `counts` makes anything else hard to add.
 
 use crate::error::Result;
+use crate::tables::{self, activity::ActivityRow};
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -28,23 +29,17 @@ impl Wallet {
         counts: &[(&str, i64)],
     ) -> Result<()> {
         let counts: BTreeMap<&str, i64> = counts.iter().copied().collect();
-        sqlx::query("INSERT INTO activity (at, kind, account_id, counts) VALUES (?, ?, ?, ?)")
-            .bind(crate::store::now())
-            .bind(kind)
-            .bind(account_id)
-            .bind(serde_json::to_string(&counts).expect("serialises"))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let row = ActivityRow {
+            at: crate::store::now(),
+            kind: kind.to_string(),
+            account_id,
+            counts: serde_json::to_string(&counts).expect("serialises"),
+        };
+        tables::activity::insert(&mut *self.pool.acquire().await?, row).await
     }
 
     /// The newest `limit` entries, newest first.
     pub async fn activity(&self, limit: u32) -> Result<Vec<Activity>> {
-        Ok(sqlx::query_as(
-            "SELECT id, at, kind, account_id, counts FROM activity ORDER BY id DESC LIMIT ?",
-        )
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?)
+        tables::activity::newest(&self.pool, limit).await
     }
 }

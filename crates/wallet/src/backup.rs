@@ -560,11 +560,12 @@ async fn restore_into(
                 // (or the imported elements), never from the backup's columns.
                 match &found_by {
                     FoundBy::Signed(document) => {
-                        crate::store::write_signed_columns(&mut tx, id, document).await?;
+                        crate::tables::receipts::write_signed_columns(&mut tx, id, document)
+                            .await?;
                         writes.add_postings(&mut tx, id, document).await?
                     }
                     FoundBy::Imported(elements) => {
-                        crate::import::update_row(&mut tx, id, elements).await?;
+                        crate::tables::receipts::update_imported(&mut tx, id, elements).await?;
                         writes
                             .add_texts(&mut tx, id, crate::import::search_texts(elements))
                             .await?
@@ -621,11 +622,7 @@ async fn restore_into(
 async fn keep_restored_bundle(conn: &mut sqlx::SqliteConnection, row: BundleRow) -> Result<()> {
     let bundle: piaojia_receipt::TrustBundle = serde_json::from_str(&row.bundle)
         .map_err(|e| WalletError::BackupDamaged(format!("a trust bundle does not parse: {e}")))?;
-    let roots: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT root_key FROM accounts WHERE province = ?")
-            .bind(bundle.province.as_str())
-            .fetch_all(&mut *conn)
-            .await?;
+    let roots = accounts::root_keys_in(&mut *conn, bundle.province.as_str()).await?;
     for root_key in roots {
         let anchor = piaojia_receipt::TrustAnchor::from_base64(bundle.province.clone(), &root_key)
             .map_err(WalletError::Trust)?;

@@ -5,7 +5,7 @@
 use crate::client::ServiceClient;
 use crate::error::{Result, WalletError};
 use crate::store::{now, stored};
-use crate::tables::{self, claims::ClaimRow};
+use crate::tables::{self, claims as table, claims::ClaimRow};
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
 use piaojia_api::{Claim, ClaimRequest, NotReimbursable, ReceiptRef, RelyingPartyKind};
@@ -127,20 +127,7 @@ impl Claims<'_> {
         }
         self.wallet.account(draft.account_id).await?;
         let key = format!("pjc_{}", hex::encode(rand::random::<[u8; 16]>()));
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO claims (account_id, relying_party, purpose, payee_account, amount_requested, idempotency_key, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(draft.account_id)
-        .bind(draft.relying_party.trim())
-        .bind(draft.purpose.trim())
-        .bind(draft.payee_account.trim())
-        .bind(draft.amount_requested.0)
-        .bind(key)
-        .bind(now())
-        .bind(now())
-        .fetch_one(&self.wallet.pool)
-        .await?;
+        let id = table::insert_draft(&self.wallet.pool, draft, &key, now()).await?;
         self.wallet
             .log_activity("claim_created", Some(draft.account_id), &[("claim", id)])
             .await?;
@@ -163,36 +150,24 @@ impl Claims<'_> {
             Err(e) => return Err(e),
         }
         let mut tx = crate::db::begin_write(&self.wallet.pool).await?;
-        let (state, account_id): (String, i64) =
-            sqlx::query_as("SELECT state, account_id FROM claims WHERE id = ?")
-                .bind(claim_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(WalletError::NotFound("claim"))?;
+        let (state, account_id) = table::state_and_account(&mut *tx, claim_id)
+            .await?
+            .ok_or(WalletError::NotFound("claim"))?;
         let state: ClaimState = stored(state)?;
         if state != ClaimState::Draft {
             return Err(WalletError::ClaimState(state));
         }
-        let (held_by, receipt_account, lifecycle, is_red): (
-            Option<i64>,
-            Option<i64>,
-            String,
-            bool,
-        ) = sqlx::query_as(
-            "SELECT claim_id, account_id, lifecycle, is_red FROM receipts WHERE id = ?",
-        )
-        .bind(receipt_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(WalletError::NotFound("receipt"))?;
+        let (held_by, receipt_account, lifecycle, is_red) =
+            tables::receipts::claim_fields(&mut *tx, receipt_id)
+                .await?
+                .ok_or(WalletError::NotFound("receipt"))?;
         if let Some(other) = held_by {
             if other == claim_id {
                 return Ok(());
             }
-            let state: String = sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
-                .bind(other)
-                .fetch_one(&mut *tx)
-                .await?;
+            let state = table::state(&mut *tx, other)
+                .await?
+                .ok_or(WalletError::NotFound("claim"))?;
             return Err(WalletError::ReceiptHeld {
                 claim_id: other,
                 state: stored(state)?,
@@ -212,16 +187,7 @@ impl Claims<'_> {
                 if is_red { "red" } else { lifecycle.as_str() }
             )));
         }
-        sqlx::query("UPDATE receipts SET claim_id = ? WHERE id = ?")
-            .bind(claim_id)
-            .bind(receipt_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO claim_receipts (claim_id, receipt_id) VALUES (?, ?)")
-            .bind(claim_id)
-            .bind(receipt_id)
-            .execute(&mut *tx)
-            .await?;
+        table::hold(&mut tx, claim_id, receipt_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -232,24 +198,13 @@ impl Claims<'_> {
             return Err(WalletError::ClaimState(state));
         }
         let mut tx = crate::db::begin_write(&self.wallet.pool).await?;
-        sqlx::query("DELETE FROM claim_receipts WHERE claim_id = ? AND receipt_id = ?")
-            .bind(claim_id)
-            .bind(receipt_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE receipts SET claim_id = NULL WHERE id = ? AND claim_id = ?")
-            .bind(receipt_id)
-            .bind(claim_id)
-            .execute(&mut *tx)
-            .await?;
+        table::let_go(&mut tx, claim_id, receipt_id).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn state(&self, id: i64) -> Result<ClaimState> {
-        let state: String = sqlx::query_scalar("SELECT state FROM claims WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.wallet.pool)
+        let state = table::state(&self.wallet.pool, id)
             .await?
             .ok_or(WalletError::NotFound("claim"))?;
         stored(state)
@@ -262,34 +217,18 @@ impl Claims<'_> {
         if state != ClaimState::Draft {
             return Err(WalletError::ClaimState(state));
         }
-        let receipts: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM claim_receipts WHERE claim_id = ?")
-                .bind(id)
-                .fetch_one(&self.wallet.pool)
-                .await?;
+        let (receipts, imported) = table::count_held(&self.wallet.pool, id).await?;
         if receipts == 0 {
             return Err(WalletError::Invalid(
                 "a claim needs at least one receipt".into(),
             ));
         }
-        let imported: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM claim_receipts c JOIN receipts r ON r.id = c.receipt_id
-             WHERE c.claim_id = ? AND r.original IS NULL",
-        )
-        .bind(id)
-        .fetch_one(&self.wallet.pool)
-        .await?;
         if imported > 0 {
             return Err(WalletError::Invalid(format!(
                 "the claim holds {imported} receipt(s) imported from files, which the provincial service does not hold: send the claim as a package (piaojia claim package) instead"
             )));
         }
-        sqlx::query("UPDATE claims SET state = ?, updated_at = ? WHERE id = ?")
-            .bind(ClaimState::Queued.as_str())
-            .bind(now())
-            .bind(id)
-            .execute(&self.wallet.pool)
-            .await?;
+        table::set_state(&self.wallet.pool, id, ClaimState::Queued, now()).await?;
         self.send_queued().await?;
         self.get(id).await
     }
@@ -297,11 +236,7 @@ impl Claims<'_> {
     /// Sends every queued claim; returns how many the service took. Claims that could
     /// not be sent stay queued with the reason.
     pub async fn send_queued(&self) -> Result<u32> {
-        let queued: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT id, account_id FROM claims WHERE state = ? ORDER BY id")
-                .bind(ClaimState::Queued.as_str())
-                .fetch_all(&self.wallet.pool)
-                .await?;
+        let queued = table::in_state(&self.wallet.pool, ClaimState::Queued).await?;
         let mut sent = 0;
         for (id, account_id) in queued {
             let (client, province) = self.wallet.account_client(account_id).await?;
@@ -326,25 +261,13 @@ impl Claims<'_> {
                     code,
                     message,
                 }) if (400..500).contains(&status) && status != 401 => {
-                    sqlx::query(
-                        "UPDATE claims SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
-                    )
-                    .bind(ClaimState::Refused.as_str())
-                    .bind(format!("{code}: {message}"))
-                    .bind(now())
-                    .bind(id)
-                    .execute(&self.wallet.pool)
-                    .await?;
+                    table::refuse(&self.wallet.pool, id, &format!("{code}: {message}"), now())
+                        .await?;
                     self.release_receipts(id).await?;
                 }
                 Err(e) => {
                     tracing::warn!(claim = id, code = e.code(), "claim stays queued");
-                    sqlx::query("UPDATE claims SET last_error = ?, updated_at = ? WHERE id = ?")
-                        .bind(e.code())
-                        .bind(now())
-                        .bind(id)
-                        .execute(&self.wallet.pool)
-                        .await?;
+                    table::note_error(&self.wallet.pool, id, e.code(), now()).await?;
                 }
             }
         }
@@ -352,24 +275,16 @@ impl Claims<'_> {
     }
 
     async fn request(&self, id: i64) -> Result<ClaimRequest> {
-        let (key, party, purpose, payee, amount): (String, String, String, String, i64) = sqlx::query_as(
-            "SELECT idempotency_key, relying_party, purpose, payee_account, amount_requested FROM claims WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_one(&self.wallet.pool)
-        .await?;
-        let receipts: Vec<(String, String)> = sqlx::query_as(
-            "SELECT r.code, r.number FROM claim_receipts c JOIN receipts r ON r.id = c.receipt_id WHERE c.claim_id = ? ORDER BY r.id",
-        )
-        .bind(id)
-        .fetch_all(&self.wallet.pool)
-        .await?;
+        let claim = table::get(&self.wallet.pool, id)
+            .await?
+            .ok_or(WalletError::NotFound("claim"))?;
+        let receipts = table::held_keys(&self.wallet.pool, id).await?;
         Ok(ClaimRequest {
-            idempotency_key: key,
-            relying_party: party,
-            purpose,
-            payee_account: payee,
-            amount_requested: amount,
+            idempotency_key: claim.idempotency_key,
+            relying_party: claim.relying_party,
+            purpose: claim.purpose,
+            payee_account: claim.payee_account,
+            amount_requested: claim.amount_requested,
             receipts: receipts
                 .into_iter()
                 .map(|(code, number)| ReceiptRef { code, number })
@@ -378,19 +293,7 @@ impl Claims<'_> {
     }
 
     async fn record_remote(&self, id: i64, remote: &Claim) -> Result<()> {
-        sqlx::query(
-            "UPDATE claims SET state = ?, remote_id = ?, reimbursable = ?, amount_approved = ?, message = ?, last_error = NULL, updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(remote.state.as_str())
-        .bind(remote.id)
-        .bind(remote.reimbursable)
-        .bind(remote.amount_approved)
-        .bind(&remote.message)
-        .bind(now())
-        .bind(id)
-        .execute(&self.wallet.pool)
-        .await?;
+        table::record_remote(&self.wallet.pool, id, remote, now()).await?;
         if !remote.state.holds_receipts() {
             self.release_receipts(id).await?;
         }
@@ -398,11 +301,7 @@ impl Claims<'_> {
     }
 
     async fn release_receipts(&self, id: i64) -> Result<()> {
-        sqlx::query("UPDATE receipts SET claim_id = NULL WHERE claim_id = ?")
-            .bind(id)
-            .execute(&self.wallet.pool)
-            .await?;
-        Ok(())
+        table::release(&self.wallet.pool, id).await
     }
 
     /// Withdraws a submitted claim (before review); a draft or a queued claim is
@@ -411,12 +310,7 @@ impl Claims<'_> {
         let view = self.get(id).await?;
         match (view.state, view.remote_id) {
             (ClaimState::Draft | ClaimState::Queued, _) => {
-                sqlx::query("UPDATE claims SET state = ?, updated_at = ? WHERE id = ?")
-                    .bind(ClaimState::Withdrawn.as_str())
-                    .bind(now())
-                    .bind(id)
-                    .execute(&self.wallet.pool)
-                    .await?;
+                table::set_state(&self.wallet.pool, id, ClaimState::Withdrawn, now()).await?;
                 self.release_receipts(id).await?;
             }
             (ClaimState::Submitted, Some(remote_id)) => {
@@ -446,12 +340,7 @@ impl Claims<'_> {
         province: &str,
         remote_id: i64,
     ) -> Result<bool> {
-        let local: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM claims WHERE account_id = ? AND remote_id = ?")
-                .bind(account_id)
-                .bind(remote_id)
-                .fetch_optional(&self.wallet.pool)
-                .await?;
+        let local = table::local_id(&self.wallet.pool, account_id, remote_id).await?;
         let Some(id) = local else { return Ok(false) };
         let remote = self
             .wallet
@@ -464,21 +353,19 @@ impl Claims<'_> {
     }
 
     pub async fn list(&self) -> Result<Vec<ClaimView>> {
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM claims ORDER BY id")
-            .fetch_all(&self.wallet.pool)
-            .await?;
         let mut out = Vec::new();
-        for id in ids {
-            out.push(self.get(id).await?);
+        for row in table::all(&self.wallet.pool).await? {
+            let held = table::held_by(&self.wallet.pool, row.id).await?;
+            out.push(ClaimView::new(row, held)?);
         }
         Ok(out)
     }
 
     pub async fn get(&self, id: i64) -> Result<ClaimView> {
-        let row = tables::claims::get(&self.wallet.pool, id)
+        let row = table::get(&self.wallet.pool, id)
             .await?
             .ok_or(WalletError::NotFound("claim"))?;
-        ClaimView::new(row, tables::claims::held_by(&self.wallet.pool, id).await?)
+        ClaimView::new(row, table::held_by(&self.wallet.pool, id).await?)
     }
 
     /// What a claim of `receipt_ids` may ask a party of `kind` for.

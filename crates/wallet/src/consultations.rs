@@ -9,6 +9,7 @@
 
 use crate::client::ServiceClient;
 use crate::error::{Result, WalletError};
+use crate::tables;
 use crate::tables::consultations::{self as table, ConsultationRow};
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
@@ -170,15 +171,7 @@ impl Consultations<'_> {
     }
 
     async fn receipt_id(&self, account_id: i64, key: &ReceiptKey) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT id FROM receipts WHERE account_id = ? AND province = ? AND code = ? AND number = ?",
-        )
-        .bind(account_id)
-        .bind(key.province.as_str())
-        .bind(key.code.as_str())
-        .bind(key.number.as_str())
-        .fetch_optional(&self.wallet.pool)
-        .await?)
+        tables::receipts::id_of(&self.wallet.pool, account_id, key).await
     }
 
     async fn row(&self, id: i64) -> Result<ConsultationRow> {
@@ -234,11 +227,10 @@ impl Consultations<'_> {
     }
 
     async fn view(&self, row: ConsultationRow) -> Result<ConsultationView> {
-        let (province, code, number, issuer_name): (String, String, String, String) =
-            sqlx::query_as("SELECT province, code, number, issuer_name FROM receipts WHERE id = ?")
-                .bind(row.receipt_id)
-                .fetch_one(&self.wallet.pool)
-                .await?;
+        let (province, code, number, issuer_name) =
+            tables::receipts::key_and_issuer(&self.wallet.pool, row.receipt_id)
+                .await?
+                .ok_or(WalletError::NotFound("receipt"))?;
         let corrected_by = match (&row.corrected_code, &row.corrected_number) {
             (Some(code), Some(number)) => Some(ReceiptKey::from_parts(
                 province.clone(),

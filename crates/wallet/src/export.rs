@@ -4,6 +4,8 @@
 //! receipt fields made filesystem-safe, so no issuer name can leave its folder.
 
 use crate::error::{Result, WalletError};
+use crate::tables;
+use crate::tables::receipts::{self, ExportRow};
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
 use piaojia_receipt::{Category, Fen, LifecycleState, Receipt};
@@ -96,25 +98,8 @@ fn name_of(issued_at: NaiveDateTime, issuer: &str, total: i64, code: &str, numbe
     )
 }
 
-/// What an export says of a stored receipt, synced or imported alike.
-#[derive(sqlx::FromRow)]
-pub(crate) struct Stored {
-    province: String,
-    code: String,
-    number: String,
-    issued_at: NaiveDateTime,
-    issuer_name: String,
-    #[sqlx(try_from = "String")]
-    category: Category,
-    kind: String,
-    total: i64,
-    #[sqlx(try_from = "String")]
-    lifecycle: LifecycleState,
-    document_sha256: String,
-    signed: Option<Vec<u8>>,
-}
-
-impl Stored {
+/// What an export, a sheet or a 汇总表 says of a receipt.
+impl ExportRow {
     /// The receipt's line in a summary (汇总表).
     pub(crate) fn summary_line(self) -> piaojia_render::SummaryLine {
         piaojia_render::SummaryLine {
@@ -200,14 +185,12 @@ impl Exports<'_> {
     pub async fn select(&self, selection: &Selection) -> Result<Vec<i64>> {
         Ok(match selection {
             Selection::Ids(ids) => ids.clone(),
-            Selection::Claim(id) => sqlx::query_scalar("SELECT receipt_id FROM claim_receipts WHERE claim_id = ? ORDER BY receipt_id")
-                .bind(id)
-                .fetch_all(&self.wallet.pool)
-                .await?,
-            Selection::Year(year) => sqlx::query_scalar("SELECT id FROM receipts WHERE strftime('%Y', issued_at) = ? ORDER BY issued_at, id")
-                .bind(format!("{year:04}"))
-                .fetch_all(&self.wallet.pool)
-                .await?,
+            Selection::Claim(id) => tables::claims::held_by(&self.wallet.pool, *id)
+                .await?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect(),
+            Selection::Year(year) => receipts::ids_of_year(&self.wallet.pool, *year).await?,
             Selection::Search(query) => {
                 let mut all = Vec::new();
                 let mut q = query.clone();
@@ -293,16 +276,10 @@ impl Exports<'_> {
             .ok_or(WalletError::NotFound("original file"))
     }
 
-    pub(crate) async fn stored(&self, id: i64) -> Result<Stored> {
-        sqlx::query_as(
-            "SELECT province, code, number, issued_at, issuer_name, category, kind, total, lifecycle,
-                    document_sha256, original AS signed
-             FROM receipts WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.wallet.pool)
-        .await?
-        .ok_or(WalletError::NotFound("receipt"))
+    pub(crate) async fn stored(&self, id: i64) -> Result<ExportRow> {
+        receipts::for_export(&self.wallet.pool, id)
+            .await?
+            .ok_or(WalletError::NotFound("receipt"))
     }
 
     /// A ZIP of receipts: a PDF and the signed original of each, manifest.csv and
@@ -398,10 +375,7 @@ impl Exports<'_> {
         zip.finish().map_err(zip_error)?.sync_all()?;
         std::fs::rename(&tmp, path)?;
         if archive {
-            sqlx::query("UPDATE receipts SET booked = 1, archived = 1 WHERE id IN (SELECT value FROM json_each(?))")
-                .bind(serde_json::to_string(&ids).expect("serialises"))
-                .execute(&self.wallet.pool)
-                .await?;
+            receipts::mark_archived(&self.wallet.pool, &ids).await?;
         }
         self.wallet
             .log_activity(kind, None, &[("receipts", ids.len() as i64)])

@@ -5,13 +5,15 @@
 
 use crate::error::{Result, WalletError};
 use crate::store::{now, sha256_hex, PageWrites, TermCache};
+use crate::tables::originals::{self, OriginalRow};
+use crate::tables::receipts;
+use crate::tables::seal_roots::{self, SealRootRow};
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
-use piaojia_import::{Elements, FileFormat, ReceiptKind};
+use piaojia_import::{Elements, FileFormat};
 use piaojia_ofd::{Certificate, TrustStore};
-use piaojia_receipt::Category;
 use serde::Serialize;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use std::path::{Path, PathBuf};
 
 /// What became of one file.
@@ -134,65 +136,6 @@ pub struct ImportedDetail {
     pub checked_at: NaiveDateTime,
 }
 
-/// The row values an imported receipt's elements give.
-struct Columns<'a> {
-    province: &'a str,
-    issued_at: NaiveDateTime,
-    category: Category,
-    issuer_code: &'a str,
-    issuer_name: &'a str,
-    payer_name: &'a str,
-    total: i64,
-    elements: String,
-}
-
-fn columns(e: &Elements) -> Columns<'_> {
-    let text = |name: &str| {
-        e.fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let said = format!(
-        "{} {}",
-        e.name.as_deref().unwrap_or_default(),
-        text("MedicalCareType").unwrap_or_default()
-    );
-    let category = match e.kind {
-        ReceiptKind::FiscalReceipt if said.contains("住院") => Category::MedicalInpatient,
-        ReceiptKind::FiscalReceipt if said.contains("门诊") || said.contains("医疗") => {
-            Category::MedicalOutpatient
-        }
-        ReceiptKind::FiscalReceipt if said.contains("捐赠") => Category::Donation,
-        ReceiptKind::FiscalReceipt if said.contains("教育") || said.contains("学费") => {
-            Category::Education
-        }
-        _ => Category::Other,
-    };
-    Columns {
-        province: e.province.as_deref().unwrap_or_default(),
-        issued_at: e.issued_on.and_hms_opt(0, 0, 0).expect("midnight exists"),
-        category,
-        issuer_code: e
-            .issuer
-            .as_ref()
-            .and_then(|p| p.id.as_deref())
-            .unwrap_or_default(),
-        issuer_name: e
-            .issuer
-            .as_ref()
-            .map(|p| p.name.as_str())
-            .unwrap_or_default(),
-        payer_name: e
-            .payer
-            .as_ref()
-            .map(|p| p.name.as_str())
-            .unwrap_or_default(),
-        total: e.total_fen.unwrap_or(0),
-        elements: serde_json::to_string(e).expect("serialises"),
-    }
-}
-
 /// The texts an imported receipt is found by.
 pub(crate) fn search_texts(e: &Elements) -> Vec<&str> {
     let mut texts: Vec<&str> = [&e.issuer, &e.payer]
@@ -216,12 +159,10 @@ pub struct Imports<'w> {
 impl Imports<'_> {
     /// The roots the person trusts for e-seals.
     pub async fn seal_trust(&self) -> Result<TrustStore> {
-        let ders: Vec<Vec<u8>> = sqlx::query_scalar("SELECT der FROM seal_roots ORDER BY id")
-            .fetch_all(&self.wallet.pool)
-            .await?;
-        let roots = ders
+        let roots = seal_roots::all(&self.wallet.pool)
+            .await?
             .iter()
-            .filter_map(|der| Certificate::parse(der).ok())
+            .filter_map(|root| Certificate::parse(&root.der).ok())
             .collect();
         Ok(TrustStore::new(roots))
     }
@@ -233,17 +174,13 @@ impl Imports<'_> {
             .map_err(|e| WalletError::Invalid(format!("no certificate in the file: {e}")))?;
         let mut added = 0;
         for certificate in certificates {
-            let done = sqlx::query(
-                "INSERT INTO seal_roots (sha256, subject, der, added_at) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (sha256) DO NOTHING",
-            )
-            .bind(sha256_hex(certificate.der()))
-            .bind(certificate.summary().subject)
-            .bind(certificate.der())
-            .bind(now())
-            .execute(&self.wallet.pool)
-            .await?;
-            added += done.rows_affected() as usize;
+            let row = SealRootRow {
+                sha256: sha256_hex(certificate.der()),
+                subject: certificate.summary().subject,
+                der: certificate.der().to_vec(),
+                added_at: now(),
+            };
+            added += usize::from(seal_roots::add(&self.wallet.pool, &row).await?);
         }
         self.wallet
             .log_activity("seal_roots_added", None, &[("roots", added as i64)])
@@ -279,7 +216,7 @@ impl Imports<'_> {
         let hashes: Vec<String> = files.iter().map(|(_, bytes)| sha256_hex(bytes)).collect();
         let mut held = Vec::with_capacity(files.len());
         for sha256 in &hashes {
-            held.push(held_file(&self.wallet.pool, sha256).await?);
+            held.push(originals::receipt_with(&self.wallet.pool, sha256).await?);
         }
         let to_read: Vec<bool> = held.iter().map(Option::is_none).collect();
         let trust = trust.clone();
@@ -370,42 +307,22 @@ impl Imports<'_> {
 
     /// The files a receipt came in, newest last.
     pub async fn originals(&self, receipt_id: i64) -> Result<Vec<OriginalFile>> {
-        Ok(sqlx::query_as(
-            "SELECT id, receipt_id, format, file_name, sha256, imported_at, seal_levels, seal_report
-             FROM originals WHERE receipt_id = ? ORDER BY id",
-        )
-        .bind(receipt_id)
-        .fetch_all(&self.wallet.pool)
-        .await?)
+        originals::of_receipt(&self.wallet.pool, receipt_id).await
     }
 
     /// One file's exact bytes.
     pub async fn original_bytes(&self, original_id: i64) -> Result<Vec<u8>> {
-        sqlx::query_scalar("SELECT bytes FROM originals WHERE id = ?")
-            .bind(original_id)
-            .fetch_optional(&self.wallet.pool)
+        originals::bytes(&self.wallet.pool, original_id)
             .await?
             .ok_or(WalletError::NotFound("original file"))
     }
 
     /// An imported receipt in full; `None` for a synced one (see `receipt`).
     pub async fn detail(&self, id: i64) -> Result<Option<ImportedDetail>> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            elements: Option<String>,
-            #[sqlx(try_from = "String")]
-            lifecycle: piaojia_receipt::LifecycleState,
-            claim_id: Option<i64>,
-            possible_duplicate_of: Option<i64>,
-        }
-        let row: Row = sqlx::query_as(
-            "SELECT elements, lifecycle, claim_id, possible_duplicate_of FROM receipts WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.wallet.pool)
-        .await?
-        .ok_or(WalletError::NotFound("receipt"))?;
-        let Row {
+        let row = receipts::imported_fields(&self.wallet.pool, id)
+            .await?
+            .ok_or(WalletError::NotFound("receipt"))?;
+        let receipts::ImportedFields {
             elements,
             lifecycle,
             claim_id,
@@ -466,19 +383,6 @@ fn read_bounded(path: &Path) -> std::result::Result<Vec<u8>, ImportOutcome> {
     std::fs::read(path).map_err(unreadable)
 }
 
-/// The receipt a file already given names, if any.
-async fn held_file<'e, E: sqlx::SqliteExecutor<'e>>(
-    executor: E,
-    sha256: &str,
-) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT receipt_id FROM originals WHERE sha256 = ?")
-            .bind(sha256)
-            .fetch_optional(executor)
-            .await?,
-    )
-}
-
 /// Reads the files marked, on up to four threads; `None` for the others.
 fn read_in_parallel(
     files: &[(String, Vec<u8>)],
@@ -521,18 +425,12 @@ async fn store_file(
 ) -> Result<ImportOutcome> {
     // Asked again under the write lock: another import, or this same batch, may have
     // taken it since.
-    if let Some(receipt_id) = held_file(&mut *conn, sha256).await? {
+    if let Some(receipt_id) = originals::receipt_with(&mut *conn, sha256).await? {
         return Ok(ImportOutcome::AlreadyHeld { receipt_id });
     }
     let elements = read.elements;
     let (code, number) = elements.key();
-    let held: Option<(i64, bool, Option<String>)> = sqlx::query_as(
-            "SELECT id, original IS NOT NULL, elements FROM receipts WHERE code = ? AND number = ? ORDER BY id LIMIT 1",
-        )
-        .bind(code)
-        .bind(number)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let held = receipts::held_with_key(&mut *conn, code, number).await?;
     let outcome = match held {
         Some((receipt_id, true, _)) => ImportOutcome::Linked { receipt_id },
         Some((receipt_id, false, held)) => {
@@ -544,43 +442,15 @@ async fn store_file(
             } else {
                 held.completed_by(&elements)
             };
-            update_row(&mut *conn, receipt_id, &merged).await?;
+            receipts::update_imported(&mut *conn, receipt_id, &merged).await?;
             writes
                 .add_texts(&mut *conn, receipt_id, search_texts(&merged))
                 .await?;
             ImportOutcome::AddedCopy { receipt_id }
         }
         None => {
-            let c = columns(&elements);
-            let possible_duplicate_of: Option<i64> = if c.issuer_name.is_empty() {
-                None
-            } else {
-                sqlx::query_scalar(
-                        "SELECT id FROM receipts WHERE issuer_name = ? AND total = ? AND date(issued_at) = date(?)
-                         ORDER BY id LIMIT 1",
-                    )
-                    .bind(c.issuer_name)
-                    .bind(c.total)
-                    .bind(c.issued_at)
-                    .fetch_optional(&mut *conn)
-                    .await?
-            };
-            let insert = format!(
-                "INSERT INTO receipts (code, number, verified_at, bundle_version, document_sha256, possible_duplicate_of, {})
-                 VALUES (?, ?, ?, 0, ?, ?, {}) RETURNING id",
-                ELEMENT_COLUMNS.join(", "),
-                vec!["?"; ELEMENT_COLUMNS.len()].join(", ")
-            );
-            let query = sqlx::query(&insert)
-                .bind(code)
-                .bind(number)
-                .bind(now())
-                .bind(sha256)
-                .bind(possible_duplicate_of);
-            let receipt_id: i64 = bind_elements(query, &c, &elements)
-                .fetch_one(&mut *conn)
-                .await?
-                .get(0);
+            let (receipt_id, possible_duplicate_of) =
+                receipts::insert_imported(&mut *conn, &elements, sha256).await?;
             writes
                 .add_texts(&mut *conn, receipt_id, search_texts(&elements))
                 .await?;
@@ -595,75 +465,19 @@ async fn store_file(
         .seals
         .as_ref()
         .map(|s| serde_json::to_string(s).expect("serialises"));
-    sqlx::query(
-            "INSERT INTO originals (receipt_id, format, file_name, sha256, bytes, imported_at, seal_levels, seal_report)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(receipt_id)
-        .bind(read.format.as_str())
-        .bind(name)
-        .bind(sha256)
-        .bind(bytes)
-        .bind(now())
-        .bind(read.seals.as_ref().map(|s| s.verified_levels() as i64))
-        .bind(seal_report)
-        .execute(&mut *conn)
-        .await?;
+    let row = OriginalRow {
+        id: 0,
+        receipt_id,
+        format: read.format.as_str().to_string(),
+        file_name: name.to_string(),
+        sha256: sha256.to_string(),
+        bytes: bytes.to_vec(),
+        imported_at: now(),
+        seal_levels: read.seals.as_ref().map(|s| s.verified_levels() as i64),
+        seal_report,
+    };
+    originals::add(&mut *conn, &row).await?;
     Ok(outcome)
-}
-
-/// The columns an imported receipt's elements fill, in the order `bind_elements`
-/// binds them: one list for the row's insert and for its later updates.
-const ELEMENT_COLUMNS: [&str; 12] = [
-    "province",
-    "issued_at",
-    "category",
-    "issuer_code",
-    "issuer_name",
-    "payer_name",
-    "total",
-    "patient_paid",
-    "is_red",
-    "kind",
-    "elements",
-    "reference_only",
-];
-
-fn bind_elements<'q>(
-    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
-    c: &'q Columns<'q>,
-    e: &'q Elements,
-) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
-    query
-        .bind(c.province)
-        .bind(c.issued_at)
-        .bind(c.category.as_str())
-        .bind(c.issuer_code)
-        .bind(c.issuer_name)
-        .bind(c.payer_name)
-        .bind(c.total)
-        // A citizen pays all of an imported receipt: no insurance split is known.
-        .bind(c.total)
-        .bind(c.total < 0)
-        .bind(e.kind.as_str())
-        .bind(c.elements.as_str())
-        .bind(e.reference_only)
-}
-
-/// Writes merged elements over an imported receipt's row.
-pub(crate) async fn update_row(conn: &mut SqliteConnection, id: i64, e: &Elements) -> Result<()> {
-    let c = columns(e);
-    let update = format!(
-        "UPDATE receipts SET {} WHERE id = ?",
-        ELEMENT_COLUMNS
-            .map(|column| format!("{column} = ?"))
-            .join(", ")
-    );
-    bind_elements(sqlx::query(&update), &c, e)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 /// The files under `paths`, each folder in name order. Inside folders, hidden

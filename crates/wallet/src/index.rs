@@ -223,16 +223,8 @@ impl SearchIndex {
             }
             self.issuer.push(issuer);
         }
-        // One row per receipt with its term ids, rather than one row per pair: the
-        // pairs are ~15 times as many, and rows are what loading costs.
-        let postings: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT receipt_id, group_concat(term_id) FROM receipt_terms
-             WHERE receipt_id > ? AND receipt_id <= ? GROUP BY receipt_id",
-        )
-        .bind(self.loaded_max_id)
-        .bind(max_id)
-        .fetch_all(pool)
-        .await?;
+        let postings =
+            crate::tables::terms::postings_between(pool, self.loaded_max_id, max_id).await?;
         for (receipt_id, term_ids) in postings {
             // Rows are in id order, so the new ones are found by binary search.
             let Ok(offset) = self.ids[first_new_row..].binary_search(&receipt_id) else {

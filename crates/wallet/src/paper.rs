@@ -7,7 +7,6 @@
 use crate::error::Result;
 use crate::printing::PrintDocument;
 use crate::secret::SecretString;
-use crate::store;
 use crate::wallet::Wallet;
 use piaojia_api::{ExchangeRequest, PaperExchange};
 use piaojia_receipt::{Lifecycle, ReceiptCode, ReceiptKey, ReceiptNumber};
@@ -85,7 +84,7 @@ impl PaperExchanges<'_> {
 
     async fn mark(&self, key: &ReceiptKey, lifecycle: &Lifecycle) -> Result<()> {
         let mut tx = crate::db::begin_write(&self.wallet.pool).await?;
-        store::apply_lifecycle(&mut tx, key, lifecycle).await?;
+        crate::tables::receipts::apply_lifecycle(&mut tx, key, lifecycle).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! receipt synced from a provincial service, the official layout.
 
 use crate::error::{Result, WalletError};
+use crate::tables;
 use crate::wallet::Wallet;
 use std::path::{Path, PathBuf};
 
@@ -28,10 +29,7 @@ pub struct Printing<'w> {
 impl Printing<'_> {
     /// Counts a print of these receipts (their printed_count, and the activity log).
     pub async fn mark_printed(&self, ids: &[i64]) -> Result<()> {
-        sqlx::query("UPDATE receipts SET printed_count = printed_count + 1 WHERE id IN (SELECT value FROM json_each(?))")
-            .bind(serde_json::to_string(ids).expect("serialises"))
-            .execute(&self.wallet.pool)
-            .await?;
+        tables::receipts::count_print(&self.wallet.pool, ids).await?;
         self.wallet
             .log_activity("print", None, &[("receipts", ids.len() as i64)])
             .await

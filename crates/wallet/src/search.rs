@@ -11,7 +11,7 @@
 
 use crate::error::Result;
 use crate::index::{Filter, Sort, Status};
-use crate::store::stored;
+use crate::tables::{self, receipts};
 use crate::wallet::Wallet;
 use chrono::NaiveDate;
 use piaojia_receipt::Category;
@@ -54,35 +54,13 @@ pub struct ReceiptSummary {
     pub is_red: bool,
     pub claim_id: Option<i64>,
     /// The state of the claim holding it: the list says 报销中 until the claim is
-    /// approved or paid, 已报销 after. Read through [`SummaryRow`].
+    /// approved or paid, 已报销 after (read in `tables::receipts`).
     #[sqlx(skip)]
     pub claim_state: Option<piaojia_receipt::ClaimState>,
     /// For a search by text, a text of the receipt that matched when it is not its
     /// issuer's name (an item, a remark, a department): why the row is in the result.
     #[sqlx(skip)]
     pub matched: Option<String>,
-}
-
-/// A result row as stored, the holding claim's state still its text.
-#[derive(sqlx::FromRow)]
-struct SummaryRow {
-    #[sqlx(flatten)]
-    summary: ReceiptSummary,
-    claim_state: Option<String>,
-}
-
-impl SummaryRow {
-    fn into_summary(self) -> Result<ReceiptSummary> {
-        Ok(ReceiptSummary {
-            claim_state: self.claim_state.map(stored).transpose()?,
-            ..self.summary
-        })
-    }
-}
-
-/// `SELECT {SUMMARY_COLUMNS} FROM receipts …` as result lines.
-fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<ReceiptSummary>> {
-    rows.into_iter().map(SummaryRow::into_summary).collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,10 +101,6 @@ impl Query {
         }
     }
 }
-
-const SUMMARY_COLUMNS: &str =
-    "id, province, code, number, issued_at, category, issuer_name, payer_name, total, lifecycle, is_red, claim_id,
-     (SELECT state FROM claims WHERE claims.id = receipts.claim_id) AS claim_state";
 
 impl Wallet {
     /// Loads the in-memory search index now (about 2 s at 100k receipts), so that the
@@ -175,14 +149,7 @@ impl Wallet {
             index.refresh(&self.pool).await?;
             index.search(&filter, query.sort, query.offset as usize, limit)
         };
-        let mut items = summaries(
-            sqlx::query_as(&format!(
-                "SELECT {SUMMARY_COLUMNS} FROM receipts WHERE id IN (SELECT value FROM json_each(?))"
-            ))
-            .bind(serde_json::to_string(&hits.page).expect("serialises"))
-            .fetch_all(&self.pool)
-            .await?,
-        )?;
+        let mut items = receipts::summaries_of(&self.pool, &hits.page).await?;
         let position: std::collections::HashMap<i64, usize> = hits
             .page
             .iter()
@@ -204,16 +171,7 @@ impl Wallet {
     /// not its issuer's name.
     async fn say_why_matched(&self, items: &mut [ReceiptSummary], terms: &[i64]) -> Result<()> {
         let ids: Vec<i64> = items.iter().map(|r| r.id).collect();
-        let texts: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT rt.receipt_id, t.text FROM receipt_terms rt JOIN terms t ON t.id = rt.term_id
-             WHERE rt.receipt_id IN (SELECT value FROM json_each(?))
-               AND rt.term_id IN (SELECT value FROM json_each(?))
-             ORDER BY rt.receipt_id, t.id",
-        )
-        .bind(serde_json::to_string(&ids).expect("serialises"))
-        .bind(serde_json::to_string(terms).expect("serialises"))
-        .fetch_all(&self.pool)
-        .await?;
+        let texts = tables::terms::carried(&self.pool, &ids, terms).await?;
         for item in items.iter_mut() {
             item.matched = texts
                 .iter()
@@ -233,24 +191,14 @@ impl Wallet {
 
     /// A page of the whole wallet by date, straight from the store.
     async fn plain_page(&self, query: &Query) -> Result<SearchResult> {
-        let direction = if query.sort == Sort::DateAsc {
-            "ASC"
-        } else {
-            "DESC"
-        };
-        let items = summaries(
-            sqlx::query_as(&format!(
-                "SELECT {SUMMARY_COLUMNS} FROM receipts ORDER BY issued_at {direction}, id {direction} LIMIT ? OFFSET ?"
-            ))
-            .bind(query.page_size())
-            .bind(query.offset)
-            .fetch_all(&self.pool)
-            .await?,
-        )?;
-        let (count, sum_fen): (i64, i64) =
-            sqlx::query_as("SELECT count(*), coalesce(sum(total), 0) FROM receipts")
-                .fetch_one(&self.pool)
-                .await?;
+        let items = receipts::page_by_date(
+            &self.pool,
+            query.sort == Sort::DateAsc,
+            query.page_size(),
+            query.offset,
+        )
+        .await?;
+        let (count, sum_fen) = receipts::count_and_total(&self.pool).await?;
         Ok(SearchResult {
             items,
             count,
@@ -269,18 +217,11 @@ impl Wallet {
 
     /// Ids of the dictionary texts that contain `word`.
     async fn matching_terms(&self, word: &str) -> Result<Vec<i64>> {
-        let ids = if word.chars().count() >= 3 {
-            sqlx::query_scalar("SELECT rowid FROM terms_fts WHERE terms_fts MATCH ?")
-                .bind(fts_phrase(word))
-                .fetch_all(&self.pool)
-                .await?
+        if word.chars().count() >= 3 {
+            tables::terms::matching_phrase(&self.pool, &fts_phrase(word)).await
         } else {
-            sqlx::query_scalar("SELECT id FROM terms WHERE instr(text, ?) > 0")
-                .bind(word)
-                .fetch_all(&self.pool)
-                .await?
-        };
-        Ok(ids)
+            tables::terms::containing(&self.pool, word).await
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 use crate::client::{is_unauthorized, ServiceClient};
 use crate::error::{Result, WalletError};
 use crate::secret::SecretString;
+use crate::tables;
 use crate::wallet::Wallet;
 use piaojia_receipt::ReceiptKey;
 use std::future::Future;
@@ -157,11 +158,7 @@ impl Wallet {
     /// A synced receipt's account and key: what a call about it to its service
     /// names. A receipt imported from a file has no service to call.
     pub(crate) async fn synced_receipt(&self, receipt_id: i64) -> Result<SyncedReceipt> {
-        let row: Option<(Option<i64>, String, String, String)> =
-            sqlx::query_as("SELECT account_id, province, code, number FROM receipts WHERE id = ?")
-                .bind(receipt_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = tables::receipts::account_and_key(&self.pool, receipt_id).await?;
         let (account_id, province, code, number) = row.ok_or(WalletError::NotFound("receipt"))?;
         let account_id = account_id.ok_or(WalletError::Imported)?;
         Ok(SyncedReceipt {
@@ -172,12 +169,9 @@ impl Wallet {
 
     /// The client of the account's service, and the account's province.
     pub(crate) async fn account_client(&self, account_id: i64) -> Result<(ServiceClient, String)> {
-        let (url, province): (String, String) =
-            sqlx::query_as("SELECT service_url, province FROM accounts WHERE id = ?")
-                .bind(account_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or(WalletError::NotFound("account"))?;
-        Ok((self.client(&url)?, province))
+        let account = tables::accounts::get(&self.pool, account_id)
+            .await?
+            .ok_or(WalletError::NotFound("account"))?;
+        Ok((self.client(&account.service_url)?, account.province))
     }
 }

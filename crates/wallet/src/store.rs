@@ -1,9 +1,12 @@
-//! Writes of receipts into the encrypted store: verified ones idempotently with
-//! their search terms, rejected ones into quarantine, lifecycle changes as links.
+//! A sync's page of receipts into the encrypted store: verified ones idempotently
+//! with their search terms, rejected ones into quarantine, lifecycle changes as
+//! links. The SQL is the tables' (`tables/receipts/signed.rs`, `tables/terms.rs`,
+//! `tables/quarantine.rs`).
 
 use crate::error::Result;
+use crate::tables::{self, receipts};
 use chrono::{Local, NaiveDateTime};
-use piaojia_receipt::{Fen, Lifecycle, Receipt, ReceiptKey, VerifiedReceipt};
+use piaojia_receipt::{Lifecycle, Receipt, ReceiptKey, VerifiedReceipt};
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
@@ -27,19 +30,7 @@ impl TermCache {
         if let Some(id) = self.ids.get(text) {
             return Ok(*id);
         }
-        let id: i64 = match sqlx::query_scalar("SELECT id FROM terms WHERE text = ?")
-            .bind(text)
-            .fetch_optional(&mut *conn)
-            .await?
-        {
-            Some(id) => id,
-            None => {
-                sqlx::query_scalar("INSERT INTO terms (text) VALUES (?) RETURNING id")
-                    .bind(text)
-                    .fetch_one(&mut *conn)
-                    .await?
-            }
-        };
+        let id = tables::terms::id_of(conn, text).await?;
         if self.ids.len() > 50_000 {
             self.ids.clear();
         }
@@ -104,42 +95,14 @@ impl<'a> PageWrites<'a> {
         bundle_version: u64,
     ) -> Result<Stored> {
         let r = &verified.receipt;
-        let insert = sqlx::query(
-            "INSERT INTO receipts (account_id, province, code, number, issued_at, category, issuer_code, issuer_name,
-                 payer_name, total, insurance_paid, patient_paid, is_red, verified_at, bundle_version, document_sha256, original)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (province, code, number) DO UPDATE SET
-                 account_id = excluded.account_id, issued_at = excluded.issued_at, category = excluded.category,
-                 issuer_code = excluded.issuer_code, issuer_name = excluded.issuer_name, payer_name = excluded.payer_name,
-                 total = excluded.total, insurance_paid = excluded.insurance_paid, patient_paid = excluded.patient_paid,
-                 is_red = excluded.is_red, verified_at = excluded.verified_at, bundle_version = excluded.bundle_version,
-                 document_sha256 = excluded.document_sha256, original = excluded.original,
-                 kind = 'piaojia_signed', elements = NULL, reference_only = 0
-             WHERE receipts.original IS NULL
-             RETURNING id",
-        )
-        .bind(account_id);
-        let inserted: Option<i64> = bind_signed_columns(insert, r)
-            .bind(now())
-            .bind(bundle_version as i64)
-            .bind(sha256_hex(&verified.original.document))
-            .bind(envelope)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|row| sqlx::Row::get(&row, 0));
+        let inserted =
+            receipts::insert_signed(conn, account_id, verified, envelope, bundle_version).await?;
         let result = match inserted {
             Some(receipt_id) => {
                 self.add_postings(conn, receipt_id, r).await?;
                 // A receipt that verifies now is no longer in quarantine.
                 if self.quarantine_in_use {
-                    sqlx::query(
-                        "DELETE FROM quarantine WHERE province = ? AND code = ? AND number = ?",
-                    )
-                    .bind(r.province.as_str())
-                    .bind(r.code.as_str())
-                    .bind(r.number.as_str())
-                    .execute(&mut *conn)
-                    .await?;
+                    tables::quarantine::clear(conn, &r.key()).await?;
                 }
                 Stored::New
             }
@@ -148,23 +111,15 @@ impl<'a> PageWrites<'a> {
         if let Some(original) = &r.reverses {
             // A red receipt reverses a receipt of its own issuer only: another
             // issuer's certificate vouches for nothing about someone else's bill.
-            let same_issuer: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM receipts WHERE province = ? AND code = ? AND number = ? AND issuer_code = ?",
-            )
-            .bind(original.province.as_str())
-            .bind(original.code.as_str())
-            .bind(original.number.as_str())
-            .bind(r.issuer.code.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-            if same_issuer.is_some() {
-                apply_lifecycle(conn, original, &Lifecycle::Reversed { by: r.key() }).await?;
+            if receipts::issued_by(conn, original, r.issuer.code.as_str()).await? {
+                receipts::apply_lifecycle(conn, original, &Lifecycle::Reversed { by: r.key() })
+                    .await?;
             } else {
                 tracing::warn!("a red receipt names a receipt of another issuer; not applied");
             }
         }
         if *lifecycle != Lifecycle::Normal {
-            apply_lifecycle(conn, &r.key(), lifecycle).await?;
+            receipts::apply_lifecycle(conn, &r.key(), lifecycle).await?;
         }
         Ok(result)
     }
@@ -196,104 +151,16 @@ impl<'a> PageWrites<'a> {
 
     pub async fn flush(&mut self, conn: &mut SqliteConnection) -> Result<()> {
         if !self.postings.is_empty() {
-            sqlx::query(
-                "INSERT OR IGNORE INTO receipt_terms (receipt_id, term_id)
-                 SELECT value ->> 0, value ->> 1 FROM json_each(?)",
-            )
-            .bind(serde_json::to_string(&self.postings).expect("serialises"))
-            .execute(&mut *conn)
-            .await?;
+            tables::terms::link(conn, &self.postings).await?;
             self.postings.clear();
         }
         Ok(())
     }
 }
 
-/// What insurance and the patient paid of a receipt (the patient all of a
-/// non-medical one). Parsed documents keep the split within the total (see
-/// `PaymentSplit::check`), so neither sum overflows.
-fn payment_split(r: &Receipt) -> (i64, i64) {
-    r.medical
-        .as_ref()
-        .map(|m| {
-            let part = |sum: Option<Fen>| sum.unwrap_or(Fen::ZERO).0;
-            (
-                part(m.payments.insurance_paid()),
-                part(m.payments.patient_paid()),
-            )
-        })
-        .unwrap_or((0, r.total.0))
-}
-
-type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
-
-/// Binds a signed receipt's searchable columns, in this order: province, code,
-/// number, issued_at, category, issuer_code, issuer_name, payer_name, total,
-/// insurance_paid, patient_paid, is_red.
-fn bind_signed_columns<'q>(query: Query<'q>, r: &'q Receipt) -> Query<'q> {
-    let (insurance, patient) = payment_split(r);
-    query
-        .bind(r.province.as_str())
-        .bind(r.code.as_str())
-        .bind(r.number.as_str())
-        .bind(r.issued_at)
-        .bind(r.category.as_str())
-        .bind(r.issuer.code.as_str())
-        .bind(r.issuer.name.as_str())
-        .bind(r.payer.name.as_str())
-        .bind(r.total.0)
-        .bind(insurance)
-        .bind(patient)
-        .bind(r.reverses.is_some())
-}
-
-/// Sets a stored receipt's searchable columns from its signed document, so that
-/// what lists and sums show is what the signed bytes say (a restore takes nothing
-/// of this from the backup's copy of the columns).
-pub async fn write_signed_columns(
-    conn: &mut SqliteConnection,
-    receipt_id: i64,
-    r: &Receipt,
-) -> Result<()> {
-    let update = sqlx::query(
-        "UPDATE receipts SET province = ?, code = ?, number = ?, issued_at = ?, category = ?,
-             issuer_code = ?, issuer_name = ?, payer_name = ?, total = ?, insurance_paid = ?,
-             patient_paid = ?, is_red = ?
-         WHERE id = ?",
-    );
-    bind_signed_columns(update, r)
-        .bind(receipt_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// A state read from its column: a text no definition knows is a damaged store.
 pub(crate) fn stored<T: TryFrom<String, Error = String>>(text: String) -> Result<T> {
     T::try_from(text).map_err(|e| sqlx::Error::Decode(e.into()).into())
-}
-
-/// Records a lifecycle state on a stored receipt; a receipt not (yet) stored is
-/// left alone, its state arrives with it.
-pub async fn apply_lifecycle(
-    conn: &mut SqliteConnection,
-    key: &ReceiptKey,
-    lifecycle: &Lifecycle,
-) -> Result<bool> {
-    let (state, linked) = (lifecycle.state().as_str(), lifecycle.linked());
-    let done = sqlx::query(
-        "UPDATE receipts SET lifecycle = ?, linked_code = ?, linked_number = ?
-         WHERE province = ? AND code = ? AND number = ?",
-    )
-    .bind(state)
-    .bind(linked.map(|k| k.code.as_str()))
-    .bind(linked.map(|k| k.number.as_str()))
-    .bind(key.province.as_str())
-    .bind(key.code.as_str())
-    .bind(key.number.as_str())
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() > 0)
 }
 
 /// Keeps a rejected receipt with the reason; never among the valid ones.
@@ -307,20 +174,12 @@ pub async fn quarantine(
 ) -> Result<()> {
     // A bad copy of a receipt already held valid is dropped, not shown as a problem.
     if let Some(key) = key {
-        let held: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM receipts WHERE province = ? AND code = ? AND number = ?",
-        )
-        .bind(key.province.as_str())
-        .bind(key.code.as_str())
-        .bind(key.number.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
-        if held.is_some() {
+        if receipts::holds(conn, key).await? {
             return Ok(());
         }
     }
     let code_number = key.map(|k| (k.code.as_str(), k.number.as_str()));
-    insert_quarantine(conn, account_id, province, code_number, error, envelope).await
+    tables::quarantine::put(conn, account_id, province, code_number, error, envelope).await
 }
 
 /// Moves a stored receipt that no longer verifies (its certificate was revoked, its
@@ -335,53 +194,12 @@ pub async fn move_to_quarantine(
     error: &piaojia_receipt::Error,
     envelope: &[u8],
 ) -> Result<()> {
-    let (code, number, referenced): (String, String, bool) = sqlx::query_as(
-        "SELECT code, number, EXISTS (SELECT 1 FROM claim_receipts WHERE receipt_id = r.id)
-             OR EXISTS (SELECT 1 FROM originals WHERE receipt_id = r.id) OR r.claim_id IS NOT NULL
-             OR EXISTS (SELECT 1 FROM consultations WHERE receipt_id = r.id)
-         FROM receipts r WHERE id = ?",
-    )
-    .bind(receipt_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let (code, number, referenced) = receipts::key_and_references(conn, receipt_id).await?;
     let code_number = Some((code.as_str(), number.as_str()));
-    insert_quarantine(conn, account_id, province, code_number, error, envelope).await?;
+    tables::quarantine::put(conn, account_id, province, code_number, error, envelope).await?;
     if !referenced {
-        sqlx::query("DELETE FROM receipt_terms WHERE receipt_id = ?")
-            .bind(receipt_id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("DELETE FROM receipts WHERE id = ?")
-            .bind(receipt_id)
-            .execute(&mut *conn)
-            .await?;
+        tables::terms::unlink(conn, receipt_id).await?;
+        receipts::delete(conn, receipt_id).await?;
     }
-    Ok(())
-}
-
-async fn insert_quarantine(
-    conn: &mut SqliteConnection,
-    account_id: i64,
-    province: &str,
-    code_number: Option<(&str, &str)>,
-    error: &piaojia_receipt::Error,
-    envelope: &[u8],
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO quarantine (account_id, province, code, number, reason_code, reason, received_at, entry_sha256, original)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (account_id, entry_sha256) DO UPDATE SET reason_code = excluded.reason_code, reason = excluded.reason",
-    )
-    .bind(account_id)
-    .bind(province)
-    .bind(code_number.map(|(code, _)| code))
-    .bind(code_number.map(|(_, number)| number))
-    .bind(error.code())
-    .bind(error.to_string())
-    .bind(now())
-    .bind(sha256_hex(envelope))
-    .bind(envelope)
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }

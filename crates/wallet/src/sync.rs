@@ -7,6 +7,7 @@ use crate::client::ServiceClient;
 use crate::error::{Result, WalletError};
 use crate::secret::SecretString;
 use crate::store::{self, Stored, TermCache};
+use crate::tables::accounts::{self, AccountRow};
 use crate::trust::Root;
 use crate::wallet::Wallet;
 use piaojia_api::ReceiptPage;
@@ -58,15 +59,6 @@ pub struct AccountSync {
     pub outcome: Result<SyncReport>,
 }
 
-#[derive(sqlx::FromRow)]
-struct AccountRow {
-    province: String,
-    service_url: String,
-    root_key: String,
-    receipts_cursor: String,
-    changes_cursor: String,
-}
-
 /// Whether `next` moves past `current`. Cursors are decimal positions in this API;
 /// anything else is taken as progress.
 fn advances(current: &str, next: &str) -> bool {
@@ -111,13 +103,9 @@ impl Wallet {
         progress: &mut (dyn FnMut(SyncProgress) + Send),
     ) -> Result<SyncReport> {
         let _lock = self.lock_for_sync().await?;
-        let account: AccountRow = sqlx::query_as(
-            "SELECT province, service_url, root_key, receipts_cursor, changes_cursor FROM accounts WHERE id = ?",
-        )
-        .bind(account_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(WalletError::NotFound("account"))?;
+        let account = accounts::get(&self.pool, account_id)
+            .await?
+            .ok_or(WalletError::NotFound("account"))?;
         let client = self.client(&account.service_url)?;
         let root = Root {
             province: account.province.clone(),
@@ -136,19 +124,9 @@ impl Wallet {
         self.claims().send_queued().await?;
         self.sync_receipts(account_id, &client, &account, trust, &mut report, progress)
             .await?;
-        self.sync_changes(
-            account_id,
-            &client,
-            &account.changes_cursor,
-            &mut report,
-            progress,
-        )
-        .await?;
-        sqlx::query("UPDATE accounts SET last_sync_at = ? WHERE id = ?")
-            .bind(store::now())
-            .bind(account_id)
-            .execute(&self.pool)
+        self.sync_changes(&account, &client, &mut report, progress)
             .await?;
+        accounts::set_last_sync(&self.pool, account_id, store::now()).await?;
         self.log_activity(
             "sync",
             Some(account_id),
@@ -321,11 +299,7 @@ impl Wallet {
         .map_err(|e| WalletError::Protocol(format!("verification task failed: {e}")))?
         .into_iter();
         let mut tx = crate::db::begin_write(&self.pool).await?;
-        let quarantine_in_use: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM quarantine WHERE account_id = ?)")
-                .bind(account_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let quarantine_in_use = crate::tables::quarantine::any_of(&mut tx, account_id).await?;
         let mut writes = store::PageWrites::new(terms, quarantine_in_use);
         for (bytes, original, lifecycle) in parsed {
             let outcome = match original {
@@ -362,11 +336,7 @@ impl Wallet {
         }
         writes.flush(&mut tx).await?;
         if let Some(cursor) = next_cursor {
-            sqlx::query("UPDATE accounts SET receipts_cursor = ? WHERE id = ?")
-                .bind(cursor)
-                .bind(account_id)
-                .execute(&mut *tx)
-                .await?;
+            accounts::set_receipts_cursor(&mut tx, account_id, cursor).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -374,21 +344,17 @@ impl Wallet {
 
     async fn sync_changes(
         &self,
-        account_id: i64,
+        account: &AccountRow,
         client: &ServiceClient,
-        start: &str,
         report: &mut SyncReport,
         progress: &mut (dyn FnMut(SyncProgress) + Send),
     ) -> Result<()> {
-        let province: String = sqlx::query_scalar("SELECT province FROM accounts WHERE id = ?")
-            .bind(account_id)
-            .fetch_one(&self.pool)
-            .await?;
-        let mut cursor = start.to_string();
+        let (account_id, province) = (account.id, &account.province);
+        let mut cursor = account.changes_cursor.clone();
         loop {
             let after = &cursor;
             let page = self
-                .with_token(account_id, client, &province, |token| async move {
+                .with_token(account_id, client, province, |token| async move {
                     client.changes(&token, after, PAGE_SIZE).await
                 })
                 .await?;
@@ -402,7 +368,7 @@ impl Wallet {
             for remote_id in claims {
                 if self
                     .claims()
-                    .refresh_claim(account_id, client, &province, remote_id)
+                    .refresh_claim(account_id, client, province, remote_id)
                     .await?
                 {
                     report.changes_applied += 1;
@@ -416,7 +382,7 @@ impl Wallet {
             for remote_id in threads {
                 if self
                     .consultations()
-                    .refresh(account_id, client, &province, remote_id)
+                    .refresh(account_id, client, province, remote_id)
                     .await?
                 {
                     report.changes_applied += 1;
@@ -430,17 +396,19 @@ impl Wallet {
                 {
                     continue;
                 }
-                if store::apply_lifecycle(&mut tx, &event.receipt, &event.lifecycle).await? {
+                if crate::tables::receipts::apply_lifecycle(
+                    &mut tx,
+                    &event.receipt,
+                    &event.lifecycle,
+                )
+                .await?
+                {
                     report.changes_applied += 1;
                 }
             }
             let moves = advances(&cursor, &page.next_cursor);
             if moves {
-                sqlx::query("UPDATE accounts SET changes_cursor = ? WHERE id = ?")
-                    .bind(&page.next_cursor)
-                    .bind(account_id)
-                    .execute(&mut *tx)
-                    .await?;
+                accounts::set_changes_cursor(&mut tx, account_id, &page.next_cursor).await?;
                 cursor = page.next_cursor.clone();
             }
             tx.commit().await?;

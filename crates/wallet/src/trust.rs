@@ -6,7 +6,10 @@
 use crate::client::ServiceClient;
 use crate::error::{Result, WalletError};
 use crate::store;
-use crate::tables::trust_bundles::{self, BundleRow, WhenHeld};
+use crate::tables::{
+    self,
+    trust_bundles::{self, BundleRow, WhenHeld},
+};
 use crate::wallet::Wallet;
 use piaojia_receipt::{ProvinceCode, SignedOriginal, TrustAnchor, TrustBundle, TrustStore};
 
@@ -31,13 +34,7 @@ impl Wallet {
     /// The bundle held for `root`, checked against it again. A stored bundle that no
     /// longer verifies (copied from another root by an older wallet) is as good as none.
     async fn held_bundle(&self, root: &Root) -> Result<Option<(TrustBundle, TrustStore)>> {
-        let stored: Option<String> = sqlx::query_scalar(
-            "SELECT bundle FROM trust_bundles WHERE province = ? AND root_key = ?",
-        )
-        .bind(&root.province)
-        .bind(&root.root_key)
-        .fetch_optional(&self.pool)
-        .await?;
+        let stored = trust_bundles::bundle(&self.pool, &root.province, &root.root_key).await?;
         let Some(stored) = stored else {
             return Ok(None);
         };
@@ -110,16 +107,13 @@ impl Wallet {
         let mut after = 0i64;
         let mut failed = 0u64;
         loop {
-            let rows: Vec<(i64, i64, Vec<u8>)> = sqlx::query_as(
-                "SELECT r.id, r.account_id, r.original FROM receipts r JOIN accounts a ON a.id = r.account_id
-                 WHERE a.province = ? AND a.root_key = ? AND r.original IS NOT NULL AND r.id > ?
-                 ORDER BY r.id LIMIT ?",
+            let rows = tables::receipts::signed_under_root(
+                &self.pool,
+                &root.province,
+                &root.root_key,
+                after,
+                REVERIFY_BATCH,
             )
-            .bind(&root.province)
-            .bind(&root.root_key)
-            .bind(after)
-            .bind(REVERIFY_BATCH)
-            .fetch_all(&self.pool)
             .await?;
             let Some(&(last, _, _)) = rows.last() else {
                 break;
@@ -139,15 +133,7 @@ impl Wallet {
             .map_err(|e| WalletError::Protocol(format!("verification task failed: {e}")))?;
             let mut tx = crate::db::begin_write(&self.pool).await?;
             let passed: Vec<i64> = passed.iter().map(|(id, ..)| *id).collect();
-            sqlx::query(
-                "UPDATE receipts SET verified_at = ?, bundle_version = ?
-                 WHERE id IN (SELECT value FROM json_each(?))",
-            )
-            .bind(store::now())
-            .bind(trust.version as i64)
-            .bind(serde_json::to_string(&passed).expect("serialises"))
-            .execute(&mut *tx)
-            .await?;
+            tables::receipts::mark_verified(&mut tx, &passed, store::now(), trust.version).await?;
             for (id, account_id, envelope, error) in &failures {
                 let error = error.as_ref().expect("a failure has its error");
                 store::move_to_quarantine(
@@ -178,10 +164,7 @@ impl Wallet {
     /// Verifies every stored signed receipt against the bundle of its account's root
     /// (a restore does this before the wallet is used). Returns how many failed.
     pub(crate) async fn reverify_all(&self) -> Result<u64> {
-        let roots: Vec<(String, String)> =
-            sqlx::query_as("SELECT DISTINCT province, root_key FROM accounts")
-                .fetch_all(&self.pool)
-                .await?;
+        let roots = tables::accounts::roots(&self.pool).await?;
         let mut failed = 0;
         for (province, root_key) in roots {
             let root = Root { province, root_key };
@@ -198,12 +181,7 @@ impl Wallet {
 
     /// Every root pinned in `province`, in account order.
     pub(crate) async fn roots_of(&self, province: &str) -> Result<Vec<Root>> {
-        let keys: Vec<String> = sqlx::query_scalar(
-            "SELECT root_key FROM accounts WHERE province = ? GROUP BY root_key ORDER BY min(id)",
-        )
-        .bind(province)
-        .fetch_all(&self.pool)
-        .await?;
+        let keys = tables::accounts::root_keys_in(&self.pool, province).await?;
         Ok(keys
             .into_iter()
             .map(|root_key| Root {
@@ -215,24 +193,14 @@ impl Wallet {
 
     /// The root of the account a stored receipt came through.
     pub(crate) async fn receipt_root(&self, id: i64) -> Result<Root> {
-        let (province, root_key) = sqlx::query_as(
-            "SELECT a.province, a.root_key FROM receipts r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(WalletError::NotFound("receipt"))?;
+        let (province, root_key) = tables::receipts::root_of(&self.pool, id)
+            .await?
+            .ok_or(WalletError::NotFound("receipt"))?;
         Ok(Root { province, root_key })
     }
 
     /// Bundles no account is pinned to any more (after a root was replaced).
     pub(crate) async fn forget_unpinned_bundles(&self) -> Result<()> {
-        sqlx::query(
-            "DELETE FROM trust_bundles WHERE NOT EXISTS (SELECT 1 FROM accounts a
-                 WHERE a.province = trust_bundles.province AND a.root_key = trust_bundles.root_key)",
-        )
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        trust_bundles::drop_unpinned(&self.pool).await
     }
 }

@@ -2,6 +2,7 @@
 //! service; and the quarantine.
 
 use crate::error::{Result, WalletError};
+use crate::tables::{quarantine, receipts};
 use crate::wallet::Wallet;
 use chrono::NaiveDateTime;
 use piaojia_receipt::{parse_document, Lifecycle, Receipt, SignedOriginal};
@@ -63,21 +64,10 @@ pub struct UnverifiedFace {
     pub total: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct QuarantineRow {
-    id: i64,
-    province: String,
-    code: Option<String>,
-    number: Option<String>,
-    reason_code: String,
-    reason: String,
-    received_at: NaiveDateTime,
-    original: Vec<u8>,
-}
-
-impl QuarantineRow {
+impl quarantine::Listed {
     fn view(self) -> Quarantined {
-        let claims = SignedOriginal::from_json(&self.original)
+        let quarantine::Listed { id, row } = self;
+        let claims = SignedOriginal::from_json(&row.original)
             .and_then(|original| parse_document(&original.document))
             .ok()
             .map(|receipt| UnverifiedFace {
@@ -86,13 +76,13 @@ impl QuarantineRow {
                 total: receipt.total.0,
             });
         Quarantined {
-            id: self.id,
-            province: self.province,
-            code: self.code,
-            number: self.number,
-            reason_code: self.reason_code,
-            reason: self.reason,
-            received_at: self.received_at,
+            id,
+            province: row.province,
+            code: row.code,
+            number: row.number,
+            reason_code: row.reason_code,
+            reason: row.reason,
+            received_at: row.received_at,
             claims,
         }
     }
@@ -106,26 +96,9 @@ pub struct Receipts<'w> {
 
 impl Receipts<'_> {
     pub async fn get(&self, id: i64) -> Result<ReceiptDetail> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            original: Option<Vec<u8>>,
-            lifecycle: String,
-            linked_code: Option<String>,
-            linked_number: Option<String>,
-            claim_id: Option<i64>,
-            verified_at: NaiveDateTime,
-            bundle_version: i64,
-            document_sha256: String,
-            printed_count: i64,
-        }
-        let row: Row = sqlx::query_as(
-            "SELECT original, lifecycle, linked_code, linked_number, claim_id, verified_at, bundle_version, document_sha256, printed_count
-             FROM receipts WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.wallet.pool)
-        .await?
-        .ok_or(WalletError::NotFound("receipt"))?;
+        let row = receipts::detail(&self.wallet.pool, id)
+            .await?
+            .ok_or(WalletError::NotFound("receipt"))?;
         let receipt = parse_document(
             &SignedOriginal::from_json(&row.original.ok_or(WalletError::Imported)?)?.document,
         )?;
@@ -150,24 +123,16 @@ impl Receipts<'_> {
 
     /// Finds a stored receipt by 票据代码 and 票据号码 (any province).
     pub async fn find(&self, code: &str, number: &str) -> Result<i64> {
-        sqlx::query_scalar(
-            "SELECT id FROM receipts WHERE code = ? AND number = ? ORDER BY id LIMIT 1",
-        )
-        .bind(code)
-        .bind(number)
-        .fetch_optional(&self.wallet.pool)
-        .await?
-        .ok_or(WalletError::NotFound("receipt"))
+        receipts::find(&self.wallet.pool, code, number)
+            .await?
+            .ok_or(WalletError::NotFound("receipt"))
     }
 
     /// The signed original as received, byte for byte.
     pub async fn signed_original(&self, id: i64) -> Result<SignedOriginal> {
-        let bytes: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT original FROM receipts WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&self.wallet.pool)
-                .await?
-                .ok_or(WalletError::NotFound("receipt"))?;
+        let bytes = receipts::signed_original(&self.wallet.pool, id)
+            .await?
+            .ok_or(WalletError::NotFound("receipt"))?;
         let bytes = bytes.ok_or(WalletError::Imported)?;
         Ok(SignedOriginal::from_json(&bytes)?)
     }
@@ -215,12 +180,8 @@ impl Receipts<'_> {
     }
 
     pub async fn quarantined(&self) -> Result<Vec<Quarantined>> {
-        let rows: Vec<QuarantineRow> = sqlx::query_as(
-            "SELECT id, province, code, number, reason_code, reason, received_at, original FROM quarantine ORDER BY id",
-        )
-        .fetch_all(&self.wallet.pool)
-        .await?;
-        Ok(rows.into_iter().map(QuarantineRow::view).collect())
+        let rows = quarantine::listed(&self.wallet.pool).await?;
+        Ok(rows.into_iter().map(quarantine::Listed::view).collect())
     }
 
     /// Verifies a signed original from outside (a file), offline, against the stored
@@ -256,9 +217,7 @@ impl Receipts<'_> {
     /// 在线查验 of a rejected receipt, by the elements its (unverified) document
     /// states: whether the service holds a receipt that says the same.
     pub async fn check_quarantined(&self, id: i64) -> Result<piaojia_api::CheckResult> {
-        let original: Vec<u8> = sqlx::query_scalar("SELECT original FROM quarantine WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.wallet.pool)
+        let original = quarantine::original(&self.wallet.pool, id)
             .await?
             .ok_or(WalletError::NotFound("rejected receipt"))?;
         let receipt = parse_document(&SignedOriginal::from_json(&original)?.document)?;

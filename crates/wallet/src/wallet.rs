@@ -15,6 +15,7 @@ use crate::printing::Printing;
 use crate::reimbursement::Reimbursement;
 use crate::secret::SecretString;
 use crate::session::Session;
+use crate::tables;
 use crate::trust::Root;
 use crate::view::Receipts;
 use piaojia_receipt::{ProvinceCode, TrustAnchor};
@@ -256,13 +257,9 @@ impl Wallet {
     }
 
     async fn refuse_other_root(&self, spec: &AccountSpec) -> Result<()> {
-        let pinned: Option<String> = sqlx::query_scalar(
-            "SELECT root_key FROM accounts WHERE province = ? AND id_number = ?",
-        )
-        .bind(spec.province.as_str())
-        .bind(&spec.id_number)
-        .fetch_optional(&self.pool)
-        .await?;
+        let pinned =
+            tables::accounts::pinned_root(&self.pool, spec.province.as_str(), &spec.id_number)
+                .await?;
         match pinned {
             Some(pinned) if pinned != spec.root_key => Err(WalletError::RootChanged {
                 pinned,
@@ -289,19 +286,7 @@ impl Wallet {
         spec: &AccountSpec,
         granted: crate::session::Granted,
     ) -> Result<Account> {
-        let account_id: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts (province, service_url, root_key, id_number, display_name) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (province, id_number) DO UPDATE SET service_url = excluded.service_url,
-                 root_key = excluded.root_key, display_name = excluded.display_name
-             RETURNING id",
-        )
-        .bind(spec.province.as_str())
-        .bind(&spec.service_url)
-        .bind(&spec.root_key)
-        .bind(&spec.id_number)
-        .bind(&granted.name)
-        .fetch_one(&self.pool)
-        .await?;
+        let account_id = tables::accounts::upsert(&self.pool, spec, &granted.name).await?;
         self.keep_tokens(account_id, granted).await?;
         self.account(account_id).await
     }
@@ -328,32 +313,22 @@ impl Wallet {
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>> {
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM accounts ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
         let mut accounts = Vec::new();
-        for id in ids {
-            accounts.push(self.account(id).await?);
+        for row in tables::accounts::all(&self.pool).await? {
+            accounts.push(self.account_of(row).await?);
         }
         Ok(accounts)
     }
 
     pub async fn account(&self, id: i64) -> Result<Account> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            province: String,
-            service_url: String,
-            id_number: String,
-            display_name: Option<String>,
-            last_sync_at: Option<chrono::NaiveDateTime>,
-        }
-        let row: Row = sqlx::query_as(
-            "SELECT province, service_url, id_number, display_name, last_sync_at FROM accounts WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(WalletError::NotFound("account"))?;
+        let row = tables::accounts::get(&self.pool, id)
+            .await?
+            .ok_or(WalletError::NotFound("account"))?;
+        self.account_of(row).await
+    }
+
+    async fn account_of(&self, row: tables::accounts::AccountRow) -> Result<Account> {
+        let id = row.id;
         Ok(Account {
             id,
             province: row.province,
@@ -368,24 +343,13 @@ impl Wallet {
 
     /// The service URL of the wallet's account in `province`, if there is one.
     pub async fn service_for(&self, province: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT service_url FROM accounts WHERE province = ? ORDER BY id LIMIT 1",
-        )
-        .bind(province)
-        .fetch_optional(&self.pool)
-        .await?)
+        tables::accounts::service_in(&self.pool, province).await
     }
 
     /// Points the accounts at `from` to `to`: the same service, now at another address
     /// (the desktop app's built-in demo service gets a new port each run).
     pub async fn move_service(&self, from: &str, to: &str) -> Result<u64> {
-        let moved = sqlx::query("UPDATE accounts SET service_url = ? WHERE service_url = ?")
-            .bind(to)
-            .bind(from)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-        Ok(moved)
+        tables::accounts::move_service(&self.pool, from, to).await
     }
 
     /// Whether the wallet in `dir` is opened with a passphrase.
@@ -395,13 +359,8 @@ impl Wallet {
 
     /// What the wallet holds, in sum.
     pub async fn status(&self) -> Result<Status> {
-        let (receipts, total_fen): (i64, i64) =
-            sqlx::query_as("SELECT count(*), coalesce(sum(total), 0) FROM receipts")
-                .fetch_one(&self.pool)
-                .await?;
-        let quarantined: i64 = sqlx::query_scalar("SELECT count(*) FROM quarantine")
-            .fetch_one(&self.pool)
-            .await?;
+        let (receipts, total_fen) = tables::receipts::count_and_total(&self.pool).await?;
+        let quarantined = tables::quarantine::count(&self.pool).await?;
         Ok(Status {
             key_mode: self.key_mode(),
             accounts: self.accounts().await?,

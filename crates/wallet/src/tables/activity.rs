@@ -1,5 +1,6 @@
 //! `activity`: what was done when, in counts only (no names, no amounts).
 
+use crate::activity::Activity;
 use crate::error::Result;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -33,4 +34,14 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: ActivityRow) -> Res
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The newest `limit` lines with their ids, newest first.
+pub(crate) async fn newest(pool: &SqlitePool, limit: u32) -> Result<Vec<Activity>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT id, {COLUMNS} FROM activity ORDER BY id DESC LIMIT ?"
+    ))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?)
 }

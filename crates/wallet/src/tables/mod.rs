@@ -1,10 +1,12 @@
-//! Whole rows of the wallet's tables, in the form a backup carries them: for each
-//! table, its row type and the SQL that reads and writes every column of it. A
-//! column a migration adds is added here, once; the backup round-trip test
+//! The wallet's tables, one module each: its whole-row type and the SQL that reads
+//! and writes every column (what a backup carries and restores), and the queries
+//! the features make of it (a receipt's detail, a claim's state, a result line…).
+//! A column a migration adds is added here, once; the backup round-trip test
 //! (`tests/backup_columns.rs`) fails until it is.
 //!
-//! The rest of the wallet reads and writes parts of rows where it works on them
-//! (sync, import, search, claims, consultations); this is the place that knows rows whole.
+//! Outside this folder, SQL is left only where a table is one feature's own: the
+//! search index's bulk load (`index.rs`, with its `counters`), the refresh tokens
+//! (`refresh.rs`), and the store's pragmas (`db.rs`).
 
 pub(crate) mod accounts;
 pub(crate) mod activity;
@@ -15,6 +17,7 @@ pub(crate) mod quarantine;
 pub(crate) mod receipts;
 pub(crate) mod seal_roots;
 pub(crate) mod settings;
+pub(crate) mod terms;
 pub(crate) mod trust_bundles;
 
 /// `INSERT INTO table (columns) VALUES (?, ?, …)`.

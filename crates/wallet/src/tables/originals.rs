@@ -2,9 +2,10 @@
 //! seals' verification.
 
 use crate::error::Result;
+use crate::import::OriginalFile;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 const COLUMNS: &str =
     "id, receipt_id, format, file_name, sha256, bytes, imported_at, seal_levels, seal_report";
@@ -53,4 +54,54 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: OriginalRow) -> Res
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Keeps a file a receipt came in (its id is new).
+pub(crate) async fn add(conn: &mut SqliteConnection, row: &OriginalRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO originals (receipt_id, format, file_name, sha256, bytes, imported_at, seal_levels, seal_report)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(row.receipt_id)
+    .bind(&row.format)
+    .bind(&row.file_name)
+    .bind(&row.sha256)
+    .bind(&row.bytes)
+    .bind(row.imported_at)
+    .bind(row.seal_levels)
+    .bind(&row.seal_report)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The files a receipt came in, without their bytes, oldest first.
+pub(crate) async fn of_receipt(pool: &SqlitePool, receipt_id: i64) -> Result<Vec<OriginalFile>> {
+    Ok(sqlx::query_as(
+        "SELECT id, receipt_id, format, file_name, sha256, imported_at, seal_levels, seal_report
+         FROM originals WHERE receipt_id = ? ORDER BY id",
+    )
+    .bind(receipt_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// One file's exact bytes.
+pub(crate) async fn bytes(pool: &SqlitePool, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(
+        sqlx::query_scalar("SELECT bytes FROM originals WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// The receipt a file already given (by its SHA-256) belongs to, if any.
+pub(crate) async fn receipt_with(db: impl SqliteExecutor<'_>, sha256: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT receipt_id FROM originals WHERE sha256 = ?")
+            .bind(sha256)
+            .fetch_optional(db)
+            .await?,
+    )
 }

@@ -36,3 +36,18 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: SealRootRow) -> Res
         .await?;
     Ok(())
 }
+
+/// Adds a root unless it is there already; whether it was new.
+pub(crate) async fn add(pool: &SqlitePool, row: &SealRootRow) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO seal_roots (sha256, subject, der, added_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(&row.sha256)
+    .bind(&row.subject)
+    .bind(&row.der)
+    .bind(row.added_at)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -56,3 +56,29 @@ pub(crate) async fn put<'e>(
     .await?;
     Ok(())
 }
+
+/// The bundle held for a root, as stored.
+pub(crate) async fn bundle(
+    pool: &SqlitePool,
+    province: &str,
+    root_key: &str,
+) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT bundle FROM trust_bundles WHERE province = ? AND root_key = ?")
+            .bind(province)
+            .bind(root_key)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// Drops the bundles no account is pinned to any more (after a root was replaced).
+pub(crate) async fn drop_unpinned(pool: &SqlitePool) -> Result<()> {
+    sqlx::query(
+        "DELETE FROM trust_bundles WHERE NOT EXISTS (SELECT 1 FROM accounts a
+             WHERE a.province = trust_bundles.province AND a.root_key = trust_bundles.root_key)",
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}

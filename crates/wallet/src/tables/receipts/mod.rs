@@ -70,7 +70,7 @@ pub(crate) async fn batch_after(
 }
 
 /// Writes a whole row; the columns its document decides are written again from
-/// the document afterwards (see `store::write_signed_columns`).
+/// the document afterwards (see `signed::write_signed_columns`).
 pub(crate) async fn insert(conn: &mut SqliteConnection, row: ReceiptRow) -> Result<()> {
     sqlx::query(&super::insert_sql("receipts", COLUMNS))
         .bind(row.id)
@@ -106,3 +106,10 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: ReceiptRow) -> Resu
         .await?;
     Ok(())
 }
+
+mod imported;
+mod lookups;
+mod signed;
+pub(crate) use imported::*;
+pub(crate) use lookups::*;
+pub(crate) use signed::*;
