@@ -9,7 +9,7 @@ import type { LifecycleState } from "./LifecycleState";
 export type ReceiptSummary = { id: number, province: string, code: string, number: string, issued_at: string, category: Category, issuer_name: string, payer_name: string, total: number, lifecycle: LifecycleState, is_red: boolean, claim_id: number | null, 
 /**
  * The state of the claim holding it: the list says 报销中 until the claim is
- * approved or paid, 已报销 after. Read through [`SummaryRow`].
+ * approved or paid, 已报销 after (read in `tables::receipts`).
  */
 claim_state: ClaimState | null, 
 /**
