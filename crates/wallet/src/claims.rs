@@ -76,15 +76,13 @@ pub struct ClaimLine {
 }
 
 impl ClaimView {
-    fn new(row: ClaimRow, held: Vec<(i64, String)>) -> Result<ClaimView> {
-        let mut receipt_ids = Vec::new();
-        let mut voided_receipt_ids = Vec::new();
-        for (id, lifecycle) in held {
-            receipt_ids.push(id);
-            if stored::<LifecycleState>(lifecycle)? == LifecycleState::Voided {
-                voided_receipt_ids.push(id);
-            }
-        }
+    fn new(row: ClaimRow, held: Vec<table::Held>) -> Result<ClaimView> {
+        let receipt_ids = held.iter().map(|r| r.id).collect();
+        let voided_receipt_ids = held
+            .iter()
+            .filter(|r| r.lifecycle == LifecycleState::Voided)
+            .map(|r| r.id)
+            .collect();
         Ok(ClaimView {
             id: row.id,
             account_id: row.account_id,
@@ -278,7 +276,7 @@ impl Claims<'_> {
         let claim = table::get(&self.wallet.pool, id)
             .await?
             .ok_or(WalletError::NotFound("claim"))?;
-        let receipts = table::held_keys(&self.wallet.pool, id).await?;
+        let receipts = table::held_by(&self.wallet.pool, id).await?;
         Ok(ClaimRequest {
             idempotency_key: claim.idempotency_key,
             relying_party: claim.relying_party,
@@ -287,7 +285,10 @@ impl Claims<'_> {
             amount_requested: claim.amount_requested,
             receipts: receipts
                 .into_iter()
-                .map(|(code, number)| ReceiptRef { code, number })
+                .map(|r| ReceiptRef {
+                    code: r.code,
+                    number: r.number,
+                })
                 .collect(),
         })
     }

@@ -188,7 +188,7 @@ impl Exports<'_> {
             Selection::Claim(id) => tables::claims::held_by(&self.wallet.pool, *id)
                 .await?
                 .into_iter()
-                .map(|(id, _)| id)
+                .map(|r| r.id)
                 .collect(),
             Selection::Year(year) => receipts::ids_of_year(&self.wallet.pool, *year).await?,
             Selection::Search(query) => {

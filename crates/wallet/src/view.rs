@@ -96,7 +96,7 @@ pub struct Receipts<'w> {
 
 impl Receipts<'_> {
     pub async fn get(&self, id: i64) -> Result<ReceiptDetail> {
-        let row = receipts::detail(&self.wallet.pool, id)
+        let row = receipts::get(&self.wallet.pool, id)
             .await?
             .ok_or(WalletError::NotFound("receipt"))?;
         let receipt = parse_document(

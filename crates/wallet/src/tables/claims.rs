@@ -4,7 +4,7 @@ use crate::claims::ClaimDraft;
 use crate::error::Result;
 use chrono::NaiveDateTime;
 use piaojia_api::Claim;
-use piaojia_receipt::ClaimState;
+use piaojia_receipt::{ClaimState, LifecycleState};
 use serde::{Deserialize, Serialize};
 use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
@@ -54,11 +54,21 @@ pub(crate) async fn get(pool: &SqlitePool, id: i64) -> Result<Option<ClaimRow>> 
     )
 }
 
-/// The receipts a claim holds: their ids and lifecycle states.
-pub(crate) async fn held_by(pool: &SqlitePool, claim_id: i64) -> Result<Vec<(i64, String)>> {
+/// A receipt a claim holds.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Held {
+    pub id: i64,
+    pub code: String,
+    pub number: String,
+    #[sqlx(try_from = "String")]
+    pub lifecycle: LifecycleState,
+}
+
+/// The receipts a claim holds, in id order.
+pub(crate) async fn held_by(pool: &SqlitePool, claim_id: i64) -> Result<Vec<Held>> {
     Ok(sqlx::query_as(
-        "SELECT c.receipt_id, r.lifecycle FROM claim_receipts c JOIN receipts r ON r.id = c.receipt_id
-         WHERE c.claim_id = ? ORDER BY c.receipt_id",
+        "SELECT r.id, r.code, r.number, r.lifecycle FROM claim_receipts c JOIN receipts r ON r.id = c.receipt_id
+         WHERE c.claim_id = ? ORDER BY r.id",
     )
     .bind(claim_id)
     .fetch_all(pool)
@@ -304,16 +314,5 @@ pub(crate) async fn count_held(pool: &SqlitePool, claim_id: i64) -> Result<(i64,
     )
     .bind(claim_id)
     .fetch_one(pool)
-    .await?)
-}
-
-/// The 票据代码 and 票据号码 of the receipts a claim holds.
-pub(crate) async fn held_keys(pool: &SqlitePool, claim_id: i64) -> Result<Vec<(String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT r.code, r.number FROM claim_receipts c JOIN receipts r ON r.id = c.receipt_id
-         WHERE c.claim_id = ? ORDER BY r.id",
-    )
-    .bind(claim_id)
-    .fetch_all(pool)
     .await?)
 }

@@ -9,31 +9,6 @@ use chrono::NaiveDateTime;
 use piaojia_receipt::{Category, LifecycleState, ReceiptKey};
 use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
-/// A receipt's state in this wallet, beside its document: its detail.
-#[derive(sqlx::FromRow)]
-pub(crate) struct DetailRow {
-    pub original: Option<Vec<u8>>,
-    pub lifecycle: String,
-    pub linked_code: Option<String>,
-    pub linked_number: Option<String>,
-    pub claim_id: Option<i64>,
-    pub verified_at: NaiveDateTime,
-    pub bundle_version: i64,
-    pub document_sha256: String,
-    pub printed_count: i64,
-}
-
-pub(crate) async fn detail(pool: &SqlitePool, id: i64) -> Result<Option<DetailRow>> {
-    Ok(sqlx::query_as(
-        "SELECT original, lifecycle, linked_code, linked_number, claim_id, verified_at, bundle_version,
-                document_sha256, printed_count
-         FROM receipts WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?)
-}
-
 /// What an export, a sheet or a 汇总表 says of a receipt, synced or imported alike.
 #[derive(sqlx::FromRow)]
 pub(crate) struct ExportRow {

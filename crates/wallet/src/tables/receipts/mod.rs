@@ -54,6 +54,15 @@ fn signed_kind() -> String {
     "piaojia_signed".into()
 }
 
+pub(crate) async fn get(pool: &SqlitePool, id: i64) -> Result<Option<ReceiptRow>> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM receipts WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
 /// Up to `limit` receipts after the id `after`, in id order.
 pub(crate) async fn batch_after(
     pool: &SqlitePool,
