@@ -49,6 +49,9 @@ pub struct ServiceConfig {
     pub demo_receipts: usize,
     /// Receipts generated for each other demo citizen.
     pub other_receipts: usize,
+    /// Citizens added after the demo's five, each with `other_receipts` receipts:
+    /// the many people of a load test.
+    pub load_citizens: usize,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     /// How long a used refresh token may be presented again by a client that
@@ -85,6 +88,7 @@ impl ServiceConfig {
             db_path: None,
             demo_receipts: 200,
             other_receipts: 20,
+            load_citizens: 0,
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             refresh_grace: Duration::from_secs(300),

@@ -50,6 +50,23 @@ pub fn citizens(_province: &Province) -> Vec<DemoCitizen> {
         .collect()
 }
 
+/// The demo citizens and `extra` more, for load tests: their ID numbers differ by
+/// birth date and sequence, their names and phones repeat the demo's.
+pub fn citizens_and(province: &Province, extra: usize) -> Vec<DemoCitizen> {
+    let mut all = citizens(province);
+    let first_birth = NaiveDate::from_ymd_opt(1960, 1, 1).expect("a date");
+    for k in 0..extra {
+        let (name, _, _, phone) = CITIZENS[k % CITIZENS.len()];
+        let birth = first_birth + Duration::days((k / 1000) as i64);
+        all.push(DemoCitizen {
+            name,
+            id_number: id_number("330106", &birth.format("%Y%m%d").to_string(), k as u32),
+            phone,
+        });
+    }
+    all
+}
+
 /// A resident ID number with its ISO 7064 MOD 11-2 check character.
 pub fn id_number(region: &str, birth: &str, sequence: u32) -> String {
     let body = format!("{region}{birth}{:03}", sequence % 1000);
@@ -307,8 +324,8 @@ pub async fn generate(
     let province = &config.province;
     let secret = config.secret();
     let issuers = issuers(&secret, province);
-    let citizens = citizens(province);
-    let mut tx = pool.begin().await?;
+    let citizens = citizens_and(province, config.load_citizens);
+    let mut tx = store::begin_write(pool).await?;
     for issuer in &issuers {
         store::insert_issuer(
             &mut tx,

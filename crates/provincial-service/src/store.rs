@@ -8,7 +8,7 @@ use piaojia_receipt::{
     Category, Lifecycle, ProvinceCode, Receipt, ReceiptKey, RegionCode, SignedOriginal, SigningKey,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
+use sqlx::{ConnectOptions, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -52,6 +52,13 @@ pub async fn connect(path: Option<&Path>) -> Result<Store, ServiceError> {
     };
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(Store { pool, anchor })
+}
+
+/// A transaction that writes. It takes the write lock when it begins: two deferred
+/// transactions that both read and then both write fail one of them at once with
+/// "database is locked", whatever the busy timeout, and a login answered 500.
+pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
 }
 
 pub async fn insert_receipt(

@@ -310,3 +310,39 @@ async fn the_grace_period_does_not_slide() {
         "3 s after the first use, past a 2 s grace"
     );
 }
+
+/// Logins at the same moment, on a store in a file (a pool of connections, as
+/// deployed), all succeed. Before write transactions took the write lock when they
+/// began, two that had both read failed one another at once with "database is
+/// locked", and the citizen got a 500 (found by the load bench).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logins_at_the_same_moment_all_succeed_on_a_file_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = std::sync::Arc::new(
+        start_with(ServiceConfig {
+            db_path: Some(dir.path().join("service.db")),
+            demo_receipts: 1,
+            other_receipts: 1,
+            load_citizens: 35,
+            auth_limits: provincial_service::AuthLimits {
+                sms_interval: std::time::Duration::ZERO,
+                sms_per_address_minute: 1000,
+                logins_per_address_minute: 1000,
+                ..Default::default()
+            },
+            ..config()
+        })
+        .await,
+    );
+    let mut logins = tokio::task::JoinSet::new();
+    for citizen in 0..40 {
+        let s = s.clone();
+        logins.spawn(async move { s.login(citizen).await["access_token"].is_string() });
+    }
+    let mut done = 0;
+    while let Some(login) = logins.join_next().await {
+        assert!(login.expect("every login answers 200"));
+        done += 1;
+    }
+    assert_eq!(done, 40);
+}

@@ -39,7 +39,8 @@ impl TestService {
     }
 
     pub fn citizen_id(&self, index: usize) -> String {
-        provincial_service::demo::citizens(&self.state.config.province)[index]
+        let config = &self.state.config;
+        provincial_service::demo::citizens_and(&config.province, config.load_citizens)[index]
             .id_number
             .clone()
     }

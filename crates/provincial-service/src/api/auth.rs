@@ -59,7 +59,7 @@ pub async fn send_sms(
         .map_err(too_many_codes)?;
     let now = now_secs();
     let key = limits::id_key(&req.id_number);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let (_, _, last_sent) = limits::recent(&mut tx, &key, IdEvent::SmsSent, now).await?;
     if let Some(last) = last_sent {
         let next = last + limits.sms_interval.as_secs() as i64;
@@ -136,7 +136,7 @@ pub async fn login(
         .map_err(locked)?;
     let now = now_secs();
     let key = limits::id_key(&req.id_number);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     limits::within_hourly(
         &mut tx,
         &key,
@@ -205,7 +205,7 @@ pub async fn refresh(
     let invalid = || ApiError::unauthorized("auth.invalid_token", "the refresh token is not valid");
     let hash = sha256_hex(&req.refresh_token);
     let now = now_secs();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let row: Option<(i64, String, i64, i64, Option<i64>, i64)> = sqlx::query_as(
         "SELECT citizen_id, family, expires_at, used, used_at, revoked FROM tokens WHERE hash = ? AND kind = 'refresh'",
     )

@@ -128,7 +128,7 @@ pub async fn submit(
 ) -> ApiResult<(StatusCode, Json<Claim>)> {
     validate(&req)?;
     let request_hash = sha256_hex(&serde_json::to_string(&req).expect("serialises"));
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let earlier: Option<(i64, String)> = sqlx::query_as(
         "SELECT id, request_hash FROM claims WHERE citizen_id = ? AND idempotency_key = ?",
     )
@@ -463,7 +463,7 @@ pub async fn withdraw(
     citizen: Citizen,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Claim>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let current = owned_claim(&mut tx, "citizen_id", citizen.id, id).await?;
     if current != ClaimState::Submitted {
         return Err(ApiError::new(
@@ -588,7 +588,7 @@ pub async fn rp_decide(
     Path(id): Path<i64>,
     Json(decision): Json<Decision>,
 ) -> ApiResult<Json<Claim>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let current = owned_claim(&mut tx, "relying_party_id", party.id, id).await?;
     let requested: i64 = sqlx::query_scalar("SELECT amount_requested FROM claims WHERE id = ?")
         .bind(id)

@@ -230,7 +230,7 @@ pub async fn ask(
     Json(req): Json<AskRequest>,
 ) -> ApiResult<(StatusCode, Json<Consultation>)> {
     let text = message_text(&req.text)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     forget_expired(&state, &mut tx).await?;
     let issuer: Option<String> = sqlx::query_scalar(
         "SELECT issuer_code FROM receipts WHERE citizen_id = ? AND code = ? AND number = ?",
@@ -308,7 +308,7 @@ pub async fn write(
     Json(req): Json<MessageRequest>,
 ) -> ApiResult<Json<Consultation>> {
     let text = message_text(&req.text)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     forget_expired(&state, &mut tx).await?;
     let t = thread(&mut tx, id, Party::Payer(citizen.id)).await?;
     refuse_closed(&t)?;
@@ -341,7 +341,7 @@ pub async fn close(
     citizen: Citizen,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Consultation>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     forget_expired(&state, &mut tx).await?;
     let t = thread(&mut tx, id, Party::Payer(citizen.id)).await?;
     if t.state()? != ConsultationState::Closed {
@@ -398,7 +398,7 @@ pub async fn answer(
     Json(req): Json<AnswerRequest>,
 ) -> ApiResult<Json<Consultation>> {
     let text = message_text(&req.text)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     forget_expired(&state, &mut tx).await?;
     let t = thread(&mut tx, id, Party::Issuer(&issuer.code)).await?;
     refuse_closed(&t)?;

@@ -120,7 +120,7 @@ pub async fn redeem(
     if code.len() != HANDOFF_DIGITS || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(wrong());
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let row: Option<(i64, i64)> =
         sqlx::query_as("DELETE FROM handoff_codes WHERE hash = ? RETURNING citizen_id, expires_at")
             .bind(sha256_hex(&code))

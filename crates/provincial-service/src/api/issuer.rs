@@ -94,7 +94,7 @@ pub async fn issue(
     Json(req): Json<IssueRequest>,
 ) -> ApiResult<(StatusCode, Json<IssuedReceipt>)> {
     validate(&req, &issuer)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let citizen: Option<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM citizens WHERE id_number = ?")
             .bind(&req.payer_id_number)
@@ -222,7 +222,7 @@ pub async fn reverse(
             "give a reason of 1 to 200 characters",
         ));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let (citizen_id, original) = own_normal_receipt(&mut tx, &issuer.code, &code, &number).await?;
     let now = piaojia_receipt::service_time::china_wall_clock_now().with_nanosecond_zero();
     let red = sign_and_store(
@@ -262,7 +262,7 @@ pub async fn exchange(
     Path((code, number)): Path<(String, String)>,
     Json(req): Json<ExchangeRequest>,
 ) -> ApiResult<Json<Lifecycle>> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let (citizen_id, original) = own_normal_receipt(&mut tx, &issuer.code, &code, &number).await?;
     let paper = ReceiptKey {
         province: state.config.province.code.clone(),
@@ -296,7 +296,7 @@ pub async fn void(
             "give a reason of 1 to 200 characters",
         ));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let (citizen_id, receipt) = own_normal_receipt(&mut tx, &issuer.code, &code, &number).await?;
     let settled: Option<String> = sqlx::query_scalar(
         "SELECT c.state FROM receipts r JOIN claims c ON c.id = r.claim_id

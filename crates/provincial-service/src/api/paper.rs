@@ -87,7 +87,7 @@ pub async fn register(
         ));
     }
     let key = random_token("pk_");
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let taken: Option<String> = sqlx::query_scalar("SELECT id FROM kiosks WHERE id = ?")
         .bind(&req.kiosk_id)
         .fetch_optional(&mut *tx)
@@ -234,7 +234,7 @@ pub async fn exchange(
     Path((code, number)): Path<(String, String)>,
     Json(req): Json<ExchangeRequest>,
 ) -> ApiResult<(StatusCode, Json<PaperExchange>)> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let key = exchangeable(&mut tx, session.citizen_id, &kiosk, &code, &number).await?;
     let paper = ReceiptKey {
         province: state.config.province.code.clone(),
@@ -278,7 +278,7 @@ pub async fn undo(
     kiosk: AuthKiosk,
     Path((code, number)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::store::begin_write(&state.db).await?;
     let row: Option<(i64, Option<String>, NaiveDateTime)> = sqlx::query_as(
         "SELECT r.citizen_id, p.kiosk_id, p.exchanged_at
          FROM paper_exchanges p JOIN receipts r ON r.code = p.code AND r.number = p.number
