@@ -1,15 +1,14 @@
-//! Rate limits. Per client address: in memory, in one-minute windows (a cheap first
-//! gate). Per ID number: in the store, over the last hour, so that neither a restart
-//! nor a new SMS code forgets a failure. ID numbers are counted by hash, known or
+//! Rate limits, all in the store so that instances over one database count
+//! together and a restart forgets nothing. Per client address (and per citizen for
+//! hand-off codes): fixed windows. Per ID number: over the last hour, so that a new
+//! SMS code forgets no failure. ID numbers are counted by hash, known or
 //! not, so a limit answers the same whether or not the number has an account.
 
 use crate::keys::sha256_hex;
-use sqlx::SqliteConnection;
-use std::collections::HashMap;
-use std::hash::Hash;
+use sqlx::{SqliteConnection, SqlitePool};
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 /// The login limits. `Default` is what a real deployment uses, and what every test
 /// runs with.
@@ -45,88 +44,122 @@ impl Default for AuthLimits {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryAfter(pub u64);
 
-/// Entries kept before windows that have ended are dropped.
-const PRUNE_AT: usize = 4096;
+/// Windows that ended are deleted once in this many admissions.
+const PRUNE_EVERY: u32 = 1000;
 const MINUTE: Duration = Duration::from_secs(60);
 
-/// Counts events per key in fixed windows of one period.
-pub struct Windows<K> {
+/// Counts events per key in fixed windows of one period, in the store
+/// (`rate_windows`): instances over one database share the count, and a restart
+/// forgets nothing.
+pub struct Windows {
+    name: &'static str,
     period: Duration,
-    counts: Mutex<HashMap<K, (Instant, u32)>>,
+    admitted: AtomicU32,
 }
 
-impl<K: Hash + Eq> Windows<K> {
-    pub fn new(period: Duration) -> Windows<K> {
+impl Windows {
+    pub fn new(name: &'static str, period: Duration) -> Windows {
         Windows {
+            name,
             period,
-            counts: Mutex::new(HashMap::new()),
+            admitted: AtomicU32::new(0),
         }
     }
 
     /// Counts one more event for `key`; refused once the window holds more than
     /// `limit`.
-    pub fn admit(&self, key: K, limit: u32) -> Result<(), RetryAfter> {
-        self.admit_at(key, limit, Instant::now())
+    pub async fn admit(
+        &self,
+        db: &SqlitePool,
+        key: &str,
+        limit: u32,
+    ) -> Result<Result<(), RetryAfter>, sqlx::Error> {
+        self.admit_at(db, key, limit, now_secs()).await
     }
 
-    fn admit_at(&self, key: K, limit: u32, now: Instant) -> Result<(), RetryAfter> {
-        let mut counts = self
-            .counts
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if counts.len() >= PRUNE_AT {
-            counts.retain(|_, (start, _)| now.duration_since(*start) < self.period);
+    async fn admit_at(
+        &self,
+        db: &SqlitePool,
+        key: &str,
+        limit: u32,
+        now: i64,
+    ) -> Result<Result<(), RetryAfter>, sqlx::Error> {
+        let ended = now - self.period.as_secs() as i64;
+        if self.admitted.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
+            sqlx::query("DELETE FROM rate_windows WHERE name = ? AND started <= ?")
+                .bind(self.name)
+                .bind(ended)
+                .execute(db)
+                .await?;
         }
-        let entry = counts.entry(key).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.period {
-            *entry = (now, 0);
-        }
-        entry.1 = entry.1.saturating_add(1);
-        if entry.1 <= limit {
+        // One statement: two instances counting at once each see the other's count.
+        let (started, count): (i64, i64) = sqlx::query_as(
+            "INSERT INTO rate_windows (name, key, started, count) VALUES (?, ?, ?, 1)
+             ON CONFLICT (name, key) DO UPDATE SET
+                 count = CASE WHEN rate_windows.started <= ? THEN 1 ELSE rate_windows.count + 1 END,
+                 started = CASE WHEN rate_windows.started <= ? THEN excluded.started ELSE rate_windows.started END
+             RETURNING started, count",
+        )
+        .bind(self.name)
+        .bind(key)
+        .bind(now)
+        .bind(ended)
+        .bind(ended)
+        .fetch_one(db)
+        .await?;
+        Ok(if count <= i64::from(limit) {
             Ok(())
         } else {
-            let left = self.period.saturating_sub(now.duration_since(entry.0));
-            Err(RetryAfter(left.as_secs().max(1)))
-        }
+            let left = started + self.period.as_secs() as i64 - now;
+            Err(RetryAfter(left.max(1) as u64))
+        })
     }
 
     /// Whether `key`'s current window already holds more than `limit`, without
     /// counting.
-    pub fn is_over(&self, key: &K, limit: u32) -> bool {
-        let counts = self
-            .counts
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        counts.get(key).is_some_and(|(start, n)| {
-            Instant::now().duration_since(*start) < self.period && *n > limit
-        })
-    }
-
-    /// Keys currently remembered.
-    pub fn len(&self) -> usize {
-        self.counts.lock().map(|c| c.len()).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    pub async fn is_over(
+        &self,
+        db: &SqlitePool,
+        key: &str,
+        limit: u32,
+    ) -> Result<bool, sqlx::Error> {
+        let ended = now_secs() - self.period.as_secs() as i64;
+        let count: Option<i64> = sqlx::query_scalar(
+            "SELECT count FROM rate_windows WHERE name = ? AND key = ? AND started > ?",
+        )
+        .bind(self.name)
+        .bind(key)
+        .bind(ended)
+        .fetch_optional(db)
+        .await?;
+        Ok(count.is_some_and(|n| n > i64::from(limit)))
     }
 }
 
 /// Counts requests per client address in one-minute windows. IPv6 addresses count
 /// per /64, the block one subscriber gets, so changing address within it does not
 /// buy more tries.
-pub struct AddressWindow(Windows<IpAddr>);
+pub struct AddressWindow(Windows);
 
-impl Default for AddressWindow {
-    fn default() -> AddressWindow {
-        AddressWindow(Windows::new(MINUTE))
+impl AddressWindow {
+    pub fn new(name: &'static str) -> AddressWindow {
+        AddressWindow(Windows::new(name, MINUTE))
+    }
+
+    pub async fn admit(
+        &self,
+        db: &SqlitePool,
+        ip: IpAddr,
+        limit: u32,
+    ) -> Result<Result<(), RetryAfter>, sqlx::Error> {
+        self.0.admit(db, &bucket(ip).to_string(), limit).await
     }
 }
 
-impl AddressWindow {
-    pub fn admit(&self, ip: IpAddr, limit: u32) -> Result<(), RetryAfter> {
-        self.0.admit(bucket(ip), limit)
-    }
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// The address a limit counts: IPv4 as is (also when mapped into IPv6), IPv6 by /64.
@@ -244,42 +277,80 @@ mod tests {
         assert_eq!(bucket(mapped), "192.0.2.7".parse::<IpAddr>().unwrap());
     }
 
-    #[test]
-    fn a_window_refuses_past_its_limit_and_says_how_long_to_wait() {
-        let window = AddressWindow::default();
+    async fn store() -> crate::store::Store {
+        crate::store::connect(None).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_window_refuses_past_its_limit_and_says_how_long_to_wait() {
+        let store = store().await;
+        let window = AddressWindow::new("test");
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         for _ in 0..3 {
-            assert_eq!(window.admit(ip, 3), Ok(()));
+            assert_eq!(window.admit(&store.pool, ip, 3).await.unwrap(), Ok(()));
         }
-        let RetryAfter(wait) = window.admit(ip, 3).unwrap_err();
+        let RetryAfter(wait) = window.admit(&store.pool, ip, 3).await.unwrap().unwrap_err();
         assert!((1..=60).contains(&wait), "{wait}");
-        assert_eq!(window.admit("192.0.2.2".parse().unwrap(), 3), Ok(()));
+        let other = "192.0.2.2".parse().unwrap();
+        assert_eq!(window.admit(&store.pool, other, 3).await.unwrap(), Ok(()));
     }
 
-    #[test]
-    fn keys_whose_window_ended_are_forgotten() {
-        let window = Windows::new(MINUTE);
-        let start = Instant::now();
-        for i in 0..PRUNE_AT as u128 {
-            let ip = IpAddr::V6(((i << 64) | 1).into());
-            window.admit_at(bucket(ip), 10, start).unwrap();
+    #[tokio::test]
+    async fn a_window_starts_again_when_its_period_has_passed() {
+        let store = store().await;
+        let window = Windows::new("test", MINUTE);
+        assert_eq!(
+            window.admit_at(&store.pool, "k", 1, 1000).await.unwrap(),
+            Ok(())
+        );
+        assert_eq!(
+            window.admit_at(&store.pool, "k", 1, 1030).await.unwrap(),
+            Err(RetryAfter(30))
+        );
+        // A minute after the window began, a new one: counted from 1.
+        assert_eq!(
+            window.admit_at(&store.pool, "k", 1, 1060).await.unwrap(),
+            Ok(())
+        );
+        assert_eq!(
+            window.admit_at(&store.pool, "k", 1, 1061).await.unwrap(),
+            Err(RetryAfter(59))
+        );
+    }
+
+    #[tokio::test]
+    async fn windows_that_ended_are_deleted_in_time() {
+        let store = store().await;
+        let window = Windows::new("test", MINUTE);
+        for i in 0..PRUNE_EVERY - 1 {
+            window
+                .admit_at(&store.pool, &i.to_string(), 10, 1000)
+                .await
+                .unwrap()
+                .unwrap();
         }
-        assert_eq!(window.len(), PRUNE_AT);
-        let later = start + Duration::from_secs(61);
+        let count = || sqlx::query_scalar::<_, i64>("SELECT count(*) FROM rate_windows");
+        assert_eq!(
+            count().fetch_one(&store.pool).await.unwrap(),
+            i64::from(PRUNE_EVERY - 1)
+        );
         window
-            .admit_at("192.0.2.1".parse().unwrap(), 10, later)
+            .admit_at(&store.pool, "late", 10, 1061)
+            .await
+            .unwrap()
             .unwrap();
-        assert_eq!(window.len(), 1);
+        assert_eq!(count().fetch_one(&store.pool).await.unwrap(), 1);
     }
 
-    #[test]
-    fn a_window_over_its_limit_says_so_without_counting() {
-        let window: Windows<()> = Windows::new(MINUTE);
-        assert!(!window.is_over(&(), 2));
+    #[tokio::test]
+    async fn a_window_over_its_limit_says_so_without_counting() {
+        let store = store().await;
+        let window = Windows::new("test", MINUTE);
+        assert!(!window.is_over(&store.pool, "", 2).await.unwrap());
         for _ in 0..3 {
-            let _ = window.admit((), 2);
+            let _ = window.admit(&store.pool, "", 2).await.unwrap();
         }
-        assert!(window.is_over(&(), 2));
-        assert!(!window.is_over(&(), 3));
+        assert!(window.is_over(&store.pool, "", 2).await.unwrap());
+        assert!(!window.is_over(&store.pool, "", 3).await.unwrap());
     }
 }

@@ -31,9 +31,9 @@ pub struct Inner {
     /// Login attempts per client address in the current minute.
     pub login_window: AddressWindow,
     /// Hand-off codes asked for per citizen in the current hour.
-    pub handoff_codes_window: Windows<i64>,
+    pub handoff_codes_window: Windows,
     /// Wrong hand-off codes from all addresses in the current minute.
-    pub handoff_failures: Windows<()>,
+    pub handoff_failures: Windows,
 }
 
 impl std::ops::Deref for AppState {
@@ -70,12 +70,15 @@ impl AppState {
             db: store.pool,
             _memory_anchor: store.anchor.map(Mutex::new),
             bundle: RwLock::new(Arc::new(placeholder)),
-            verify_window: AddressWindow::default(),
-            handoff_window: AddressWindow::default(),
-            sms_window: AddressWindow::default(),
-            login_window: AddressWindow::default(),
-            handoff_codes_window: Windows::new(std::time::Duration::from_secs(3600)),
-            handoff_failures: Windows::new(std::time::Duration::from_secs(60)),
+            verify_window: AddressWindow::new("verify"),
+            handoff_window: AddressWindow::new("handoff_redeem"),
+            sms_window: AddressWindow::new("sms"),
+            login_window: AddressWindow::new("login"),
+            handoff_codes_window: Windows::new(
+                "handoff_codes",
+                std::time::Duration::from_secs(3600),
+            ),
+            handoff_failures: Windows::new("handoff_failures", std::time::Duration::from_secs(60)),
         }));
         Ok(state)
     }

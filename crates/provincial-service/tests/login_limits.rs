@@ -186,3 +186,34 @@ async fn one_address_asking_for_many_id_numbers_is_cut_off() {
     }
     assert_eq!(last, 429, "login attempts from one address are capped too");
 }
+
+/// Two instances over one store count an address together: the limit holds
+/// whichever instance a request reaches (the windows are in the store).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_over_one_store_share_an_address_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServiceConfig {
+        db_path: Some(dir.path().join("service.db")),
+        demo_receipts: 1,
+        other_receipts: 1,
+        load_citizens: 5,
+        auth_limits: AuthLimits {
+            sms_interval: Duration::ZERO,
+            sms_per_address_minute: 4,
+            ..AuthLimits::default()
+        },
+        ..config()
+    };
+    let a = start_with(config.clone()).await;
+    let b = start_with(config).await;
+    for citizen in 0..4 {
+        let instance = if citizen % 2 == 0 { &a } else { &b };
+        let (status, _, body) = ask_code(instance, &a.citizen_id(citizen)).await;
+        assert_eq!(status, 202, "{body}");
+    }
+    for (instance, citizen) in [(&b, 4), (&a, 5)] {
+        let (status, wait, body) = ask_code(instance, &a.citizen_id(citizen)).await;
+        assert_eq!(status, 429, "{body}");
+        assert!(wait.is_some_and(|w| (1..=60).contains(&w)), "{wait:?}");
+    }
+}

@@ -55,7 +55,8 @@ pub async fn send_sms(
     let limits = &state.config.auth_limits;
     state
         .sms_window
-        .admit(peer.ip(), limits.sms_per_address_minute)
+        .admit(&state.db, peer.ip(), limits.sms_per_address_minute)
+        .await?
         .map_err(too_many_codes)?;
     let now = now_secs();
     let key = limits::id_key(&req.id_number);
@@ -132,7 +133,8 @@ pub async fn login(
     };
     state
         .login_window
-        .admit(peer.ip(), limits.logins_per_address_minute)
+        .admit(&state.db, peer.ip(), limits.logins_per_address_minute)
+        .await?
         .map_err(locked)?;
     let now = now_secs();
     let key = limits::id_key(&req.id_number);

@@ -17,7 +17,7 @@ pub async fn check(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(req): Json<CheckRequest>,
 ) -> ApiResult<Json<CheckResult>> {
-    admit(&state, peer)?;
+    admit(&state, peer).await?;
     let row: Option<(String, bool, i64, String, String)> = sqlx::query_as(
         "SELECT r.state, r.claim_id IS NOT NULL, r.total_fen, r.issued_at, i.name
          FROM receipts r JOIN issuers i ON i.code = r.issuer_code
@@ -59,10 +59,11 @@ pub async fn check(
     }))
 }
 
-fn admit(state: &AppState, peer: SocketAddr) -> ApiResult<()> {
+async fn admit(state: &AppState, peer: SocketAddr) -> ApiResult<()> {
     state
         .verify_window
-        .admit(peer.ip(), state.config.verify_per_minute)
+        .admit(&state.db, peer.ip(), state.config.verify_per_minute)
+        .await?
         .map_err(|wait| {
             ApiError::too_many(
                 "check.rate_limited",

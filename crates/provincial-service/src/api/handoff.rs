@@ -43,7 +43,8 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<HandoffCode>)> {
     state
         .handoff_codes_window
-        .admit(citizen.id, CODES_PER_HOUR)
+        .admit(&state.db, &citizen.id.to_string(), CODES_PER_HOUR)
+        .await?
         .map_err(|wait| {
             ApiError::too_many(
                 "auth.rate_limited",
@@ -88,7 +89,8 @@ pub async fn redeem(
 ) -> ApiResult<Json<HandoffSession>> {
     state
         .handoff_window
-        .admit(peer.ip(), REDEEM_PER_MINUTE)
+        .admit(&state.db, peer.ip(), REDEEM_PER_MINUTE)
+        .await?
         .map_err(|wait| {
             ApiError::too_many(
                 "auth.rate_limited",
@@ -103,13 +105,25 @@ pub async fn redeem(
             wait,
         )
     };
-    let wrong = || match state.handoff_failures.admit((), WRONG_CODES_PER_MINUTE) {
-        Ok(()) => {
-            ApiError::unauthorized("auth.invalid_code", "the hand-off code is wrong or expired")
+    // Wrong codes are counted for all addresses together: a code is six digits.
+    let wrong = || async {
+        match state
+            .handoff_failures
+            .admit(&state.db, "", WRONG_CODES_PER_MINUTE)
+            .await
+        {
+            Ok(Ok(())) => {
+                ApiError::unauthorized("auth.invalid_code", "the hand-off code is wrong or expired")
+            }
+            Ok(Err(wait)) => too_many(wait),
+            Err(e) => e.into(),
         }
-        Err(wait) => too_many(wait),
     };
-    if state.handoff_failures.is_over(&(), WRONG_CODES_PER_MINUTE) {
+    if state
+        .handoff_failures
+        .is_over(&state.db, "", WRONG_CODES_PER_MINUTE)
+        .await?
+    {
         return Err(too_many(RetryAfter(60)));
     }
     let code: String = req
@@ -118,7 +132,7 @@ pub async fn redeem(
         .filter(|c| !matches!(c, ' ' | '-'))
         .collect();
     if code.len() != HANDOFF_DIGITS || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(wrong());
+        return Err(wrong().await);
     }
     let mut tx = crate::store::begin_write(&state.db).await?;
     let row: Option<(i64, i64)> =
@@ -127,11 +141,14 @@ pub async fn redeem(
             .fetch_optional(&mut *tx)
             .await?;
     let Some((citizen_id, expires_at)) = row else {
-        return Err(wrong());
+        // The failure is counted on the store's other connection: this one's write
+        // lock goes first.
+        tx.rollback().await?;
+        return Err(wrong().await);
     };
     if expires_at < now_secs() {
         tx.commit().await?;
-        return Err(wrong());
+        return Err(wrong().await);
     }
     let (id_number, name): (String, String) =
         sqlx::query_as("SELECT id_number, name FROM citizens WHERE id = ?")
