@@ -83,17 +83,19 @@ impl AppState {
         Ok(state)
     }
 
-    /// Re-signs the trust bundle from the issuers table. The version goes up by one
-    /// in the store, so a restarted service never publishes a version again.
+    /// Re-signs the trust bundle from the issuers table and keeps it in the store.
+    /// The version goes up by one there, so neither a restart nor another instance
+    /// ever publishes a version again.
     pub async fn republish_bundle(&self) -> Result<(), ServiceError> {
+        let mut tx = store::begin_write(&self.db).await?;
         let version: i64 = sqlx::query_scalar(
             "UPDATE bundle_version SET version = version + 1 WHERE id = 1 RETURNING version",
         )
-        .fetch_one(&self.db)
+        .fetch_one(&mut *tx)
         .await?;
         let version = version as u64;
         let province = &self.config.province;
-        let issuers = store::all_issuers(&self.db).await?;
+        let issuers = store::all_issuers(&mut *tx).await?;
         let valid_from = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
         let valid_to = chrono::NaiveDate::from_ymd_opt(2035, 12, 31).unwrap();
         let mut certificates = vec![RootSigned::sign(
@@ -148,15 +150,45 @@ impl AppState {
             certificates,
             revocations: RootSigned::sign(&list, &self.keys.root),
         });
-        let mut current = self.bundle.write().expect("bundle lock");
-        // Two republications at once: the newer version wins, whichever ends first.
-        if version > current.version {
-            *current = bundle;
-        }
+        sqlx::query("UPDATE bundle_version SET bundle = ? WHERE id = 1")
+            .bind(serde_json::to_string(&*bundle).expect("serialises"))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.hold_bundle(bundle);
         Ok(())
     }
 
-    pub fn bundle(&self) -> Arc<TrustBundle> {
-        self.bundle.read().expect("bundle lock").clone()
+    /// The bundle published last, by this instance or another over the same store.
+    pub async fn bundle(&self) -> Result<Arc<TrustBundle>, ServiceError> {
+        let held = self.bundle.read().expect("bundle lock").clone();
+        let version: i64 = sqlx::query_scalar("SELECT version FROM bundle_version WHERE id = 1")
+            .fetch_one(&self.db)
+            .await?;
+        if version as u64 == held.version {
+            return Ok(held);
+        }
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT bundle FROM bundle_version WHERE id = 1")
+                .fetch_one(&self.db)
+                .await?;
+        let Some(stored) = stored else {
+            return Ok(held);
+        };
+        let bundle: Arc<TrustBundle> = Arc::new(
+            serde_json::from_str(&stored)
+                .map_err(|e| ServiceError::Corrupt(format!("the stored trust bundle: {e}")))?,
+        );
+        Ok(self.hold_bundle(bundle))
+    }
+
+    /// Keeps `bundle` unless a newer one is held; returns the one held.
+    fn hold_bundle(&self, bundle: Arc<TrustBundle>) -> Arc<TrustBundle> {
+        let mut current = self.bundle.write().expect("bundle lock");
+        // Two republications at once: the newer version wins, whichever ends first.
+        if bundle.version > current.version {
+            *current = bundle;
+        }
+        current.clone()
     }
 }

@@ -196,12 +196,12 @@ pub async fn issuer_by_api_key_hash(
 
 /// Every issuer, with the time its certificate was revoked if it was.
 pub async fn all_issuers(
-    pool: &SqlitePool,
+    db: impl sqlx::SqliteExecutor<'_>,
 ) -> Result<Vec<(IssuerRecord, Option<NaiveDateTime>)>, ServiceError> {
     let rows: Vec<IssuerRow> = sqlx::query_as(&format!(
         "SELECT {ISSUER_COLUMNS} FROM issuers ORDER BY code"
     ))
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     rows.into_iter()
         .map(|row| {

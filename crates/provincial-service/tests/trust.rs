@@ -79,3 +79,40 @@ async fn the_bundle_version_survives_a_restart_and_only_grows() {
         .await;
     assert!(body["version"].as_u64().unwrap() > after);
 }
+
+/// Two instances over one store serve one bundle: a revocation published by one is
+/// served by the other at once, not only after its restart.
+#[tokio::test]
+async fn an_instance_serves_the_bundle_another_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = provincial_service::ServiceConfig {
+        db_path: Some(dir.path().join("service.db")),
+        ..config()
+    };
+    let a = start_with(config.clone()).await;
+    let b = start_with(config).await;
+    let (code, _) = a.issuer_key(0);
+    let (status, body) = a
+        .post(
+            &format!("/test/issuers/{code}/revoke"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let published = body["version"].as_u64().unwrap();
+    let served = b.trust().await;
+    assert_eq!(served.version, published);
+    let token = b.access_token(0).await;
+    let revoked = b
+        .all_receipts(&token, 1000)
+        .await
+        .iter()
+        .filter(|item| {
+            matches!(
+                piaojia_receipt::verify(&original(item), &served),
+                Err(piaojia_receipt::Error::CertificateRevoked { .. })
+            )
+        })
+        .count();
+    assert!(revoked > 0, "B's bundle carries A's revocation");
+}

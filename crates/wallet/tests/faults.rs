@@ -292,7 +292,7 @@ async fn a_same_version_bundle_that_differs_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (w, account) = logged_in(&peer, dir.path(), 0).await;
     let first = sync(&w, account).await;
-    let mut thinner = (*peer.state.bundle()).clone();
+    let mut thinner = (*peer.state.bundle().await.unwrap()).clone();
     thinner.certificates.truncate(1);
     *peer.state.bundle.write().unwrap() = std::sync::Arc::new(thinner);
     let again = sync(&w, account).await;

@@ -63,6 +63,8 @@ async fn one_wallet_holds_zhejiang_and_shanghai() {
     let zj_trust = zhejiang
         .state
         .bundle()
+        .await
+        .unwrap()
         .verify(&zhejiang.state.keys.anchor(&zhejiang.state.config.province))
         .unwrap();
     assert!(matches!(

@@ -53,6 +53,6 @@ pub async fn revoke_issuer(
     }
     state.republish_bundle().await?;
     Ok(Json(BundlePublished {
-        version: state.bundle().version,
+        version: state.bundle().await?.version,
     }))
 }
