@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of Piaojia: formatting, lints, the UI's type check and unit tests,
 # then all unit, integration and end-to-end tests, the desktop app's in its real
-# window. Installs and starts what the tests need: a D-Bus session with an unlocked
+# window, and the provincial service's suite once more on PostgreSQL. Installs and starts what the tests need: a D-Bus session with an unlocked
 # gnome-keyring (the real Secret Service), cupsd with a PDF queue, Xvfb, and
-# tauri-driver with WebKitWebDriver.
+# tauri-driver with WebKitWebDriver, and a throwaway PostgreSQL cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -48,10 +48,12 @@ bash scripts/package.sh install
 export PIAOJIA_INSTALLED_APP=/usr/bin/piaojia-desktop
 
 source scripts/cups.sh
+# PostgreSQL, for the service's suite run a second time on it.
+source scripts/postgres.sh
 
 log=$(mktemp)
 keyrings=$(mktemp -d)
-trap 'rm -rf "$log" "$keyrings"' EXIT
+trap 'stop_postgres; rm -rf "$log" "$keyrings"' EXIT
 # Whenever the session bus starts a Secret Service (the first use, or after the
 # daemon ended half-way), it starts this one: the same keyring, unlocked with the
 # same password. The system's own service file would start a daemon that waits for
@@ -87,6 +89,7 @@ XDG_DATA_HOME="$keyrings" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-sessio
     # One run over the whole workspace: one feature set, the one the build above
     # used, so nothing is built twice. The window tests take turns by themselves.
     cargo test --workspace --locked --no-fail-fast
+    bash scripts/test-postgres.sh
 ' 2>&1 | tee "$log"
 bash scripts/package.sh remove-check
 # The reference service fuzzed against its own OpenAPI document.

@@ -8,7 +8,7 @@
 
 use crate::error::{AppError, Result};
 #[cfg(feature = "demo")]
-use provincial_service::{Province, Service, ServiceConfig};
+use provincial_service::{Province, Service, ServiceConfig, StoreAt};
 use std::path::Path;
 #[cfg(feature = "demo")]
 use tokio::net::TcpListener;
@@ -38,7 +38,7 @@ impl DemoService {
         let config = ServiceConfig {
             province,
             seed: 20261127,
-            db_path: db_path.map(Path::to_path_buf),
+            db: db_path.map_or(StoreAt::Memory, |path| StoreAt::File(path.to_path_buf())),
             demo_receipts,
             other_receipts: 5,
             verify_per_minute: 120,

@@ -6,6 +6,70 @@ use piaojia_receipt::ProvinceCode;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Where a service keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreAt {
+    /// In memory, gone when the service stops: tests and the demo.
+    Memory,
+    /// A SQLite file: the embedded default, one instance.
+    File(PathBuf),
+    /// A PostgreSQL database, the production store that several instances share.
+    /// `schema` keeps one province (or one test) apart from others on the same
+    /// database; the server's default search path when `None`.
+    Postgres { url: String, schema: Option<String> },
+}
+
+impl StoreAt {
+    /// `--db`: a `postgres://` or `postgresql://` URL, or else a SQLite file's path.
+    pub fn parse(arg: &str) -> StoreAt {
+        if arg.starts_with("postgres://") || arg.starts_with("postgresql://") {
+            StoreAt::Postgres {
+                url: arg.to_string(),
+                schema: None,
+            }
+        } else {
+            StoreAt::File(PathBuf::from(arg))
+        }
+    }
+}
+
+/// Set by the test command for the suites' run on PostgreSQL: a server on whose
+/// database tests may create schemas.
+pub const TEST_POSTGRES: &str = "PIAOJIA_TEST_POSTGRES";
+
+impl StoreAt {
+    /// For tests: a store of the test's own, in memory, or a fresh schema on the
+    /// PostgreSQL server of `PIAOJIA_TEST_POSTGRES` when the suite runs against it.
+    pub fn for_test() -> StoreAt {
+        match std::env::var(TEST_POSTGRES) {
+            Ok(url) => StoreAt::fresh_test_schema(url),
+            Err(_) => StoreAt::Memory,
+        }
+    }
+
+    /// For tests: a store that several instances (or one started again) share, a
+    /// SQLite file in `dir` or a fresh schema on that PostgreSQL server.
+    pub fn shared_for_test(dir: &std::path::Path) -> StoreAt {
+        match std::env::var(TEST_POSTGRES) {
+            Ok(url) => StoreAt::fresh_test_schema(url),
+            Err(_) => StoreAt::File(dir.join("service.db")),
+        }
+    }
+
+    fn fresh_test_schema(url: String) -> StoreAt {
+        static SCHEMAS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .subsec_nanos();
+        let n = SCHEMAS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        StoreAt::Postgres {
+            url,
+            schema: Some(format!("t{}_{nanos}_{n}", std::process::id())),
+        }
+    }
+}
+
 /// A province this service speaks for.
 #[derive(Debug, Clone)]
 pub struct Province {
@@ -43,8 +107,8 @@ pub struct ServiceConfig {
     pub seed: u64,
     /// The secret every key comes from; `None` derives them from `seed` (demo).
     pub key_secret: Option<ServiceSecret>,
-    /// SQLite file; `None` keeps everything in memory.
-    pub db_path: Option<PathBuf>,
+    /// Where the data lives.
+    pub db: StoreAt,
     /// Receipts generated for the demo citizen at start.
     pub demo_receipts: usize,
     /// Receipts generated for each other demo citizen.
@@ -85,7 +149,7 @@ impl ServiceConfig {
             province: Province::zhejiang(),
             seed: 20261127,
             key_secret: None,
-            db_path: None,
+            db: StoreAt::Memory,
             demo_receipts: 200,
             other_receipts: 20,
             load_citizens: 0,

@@ -16,7 +16,7 @@ use piaojia_receipt::{
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::collections::HashMap;
 
 /// A demo citizen; the first one is "the demo citizen" with the most receipts.
@@ -317,7 +317,7 @@ pub struct DemoSummary {
 
 /// Fills an empty store: issuers, citizens and their receipts.
 pub async fn generate(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     config: &ServiceConfig,
     keys: &ServiceKeys,
 ) -> Result<DemoSummary, ServiceError> {
@@ -336,7 +336,7 @@ pub async fn generate(
     }
     for rp in relying_parties(province) {
         sqlx::query(
-            "INSERT INTO relying_parties (code, name, kind, api_key_hash) VALUES (?, ?, ?, ?)",
+            "INSERT INTO relying_parties (code, name, kind, api_key_hash) VALUES ($1, $2, $3, $4)",
         )
         .bind(rp.code)
         .bind(rp.name)
@@ -356,7 +356,7 @@ pub async fn generate(
     };
     for (index, citizen) in citizens.iter().enumerate() {
         let citizen_id: i64 = sqlx::query_scalar(
-            "INSERT INTO citizens (id_number, name, phone) VALUES (?, ?, ?) RETURNING id",
+            "INSERT INTO citizens (id_number, name, phone) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(&citizen.id_number)
         .bind(citizen.name)
@@ -437,7 +437,7 @@ pub async fn generate(
         }
     }
     for (code, next) in numbers {
-        sqlx::query("INSERT INTO receipt_numbers (code, next) VALUES (?, ?)")
+        sqlx::query("INSERT INTO receipt_numbers (code, next) VALUES ($1, $2)")
             .bind(code)
             .bind(next as i64)
             .execute(&mut *tx)

@@ -13,7 +13,7 @@ pub mod limits;
 pub mod state;
 pub mod store;
 
-pub use config::{Faults, Province, ServiceConfig};
+pub use config::{Faults, Province, ServiceConfig, StoreAt};
 pub use error::ServiceError;
 pub use limits::AuthLimits;
 pub use state::AppState;
@@ -30,7 +30,7 @@ pub struct Service {
 impl Service {
     /// Opens the store, fills it with demo data when empty, and signs the bundle.
     pub async fn build(config: ServiceConfig) -> Result<Service, ServiceError> {
-        let store = store::connect(config.db_path.as_deref()).await?;
+        let store = store::connect(&config.db).await?;
         let empty: i64 = sqlx::query_scalar("SELECT count(*) FROM citizens")
             .fetch_one(&store.pool)
             .await?;

@@ -5,7 +5,7 @@
 //! not, so a limit answers the same whether or not the number has an account.
 
 use crate::keys::sha256_hex;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -70,7 +70,7 @@ impl Windows {
     /// `limit`.
     pub async fn admit(
         &self,
-        db: &SqlitePool,
+        db: &AnyPool,
         key: &str,
         limit: u32,
     ) -> Result<Result<(), RetryAfter>, sqlx::Error> {
@@ -79,14 +79,14 @@ impl Windows {
 
     async fn admit_at(
         &self,
-        db: &SqlitePool,
+        db: &AnyPool,
         key: &str,
         limit: u32,
         now: i64,
     ) -> Result<Result<(), RetryAfter>, sqlx::Error> {
         let ended = now - self.period.as_secs() as i64;
         if self.admitted.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
-            sqlx::query("DELETE FROM rate_windows WHERE name = ? AND started <= ?")
+            sqlx::query("DELETE FROM rate_windows WHERE name = $1 AND started <= $2")
                 .bind(self.name)
                 .bind(ended)
                 .execute(db)
@@ -94,10 +94,10 @@ impl Windows {
         }
         // One statement: two instances counting at once each see the other's count.
         let (started, count): (i64, i64) = sqlx::query_as(
-            "INSERT INTO rate_windows (name, key, started, count) VALUES (?, ?, ?, 1)
+            "INSERT INTO rate_windows (name, key, started, count) VALUES ($1, $2, $3, 1)
              ON CONFLICT (name, key) DO UPDATE SET
-                 count = CASE WHEN rate_windows.started <= ? THEN 1 ELSE rate_windows.count + 1 END,
-                 started = CASE WHEN rate_windows.started <= ? THEN excluded.started ELSE rate_windows.started END
+                 count = CASE WHEN rate_windows.started <= $4 THEN 1 ELSE rate_windows.count + 1 END,
+                 started = CASE WHEN rate_windows.started <= $5 THEN excluded.started ELSE rate_windows.started END
              RETURNING started, count",
         )
         .bind(self.name)
@@ -117,15 +117,10 @@ impl Windows {
 
     /// Whether `key`'s current window already holds more than `limit`, without
     /// counting.
-    pub async fn is_over(
-        &self,
-        db: &SqlitePool,
-        key: &str,
-        limit: u32,
-    ) -> Result<bool, sqlx::Error> {
+    pub async fn is_over(&self, db: &AnyPool, key: &str, limit: u32) -> Result<bool, sqlx::Error> {
         let ended = now_secs() - self.period.as_secs() as i64;
         let count: Option<i64> = sqlx::query_scalar(
-            "SELECT count FROM rate_windows WHERE name = ? AND key = ? AND started > ?",
+            "SELECT count FROM rate_windows WHERE name = $1 AND key = $2 AND started > $3",
         )
         .bind(self.name)
         .bind(key)
@@ -148,7 +143,7 @@ impl AddressWindow {
 
     pub async fn admit(
         &self,
-        db: &SqlitePool,
+        db: &AnyPool,
         ip: IpAddr,
         limit: u32,
     ) -> Result<Result<(), RetryAfter>, sqlx::Error> {
@@ -202,13 +197,13 @@ pub fn id_key(id_number: &str) -> String {
 /// The events of one kind for an ID number in the hour before `now`: how many, and
 /// the times of the oldest and the newest.
 pub async fn recent(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     key: &str,
     event: IdEvent,
     now: i64,
 ) -> Result<(u32, Option<i64>, Option<i64>), sqlx::Error> {
     let (count, oldest, newest): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT count(*), min(at), max(at) FROM auth_events WHERE id_key = ? AND kind = ? AND at > ?",
+        "SELECT count(*), min(at), max(at) FROM auth_events WHERE id_key = $1 AND kind = $2 AND at > $3",
     )
     .bind(key)
     .bind(event.as_str())
@@ -220,7 +215,7 @@ pub async fn recent(
 
 /// Refused while `limit` events of the hour are held: until the oldest leaves it.
 pub async fn within_hourly(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     key: &str,
     event: IdEvent,
     limit: u32,
@@ -235,16 +230,16 @@ pub async fn within_hourly(
 
 /// Counts one event, and forgets every event older than an hour.
 pub async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     key: &str,
     event: IdEvent,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM auth_events WHERE at <= ?")
+    sqlx::query("DELETE FROM auth_events WHERE at <= $1")
         .bind(now - HOUR_SECS)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("INSERT INTO auth_events (id_key, kind, at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO auth_events (id_key, kind, at) VALUES ($1, $2, $3)")
         .bind(key)
         .bind(event.as_str())
         .bind(now)
@@ -254,8 +249,8 @@ pub async fn record(
 }
 
 /// After a successful login: the person holds the phone, nothing to hold against.
-pub async fn forget(conn: &mut SqliteConnection, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM auth_events WHERE id_key = ?")
+pub async fn forget(conn: &mut AnyConnection, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM auth_events WHERE id_key = $1")
         .bind(key)
         .execute(&mut *conn)
         .await?;
@@ -278,7 +273,9 @@ mod tests {
     }
 
     async fn store() -> crate::store::Store {
-        crate::store::connect(None).await.unwrap()
+        crate::store::connect(&crate::StoreAt::Memory)
+            .await
+            .unwrap()
     }
 
     #[tokio::test]

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use provincial_service::keys::{self, ServiceSecret};
-use provincial_service::{Faults, Province, Service, ServiceConfig};
+use provincial_service::{Faults, Province, Service, ServiceConfig, StoreAt};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -34,9 +34,12 @@ struct Cli {
     /// Seed of the demo data (and, with --demo, of every key).
     #[arg(long, default_value_t = 20261127)]
     seed: u64,
-    /// SQLite file of the service; in memory when absent.
+    /// Where the data lives: a SQLite file, or a PostgreSQL URL
+    /// (postgres://user@host/db), which several instances may share. In memory when
+    /// absent. With several provinces, each has its own file (name.330000.db) or its
+    /// own schema (p330000).
     #[arg(long)]
-    db: Option<PathBuf>,
+    db: Option<String>,
     /// Receipts generated for the demo citizen.
     #[arg(long, default_value_t = 200)]
     demo_receipts: usize,
@@ -107,19 +110,23 @@ async fn main() -> anyhow::Result<()> {
     let mut running = Vec::new();
     for (i, code) in cli.province.iter().enumerate() {
         let province = Province::known(code).context("unknown province; use 330000 or 310000")?;
-        let db_path = cli.db.as_ref().map(|p| {
-            if cli.province.len() == 1 {
-                p.clone()
-            } else {
-                p.with_extension(format!("{code}.db"))
-            }
-        });
+        let one = cli.province.len() == 1;
+        let db = match cli.db.as_deref().map(StoreAt::parse) {
+            None => StoreAt::Memory,
+            Some(at) if one => at,
+            Some(StoreAt::File(path)) => StoreAt::File(path.with_extension(format!("{code}.db"))),
+            Some(StoreAt::Postgres { url, .. }) => StoreAt::Postgres {
+                url,
+                schema: Some(format!("p{code}")),
+            },
+            Some(StoreAt::Memory) => StoreAt::Memory,
+        };
         let config = ServiceConfig {
             province,
             seed: cli.seed,
             key_secret: key_secret.clone(),
             log_sms_codes: cli.demo,
-            db_path,
+            db,
             demo_receipts: cli.demo_receipts,
             other_receipts: cli.other_receipts,
             access_token_ttl: Duration::from_secs(cli.access_ttl),

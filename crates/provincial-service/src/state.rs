@@ -9,7 +9,7 @@ use piaojia_receipt::{
     Certificate, CertificateRole, Revocation, RevocationList, RootSigned, TrustBundle,
     CERTIFICATE_FORMAT, REVOCATIONS_FORMAT,
 };
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::sync::{Arc, Mutex, RwLock};
 
 #[derive(Clone)]
@@ -18,9 +18,9 @@ pub struct AppState(pub Arc<Inner>);
 pub struct Inner {
     pub config: ServiceConfig,
     pub keys: ServiceKeys,
-    pub db: SqlitePool,
+    pub db: AnyPool,
     /// Keeps an in-memory store alive (see `store::Store`); never used.
-    _memory_anchor: Option<Mutex<sqlx::SqliteConnection>>,
+    _memory_anchor: Option<Mutex<sqlx::AnyConnection>>,
     pub bundle: RwLock<Arc<TrustBundle>>,
     /// 查验 requests per client address in the current minute.
     pub verify_window: AddressWindow,
@@ -47,7 +47,7 @@ impl AppState {
     /// The SMS code last sent to this ID number and not yet used. For the test hook
     /// and the desktop app's built-in demo, which has no phone to send it to.
     pub async fn pending_sms_code(&self, id_number: &str) -> Result<Option<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT code FROM sms_codes WHERE id_number = ?")
+        sqlx::query_scalar("SELECT code FROM sms_codes WHERE id_number = $1")
             .bind(id_number)
             .fetch_optional(&self.db)
             .await
@@ -150,7 +150,7 @@ impl AppState {
             certificates,
             revocations: RootSigned::sign(&list, &self.keys.root),
         });
-        sqlx::query("UPDATE bundle_version SET bundle = ? WHERE id = 1")
+        sqlx::query("UPDATE bundle_version SET bundle = $1 WHERE id = 1")
             .bind(serde_json::to_string(&*bundle).expect("serialises"))
             .execute(&mut *tx)
             .await?;

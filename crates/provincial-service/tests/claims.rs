@@ -244,17 +244,25 @@ async fn a_retry_after_a_dropped_response_makes_one_claim() {
     );
 }
 
-#[tokio::test]
+/// Two instances over one store (a SQLite file, or PostgreSQL in the suite's second
+/// run), the claims sent to each in turn from two wallets of the same citizen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn of_a_hundred_concurrent_claims_of_one_receipt_exactly_one_wins() {
-    let s = start().await;
-    // Two wallets of the same citizen: two logins, two tokens.
-    let tokens = [s.access_token(0).await, s.access_token(0).await];
+    let dir = tempfile::tempdir().unwrap();
+    let config = provincial_service::ServiceConfig {
+        db: shared_store(dir.path()),
+        ..config()
+    };
+    let instances = [start_with(config.clone()).await, start_with(config).await];
+    let s = &instances[0];
+    // Two wallets of the same citizen: two logins, one on each instance.
+    let tokens = [s.access_token(0).await, instances[1].access_token(0).await];
     let receipts = s.claimable(&tokens[0], 1).await;
     let mut tasks = Vec::new();
     for i in 0..100 {
         let http = s.http.clone();
-        let url = s.url("/v1/claims");
-        let token = tokens[i % 2].clone();
+        let url = instances[i % 2].url("/v1/claims");
+        let token = tokens[(i / 2) % 2].clone();
         let body = claim(
             &format!("race-{i}"),
             if i % 2 == 0 {

@@ -339,7 +339,7 @@ async fn a_closed_threads_texts_are_deleted_after_the_retention_period() {
     let id = &asked["id"];
     let messages = || async {
         sqlx::query_scalar::<_, i64>(
-            "SELECT count(*) FROM consultation_messages WHERE consultation_id = ?",
+            "SELECT count(*) FROM consultation_messages WHERE consultation_id = $1",
         )
         .bind(id.as_i64().unwrap())
         .fetch_one(&s.state.db)

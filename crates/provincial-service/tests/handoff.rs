@@ -92,7 +92,7 @@ async fn the_kiosks_tokens_are_a_family_of_their_own() {
         .post("/v1/auth/handoff/redeem", json!({ "code": code }))
         .await;
     let family = |token: &str| {
-        sqlx::query_scalar::<_, String>("SELECT family FROM tokens WHERE hash = ?")
+        sqlx::query_scalar::<_, String>("SELECT family FROM tokens WHERE hash = $1")
             .bind(provincial_service::keys::sha256_hex(token))
             .fetch_one(&s.state.db)
     };
@@ -104,7 +104,7 @@ async fn the_kiosks_tokens_are_a_family_of_their_own() {
         .unwrap();
     assert_ne!(kiosk_family, own_family);
     // So revoking the kiosk's family (as a reuse would) leaves the citizen logged in.
-    sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = ?")
+    sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = $1")
         .bind(&kiosk_family)
         .execute(&s.state.db)
         .await

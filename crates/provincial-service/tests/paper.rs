@@ -269,7 +269,7 @@ async fn only_the_present_payer_at_the_issuers_own_kiosk_exchanges() {
         .await;
     assert_eq!(status, 201, "{body}");
     let issuer_code: String =
-        sqlx::query_scalar("SELECT issuer_code FROM receipts WHERE code = ? AND number = ?")
+        sqlx::query_scalar("SELECT issuer_code FROM receipts WHERE code = $1 AND number = $2")
             .bind(claimed[0]["code"].as_str().unwrap())
             .bind(claimed[0]["number"].as_str().unwrap())
             .fetch_one(&s.state.db)

@@ -45,9 +45,9 @@ async fn revoking_an_issuer_publishes_a_new_bundle_and_its_receipts_fail() {
 #[tokio::test]
 async fn the_bundle_version_survives_a_restart_and_only_grows() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("service.db");
+    let db = shared_store(dir.path());
     let first = start_with(provincial_service::ServiceConfig {
-        db_path: Some(db.clone()),
+        db: db.clone(),
         ..config()
     })
     .await;
@@ -63,11 +63,7 @@ async fn the_bundle_version_survives_a_restart_and_only_grows() {
     assert_eq!(first.trust().await.version, before);
 
     // The same store started again (the first instance stays idle).
-    let second = start_with(provincial_service::ServiceConfig {
-        db_path: Some(db),
-        ..config()
-    })
-    .await;
+    let second = start_with(provincial_service::ServiceConfig { db, ..config() }).await;
     let after = second.trust().await.version;
     assert!(after > before, "{before} -> {after}");
     let (code, _) = second.issuer_key(1);
@@ -86,7 +82,7 @@ async fn the_bundle_version_survives_a_restart_and_only_grows() {
 async fn an_instance_serves_the_bundle_another_published() {
     let dir = tempfile::tempdir().unwrap();
     let config = provincial_service::ServiceConfig {
-        db_path: Some(dir.path().join("service.db")),
+        db: shared_store(dir.path()),
         ..config()
     };
     let a = start_with(config.clone()).await;

@@ -1,6 +1,7 @@
 //! The provincial service under load: many wallets at once, each logging in,
 //! syncing its receipts and polling the changes feed, against one instance of the
-//! reference service on SQLite (a file). Prints requests per second, p50 and p99
+//! reference service on SQLite (a file) or, with `PIAOJIA_LOAD_POSTGRES` set to a
+//! server's URL, on PostgreSQL (a schema of its own there). Prints requests per second, p50 and p99
 //! latency per endpoint, the errors (there must be none) and the store's size per
 //! million receipts. One run; the machine is shared, and the wallets' HTTP clients
 //! run on the same cores as the service (each on a runtime of its own).
@@ -8,10 +9,12 @@
 //!     cargo bench -p piaojia-wallet --bench service_load        # 1,000 wallets × 300 receipts
 //!     PIAOJIA_LOAD_WALLETS=10000 PIAOJIA_LOAD_RECEIPTS=100 cargo bench -p piaojia-wallet --bench service_load
 //!
+//!     PIAOJIA_LOAD_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres cargo bench -p piaojia-wallet --bench service_load
+//!
 //! `PIAOJIA_LOAD_AT_ONCE` (default 50) is how many wallets run at the same time.
 
 use piaojia_wallet::{RetryPolicy, SecretString, ServiceClient, PAGE_SIZE};
-use provincial_service::{AuthLimits, ServiceConfig};
+use provincial_service::{AuthLimits, ServiceConfig, StoreAt};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -59,9 +62,15 @@ fn main() {
     let receipts = number("PIAOJIA_LOAD_RECEIPTS", 300);
     let at_once = number("PIAOJIA_LOAD_AT_ONCE", 50).max(1);
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("service.db");
+    let db = match std::env::var("PIAOJIA_LOAD_POSTGRES") {
+        Ok(url) => StoreAt::Postgres {
+            url,
+            schema: Some(format!("load_{}", std::process::id())),
+        },
+        Err(_) => StoreAt::File(dir.path().join("service.db")),
+    };
     let config = ServiceConfig {
-        db_path: Some(db.clone()),
+        db: db.clone(),
         demo_receipts: receipts,
         other_receipts: receipts,
         load_citizens: wallets - 5,
@@ -95,10 +104,7 @@ fn main() {
             sqlx::query_scalar::<_, i64>("SELECT count(*) FROM receipts").fetch_one(&state.db),
         )
         .unwrap();
-    service_runtime
-        .block_on(sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&state.db))
-        .unwrap();
-    let bytes = std::fs::metadata(&db).unwrap().len();
+    let bytes = service_runtime.block_on(store_size(&db, &state.db));
     let ids: Vec<String> =
         provincial_service::demo::citizens_and(&state.config.province, wallets - 5)
             .into_iter()
@@ -158,6 +164,31 @@ fn main() {
     if errors > 0 || synced != held as usize {
         eprintln!("the load run had failures");
         std::process::exit(1);
+    }
+}
+
+/// The store's size on disk: the SQLite file after a checkpoint, or the tables of the
+/// schema with their indexes and TOAST on PostgreSQL.
+async fn store_size(db: &StoreAt, pool: &sqlx::AnyPool) -> u64 {
+    match db {
+        StoreAt::File(path) => {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await
+                .unwrap();
+            std::fs::metadata(path).unwrap().len()
+        }
+        _ => {
+            let bytes: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS BIGINT)
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = current_schema() AND c.relkind = 'r'",
+            )
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            bytes as u64
+        }
     }
 }
 

@@ -69,7 +69,7 @@ impl Peer {
 
     /// Every receipt the service holds for a citizen, as (code, number).
     pub async fn receipt_keys(&self, citizen: usize) -> Vec<(String, String)> {
-        sqlx::query_as("SELECT r.code, r.number FROM receipts r JOIN citizens c ON c.id = r.citizen_id WHERE c.id_number = ? ORDER BY seq")
+        sqlx::query_as("SELECT r.code, r.number FROM receipts r JOIN citizens c ON c.id = r.citizen_id WHERE c.id_number = $1 ORDER BY seq")
             .bind(self.id_number(citizen))
             .fetch_all(&self.state.db)
             .await

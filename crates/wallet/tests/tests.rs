@@ -26,6 +26,8 @@ mod faults;
 mod import;
 /// The kiosk's wallet in memory: works, writes nothing, ends with its session.
 mod in_memory;
+/// Two service instances over one store: a wallet syncs through each in turn.
+mod instances;
 /// Keys: the OS keyring, passphrases, wrong keys, a missing keyring entry.
 mod keys;
 /// Two provinces in one wallet.

@@ -72,14 +72,14 @@ pub async fn send_sms(
         .await?
         .map_err(too_many_codes)?;
     limits::record(&mut tx, &key, IdEvent::SmsSent, now).await?;
-    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM citizens WHERE id_number = ?")
+    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM citizens WHERE id_number = $1")
         .bind(&req.id_number)
         .fetch_optional(&mut *tx)
         .await?;
     if known.is_some() {
         let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
         sqlx::query(
-            "INSERT INTO sms_codes (id_number, code, expires_at, attempts) VALUES (?, ?, ?, 0)
+            "INSERT INTO sms_codes (id_number, code, expires_at, attempts) VALUES ($1, $2, $3, 0)
              ON CONFLICT (id_number) DO UPDATE SET code = excluded.code, expires_at = excluded.expires_at, attempts = 0",
         )
         .bind(&req.id_number)
@@ -149,7 +149,7 @@ pub async fn login(
     .await?
     .map_err(locked)?;
     let row: Option<(String, i64, i64)> =
-        sqlx::query_as("SELECT code, expires_at, attempts FROM sms_codes WHERE id_number = ?")
+        sqlx::query_as("SELECT code, expires_at, attempts FROM sms_codes WHERE id_number = $1")
             .bind(&req.id_number)
             .fetch_optional(&mut *tx)
             .await?;
@@ -163,7 +163,7 @@ pub async fn login(
     };
     if !right {
         if row.is_some() {
-            sqlx::query("UPDATE sms_codes SET attempts = attempts + 1 WHERE id_number = ?")
+            sqlx::query("UPDATE sms_codes SET attempts = attempts + 1 WHERE id_number = $1")
                 .bind(&req.id_number)
                 .execute(&mut *tx)
                 .await?;
@@ -175,13 +175,13 @@ pub async fn login(
             "the ID number or SMS code is wrong or expired",
         ));
     }
-    sqlx::query("DELETE FROM sms_codes WHERE id_number = ?")
+    sqlx::query("DELETE FROM sms_codes WHERE id_number = $1")
         .bind(&req.id_number)
         .execute(&mut *tx)
         .await?;
     limits::forget(&mut tx, &key).await?;
     let (citizen_id, name): (i64, String) =
-        sqlx::query_as("SELECT id, name FROM citizens WHERE id_number = ?")
+        sqlx::query_as("SELECT id, name FROM citizens WHERE id_number = $1")
             .bind(&req.id_number)
             .fetch_one(&mut *tx)
             .await?;
@@ -209,7 +209,7 @@ pub async fn refresh(
     let now = now_secs();
     let mut tx = crate::store::begin_write(&state.db).await?;
     let row: Option<(i64, String, i64, i64, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT citizen_id, family, expires_at, used, used_at, revoked FROM tokens WHERE hash = ? AND kind = 'refresh'",
+        "SELECT citizen_id, family, expires_at, used, used_at, revoked FROM tokens WHERE hash = $1 AND kind = 'refresh'",
     )
     .bind(&hash)
     .fetch_optional(&mut *tx)
@@ -224,7 +224,7 @@ pub async fn refresh(
         true
     } else if used != 0 {
         let child_used: Option<i64> = sqlx::query_scalar(
-            "SELECT used FROM tokens WHERE parent = ? AND kind = 'refresh' AND revoked = 0",
+            "SELECT used FROM tokens WHERE parent = $1 AND kind = 'refresh' AND revoked = 0",
         )
         .bind(&hash)
         .fetch_optional(&mut *tx)
@@ -236,7 +236,7 @@ pub async fn refresh(
         false
     };
     if reused {
-        sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = ?")
+        sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = $1")
             .bind(&family)
             .execute(&mut *tx)
             .await?;
@@ -252,18 +252,18 @@ pub async fn refresh(
     if used != 0 {
         // The crash retry: its first answer is void. The time of first use stays,
         // so the grace period does not start again.
-        sqlx::query("UPDATE tokens SET revoked = 1 WHERE parent = ?")
+        sqlx::query("UPDATE tokens SET revoked = 1 WHERE parent = $1")
             .bind(&hash)
             .execute(&mut *tx)
             .await?;
     } else {
-        sqlx::query("UPDATE tokens SET used = 1, used_at = ? WHERE hash = ?")
+        sqlx::query("UPDATE tokens SET used = 1, used_at = $1 WHERE hash = $2")
             .bind(now)
             .bind(&hash)
             .execute(&mut *tx)
             .await?;
     }
-    let name: String = sqlx::query_scalar("SELECT name FROM citizens WHERE id = ?")
+    let name: String = sqlx::query_scalar("SELECT name FROM citizens WHERE id = $1")
         .bind(citizen_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -274,7 +274,7 @@ pub async fn refresh(
 
 pub(super) async fn issue_pair(
     state: &AppState,
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     citizen_id: i64,
     family: &str,
     parent: Option<&str>,
@@ -288,7 +288,7 @@ pub(super) async fn issue_pair(
         (&access, "access", access_ttl),
         (&refresh, "refresh", refresh_ttl),
     ] {
-        sqlx::query("INSERT INTO tokens (hash, kind, citizen_id, family, expires_at, parent) VALUES (?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO tokens (hash, kind, citizen_id, family, expires_at, parent) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(sha256_hex(token))
             .bind(kind)
             .bind(citizen_id)
@@ -318,7 +318,7 @@ pub(super) fn random_token(prefix: &str) -> String {
 #[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", security(("citizen" = [])),
     responses((status = 204, description = "The session is ended"), (status = 401, body = ErrorBody)))]
 pub async fn logout(State(state): State<AppState>, session: Session) -> ApiResult<StatusCode> {
-    sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = ?")
+    sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = $1")
         .bind(&session.family)
         .execute(&state.db)
         .await?;

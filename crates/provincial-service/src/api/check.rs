@@ -18,10 +18,12 @@ pub async fn check(
     Json(req): Json<CheckRequest>,
 ) -> ApiResult<Json<CheckResult>> {
     admit(&state, peer).await?;
-    let row: Option<(String, bool, i64, String, String)> = sqlx::query_as(
-        "SELECT r.state, r.claim_id IS NOT NULL, r.total_fen, r.issued_at, i.name
+    // The claim as a number: SQLite answers a comparison with one, PostgreSQL with a
+    // boolean, and sqlx's Any driver decodes each only as what it is.
+    let row: Option<(String, i64, i64, String, String)> = sqlx::query_as(
+        "SELECT r.state, CASE WHEN r.claim_id IS NULL THEN 0 ELSE 1 END, r.total_fen, r.issued_at, i.name
          FROM receipts r JOIN issuers i ON i.code = r.issuer_code
-         WHERE r.code = ? AND r.number = ? AND r.check_code = ?",
+         WHERE r.code = $1 AND r.number = $2 AND r.check_code = $3",
     )
     .bind(&req.code)
     .bind(&req.number)
@@ -49,7 +51,7 @@ pub async fn check(
         LifecycleState::Reversed => CheckStatus::Reversed,
         LifecycleState::Exchanged => CheckStatus::Exchanged,
         LifecycleState::Voided => CheckStatus::Voided,
-        LifecycleState::Normal if claimed => CheckStatus::Claimed,
+        LifecycleState::Normal if claimed != 0 => CheckStatus::Claimed,
         LifecycleState::Normal => CheckStatus::Valid,
     };
     Ok(Json(CheckResult {

@@ -13,6 +13,7 @@ use super::extract::{Json, Path};
 use super::session::{bearer, Citizen};
 use crate::keys::sha256_hex;
 use crate::state::AppState;
+use crate::store::Stamp;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -24,7 +25,7 @@ use piaojia_api::{
 use piaojia_receipt::service_time::from_china_wall_clock;
 use piaojia_receipt::{parse_document, ClaimState, LifecycleState, ProvinceCode, SignedOriginal};
 use serde_json::value::RawValue;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -130,7 +131,7 @@ pub async fn submit(
     let request_hash = sha256_hex(&serde_json::to_string(&req).expect("serialises"));
     let mut tx = crate::store::begin_write(&state.db).await?;
     let earlier: Option<(i64, String)> = sqlx::query_as(
-        "SELECT id, request_hash FROM claims WHERE citizen_id = ? AND idempotency_key = ?",
+        "SELECT id, request_hash FROM claims WHERE citizen_id = $1 AND idempotency_key = $2",
     )
     .bind(citizen.id)
     .bind(&req.idempotency_key)
@@ -148,7 +149,7 @@ pub async fn submit(
         return Ok((StatusCode::OK, Json(claim)));
     }
     let party: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, kind FROM relying_parties WHERE code = ?")
+        sqlx::query_as("SELECT id, kind FROM relying_parties WHERE code = $1")
             .bind(&req.relying_party)
             .fetch_optional(&mut *tx)
             .await?;
@@ -160,7 +161,7 @@ pub async fn submit(
     let mut reimbursable = 0i64;
     for r in &req.receipts {
         let row: Option<(i64, String, Option<i64>, String)> = sqlx::query_as(
-            "SELECT seq, state, claim_id, original FROM receipts WHERE citizen_id = ? AND code = ? AND number = ?",
+            "SELECT seq, state, claim_id, original FROM receipts WHERE citizen_id = $1 AND code = $2 AND number = $3",
         )
         .bind(citizen.id)
         .bind(&r.code)
@@ -231,7 +232,7 @@ pub async fn submit(
     let claim_id: i64 = sqlx::query_scalar(
         "INSERT INTO claims (citizen_id, relying_party_id, idempotency_key, request_hash, purpose, payee_account,
              amount_requested, reimbursable, state, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $10) RETURNING id",
     )
     .bind(citizen.id)
     .bind(party_id)
@@ -241,15 +242,15 @@ pub async fn submit(
     .bind(req.payee_account.trim())
     .bind(req.amount_requested)
     .bind(reimbursable)
-    .bind(at)
-    .bind(at)
+    .bind(Stamp(at))
+    .bind(Stamp(at))
     .fetch_one(&mut *tx)
     .await?;
     for seq in &seqs {
         // The lock: only a receipt still free is taken. A concurrent claim that got
         // there first leaves this one with nothing to update, and it fails whole.
         let taken =
-            sqlx::query("UPDATE receipts SET claim_id = ? WHERE seq = ? AND claim_id IS NULL")
+            sqlx::query("UPDATE receipts SET claim_id = $1 WHERE seq = $2 AND claim_id IS NULL")
                 .bind(claim_id)
                 .bind(seq)
                 .execute(&mut *tx)
@@ -261,7 +262,7 @@ pub async fn submit(
                 "a receipt was taken by another claim",
             ));
         }
-        sqlx::query("INSERT INTO claim_receipts (claim_id, receipt_seq) VALUES (?, ?)")
+        sqlx::query("INSERT INTO claim_receipts (claim_id, receipt_seq) VALUES ($1, $2)")
             .bind(claim_id)
             .bind(seq)
             .execute(&mut *tx)
@@ -280,7 +281,7 @@ pub async fn submit(
 }
 
 async fn load_claim(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     province: &ProvinceCode,
     id: i64,
 ) -> ApiResult<Claim> {
@@ -294,13 +295,15 @@ async fn load_claim(
         amount_approved: Option<i64>,
         state: String,
         message: Option<String>,
+        #[sqlx(try_from = "Stamp")]
         created_at: NaiveDateTime,
+        #[sqlx(try_from = "Stamp")]
         updated_at: NaiveDateTime,
     }
     let row: Row = sqlx::query_as(
         "SELECT p.code, p.name, c.purpose, c.amount_requested, c.reimbursable, c.amount_approved, c.state, c.message,
                 c.created_at, c.updated_at
-         FROM claims c JOIN relying_parties p ON p.id = c.relying_party_id WHERE c.id = ?",
+         FROM claims c JOIN relying_parties p ON p.id = c.relying_party_id WHERE c.id = $1",
     )
     .bind(id)
     .fetch_one(&mut *conn)
@@ -327,7 +330,7 @@ async fn load_claim(
 }
 
 async fn claim_receipts(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     province: &ProvinceCode,
     id: i64,
 ) -> ApiResult<Vec<ClaimReceipt>> {
@@ -341,7 +344,7 @@ async fn claim_receipts(
     );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.code, r.number, r.state, r.linked_code, r.linked_number, r.original
-         FROM claim_receipts cr JOIN receipts r ON r.seq = cr.receipt_seq WHERE cr.claim_id = ? ORDER BY r.seq",
+         FROM claim_receipts cr JOIN receipts r ON r.seq = cr.receipt_seq WHERE cr.claim_id = $1 ORDER BY r.seq",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -368,25 +371,25 @@ async fn claim_receipts(
 /// Puts a claim change into the owner's changes feed, once per receipt of the claim
 /// (with that receipt's lifecycle as it is now).
 async fn record_change(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     province: &ProvinceCode,
     claim_id: i64,
     state: ClaimState,
 ) -> ApiResult<()> {
-    let citizen_id: i64 = sqlx::query_scalar("SELECT citizen_id FROM claims WHERE id = ?")
+    let citizen_id: i64 = sqlx::query_scalar("SELECT citizen_id FROM claims WHERE id = $1")
         .bind(claim_id)
         .fetch_one(&mut *conn)
         .await?;
     let at = now();
     for receipt in claim_receipts(conn, province, claim_id).await? {
         sqlx::query(
-            "INSERT INTO events (citizen_id, kind, code, number, lifecycle, at, claim_id, claim_state) VALUES (?, 'claim', ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (citizen_id, kind, code, number, lifecycle, at, claim_id, claim_state) VALUES ($1, 'claim', $2, $3, $4, $5, $6, $7)",
         )
         .bind(citizen_id)
         .bind(receipt.key.code.as_str())
         .bind(receipt.key.number.as_str())
         .bind(serde_json::to_string(&receipt.lifecycle).expect("serialises"))
-        .bind(at)
+        .bind(Stamp(at))
         .bind(claim_id)
         .bind(state.as_str())
         .execute(&mut *conn)
@@ -410,7 +413,7 @@ pub async fn list_mine(
 async fn claims_where(state: &AppState, column: &'static str, value: i64) -> ApiResult<Vec<Claim>> {
     let mut conn = state.db.acquire().await?;
     let ids: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT id FROM claims WHERE {column} = ? ORDER BY id"
+        "SELECT id FROM claims WHERE {column} = $1 ORDER BY id"
     ))
     .bind(value)
     .fetch_all(&mut *conn)
@@ -426,13 +429,13 @@ async fn claims_where(state: &AppState, column: &'static str, value: i64) -> Api
 /// The state of claim `id` if `owner_column` (`citizen_id` or `relying_party_id`)
 /// is `owner`; anyone else's claim is "not found".
 async fn owned_claim(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     owner_column: &'static str,
     owner: i64,
     id: i64,
 ) -> ApiResult<ClaimState> {
     let state: String = sqlx::query_scalar(&format!(
-        "SELECT state FROM claims WHERE id = ? AND {owner_column} = ?"
+        "SELECT state FROM claims WHERE id = $1 AND {owner_column} = $2"
     ))
     .bind(id)
     .bind(owner)
@@ -488,7 +491,7 @@ pub async fn withdraw(
 
 /// Moves a claim to `to`; a rejected or withdrawn claim lets go of its receipts.
 async fn transition(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     province: &ProvinceCode,
     id: i64,
     to: ClaimState,
@@ -496,17 +499,17 @@ async fn transition(
     message: Option<&str>,
 ) -> ApiResult<()> {
     sqlx::query(
-        "UPDATE claims SET state = ?, amount_approved = coalesce(?, amount_approved), message = coalesce(?, message), updated_at = ? WHERE id = ?",
+        "UPDATE claims SET state = $1, amount_approved = coalesce($2, amount_approved), message = coalesce($3, message), updated_at = $4 WHERE id = $5",
     )
     .bind(to.as_str())
     .bind(amount)
     .bind(message)
-    .bind(now())
+    .bind(Stamp(now()))
     .bind(id)
     .execute(&mut *conn)
     .await?;
     if matches!(to, ClaimState::Rejected | ClaimState::Withdrawn) {
-        sqlx::query("UPDATE receipts SET claim_id = NULL WHERE claim_id = ?")
+        sqlx::query("UPDATE receipts SET claim_id = NULL WHERE claim_id = $1")
             .bind(id)
             .execute(&mut *conn)
             .await?;
@@ -530,7 +533,7 @@ impl FromRequestParts<AppState> for AuthParty {
             ApiError::unauthorized("auth.missing_token", "a relying party API key is required")
         })?;
         let id: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM relying_parties WHERE api_key_hash = ?")
+            sqlx::query_scalar("SELECT id FROM relying_parties WHERE api_key_hash = $1")
                 .bind(sha256_hex(key))
                 .fetch_optional(&state.db)
                 .await?;
@@ -565,7 +568,7 @@ pub async fn rp_get(
     owned_claim(&mut conn, "relying_party_id", party.id, id).await?;
     let claim = load_claim(&mut conn, &state.config.province.code, id).await?;
     let (claimant_name, payee_account): (String, String) = sqlx::query_as(
-        "SELECT z.name, c.payee_account FROM claims c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
+        "SELECT z.name, c.payee_account FROM claims c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = $1",
     )
     .bind(id)
     .fetch_one(&mut *conn)
@@ -590,7 +593,7 @@ pub async fn rp_decide(
 ) -> ApiResult<Json<Claim>> {
     let mut tx = crate::store::begin_write(&state.db).await?;
     let current = owned_claim(&mut tx, "relying_party_id", party.id, id).await?;
-    let requested: i64 = sqlx::query_scalar("SELECT amount_requested FROM claims WHERE id = ?")
+    let requested: i64 = sqlx::query_scalar("SELECT amount_requested FROM claims WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;

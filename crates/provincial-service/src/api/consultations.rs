@@ -9,6 +9,7 @@ use super::extract::{Json, Path};
 use super::issuer::AuthIssuer;
 use super::session::Citizen;
 use crate::state::AppState;
+use crate::store::Stamp;
 use axum::http::StatusCode;
 use chrono::NaiveDateTime;
 use piaojia_api::{
@@ -17,7 +18,7 @@ use piaojia_api::{
 };
 use piaojia_receipt::service_time::{china_wall_clock_now, from_china_wall_clock};
 use piaojia_receipt::LifecycleState;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Threads an issuer's list holds, newest first.
 const ISSUER_LIST_LIMIT: i64 = 200;
@@ -31,9 +32,11 @@ struct ThreadRow {
     number: String,
     reason: String,
     state: String,
+    #[sqlx(try_from = "Stamp")]
     opened_at: NaiveDateTime,
+    #[sqlx(try_from = "Stamp")]
     updated_at: NaiveDateTime,
-    closed_at: Option<NaiveDateTime>,
+    closed_at: Option<Stamp>,
     corrected_code: Option<String>,
     corrected_number: Option<String>,
 }
@@ -56,9 +59,9 @@ enum Party<'a> {
     Issuer(&'a str),
 }
 
-async fn thread(conn: &mut SqliteConnection, id: i64, party: Party<'_>) -> ApiResult<ThreadRow> {
+async fn thread(conn: &mut AnyConnection, id: i64, party: Party<'_>) -> ApiResult<ThreadRow> {
     let row: Option<ThreadRow> = sqlx::query_as(&format!(
-        "SELECT {THREAD_COLUMNS} FROM consultations WHERE id = ?"
+        "SELECT {THREAD_COLUMNS} FROM consultations WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -72,12 +75,12 @@ async fn thread(conn: &mut SqliteConnection, id: i64, party: Party<'_>) -> ApiRe
 
 async fn answer_of(
     state: &AppState,
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     t: ThreadRow,
 ) -> ApiResult<Consultation> {
     let province = &state.config.province.code;
-    let rows: Vec<(String, String, NaiveDateTime)> = sqlx::query_as(
-        "SELECT author, body, at FROM consultation_messages WHERE consultation_id = ? ORDER BY id",
+    let rows: Vec<(String, String, Stamp)> = sqlx::query_as(
+        "SELECT author, body, at FROM consultation_messages WHERE consultation_id = $1 ORDER BY id",
     )
     .bind(t.id)
     .fetch_all(&mut *conn)
@@ -88,7 +91,7 @@ async fn answer_of(
             Ok(ConsultMessage {
                 author: Author::parse(&author).ok_or_else(|| corrupt("message author"))?,
                 text,
-                at: from_china_wall_clock(at),
+                at: from_china_wall_clock(at.0),
             })
         })
         .collect::<ApiResult<Vec<_>>>()?;
@@ -107,7 +110,9 @@ async fn answer_of(
         corrected_by,
         opened_at: from_china_wall_clock(t.opened_at),
         updated_at: from_china_wall_clock(t.updated_at),
-        texts_kept_until: t.closed_at.map(|at| from_china_wall_clock(at + retention)),
+        texts_kept_until: t
+            .closed_at
+            .map(|at| from_china_wall_clock(at.0 + retention)),
     })
 }
 
@@ -134,32 +139,32 @@ fn message_text(text: &str) -> ApiResult<String> {
 
 /// Deletes the texts of threads closed longer ago than the retention period. Run
 /// before each use of the threads, so that nothing older is ever served.
-async fn forget_expired(state: &AppState, conn: &mut SqliteConnection) -> ApiResult<()> {
+async fn forget_expired(state: &AppState, conn: &mut AnyConnection) -> ApiResult<()> {
     let cutoff = china_wall_clock_now() - retention(state)?;
     sqlx::query(
         "DELETE FROM consultation_messages WHERE consultation_id IN
-         (SELECT id FROM consultations WHERE closed_at IS NOT NULL AND closed_at <= ?)",
+         (SELECT id FROM consultations WHERE closed_at IS NOT NULL AND closed_at <= $1)",
     )
-    .bind(cutoff)
+    .bind(Stamp(cutoff))
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 async fn add_message(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     author: Author,
     text: &str,
     at: NaiveDateTime,
 ) -> ApiResult<()> {
     sqlx::query(
-        "INSERT INTO consultation_messages (consultation_id, author, body, at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO consultation_messages (consultation_id, author, body, at) VALUES ($1, $2, $3, $4)",
     )
     .bind(id)
     .bind(author.as_str())
     .bind(text)
-    .bind(at)
+    .bind(Stamp(at))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -169,25 +174,25 @@ async fn add_message(
 /// lifecycle as it is now).
 async fn move_to(
     state: &AppState,
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     t: &ThreadRow,
     to: ConsultationState,
     at: NaiveDateTime,
 ) -> ApiResult<()> {
     sqlx::query(
-        "UPDATE consultations SET state = ?, updated_at = ?,
-         closed_at = CASE WHEN ? THEN coalesce(closed_at, ?) ELSE NULL END WHERE id = ?",
+        "UPDATE consultations SET state = $1, updated_at = $2,
+         closed_at = CASE WHEN $3 THEN coalesce(closed_at, $4) ELSE NULL END WHERE id = $5",
     )
     .bind(to.as_str())
-    .bind(at)
+    .bind(Stamp(at))
     .bind(to == ConsultationState::Closed)
-    .bind(at)
+    .bind(Stamp(at))
     .bind(t.id)
     .execute(&mut *conn)
     .await?;
     let (lifecycle, linked_code, linked_number): (String, Option<String>, Option<String>) =
         sqlx::query_as(
-            "SELECT state, linked_code, linked_number FROM receipts WHERE code = ? AND number = ?",
+            "SELECT state, linked_code, linked_number FROM receipts WHERE code = $1 AND number = $2",
         )
         .bind(&t.code)
         .bind(&t.number)
@@ -201,13 +206,13 @@ async fn move_to(
     )?;
     sqlx::query(
         "INSERT INTO events (citizen_id, kind, code, number, lifecycle, at, consultation_id, consultation_state)
-         VALUES (?, 'consultation', ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, 'consultation', $2, $3, $4, $5, $6, $7)",
     )
     .bind(t.citizen_id)
     .bind(&t.code)
     .bind(&t.number)
     .bind(serde_json::to_string(&lifecycle).expect("serialises"))
-    .bind(at)
+    .bind(Stamp(at))
     .bind(t.id)
     .bind(to.as_str())
     .execute(&mut *conn)
@@ -233,7 +238,7 @@ pub async fn ask(
     let mut tx = crate::store::begin_write(&state.db).await?;
     forget_expired(&state, &mut tx).await?;
     let issuer: Option<String> = sqlx::query_scalar(
-        "SELECT issuer_code FROM receipts WHERE citizen_id = ? AND code = ? AND number = ?",
+        "SELECT issuer_code FROM receipts WHERE citizen_id = $1 AND code = $2 AND number = $3",
     )
     .bind(citizen.id)
     .bind(&code)
@@ -243,7 +248,7 @@ pub async fn ask(
     let issuer =
         issuer.ok_or_else(|| ApiError::not_found("receipt.not_found", "no such receipt"))?;
     let open: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM consultations WHERE code = ? AND number = ? AND state != ?",
+        "SELECT id FROM consultations WHERE code = $1 AND number = $2 AND state != $3",
     )
     .bind(&code)
     .bind(&number)
@@ -260,7 +265,7 @@ pub async fn ask(
     let now = china_wall_clock_now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO consultations (citizen_id, issuer_code, code, number, reason, state, opened_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(citizen.id)
     .bind(&issuer)
@@ -268,8 +273,8 @@ pub async fn ask(
     .bind(&number)
     .bind(req.reason.as_str())
     .bind(ConsultationState::Open.as_str())
-    .bind(now)
-    .bind(now)
+    .bind(Stamp(now))
+    .bind(Stamp(now))
     .fetch_one(&mut *tx)
     .await?;
     add_message(&mut tx, id, Author::Citizen, &text, now).await?;
@@ -371,7 +376,7 @@ pub async fn issuer_list(
     let mut conn = state.db.acquire().await?;
     forget_expired(&state, &mut conn).await?;
     let rows: Vec<ThreadRow> = sqlx::query_as(&format!(
-        "SELECT {THREAD_COLUMNS} FROM consultations WHERE issuer_code = ? ORDER BY id DESC LIMIT ?"
+        "SELECT {THREAD_COLUMNS} FROM consultations WHERE issuer_code = $1 ORDER BY id DESC LIMIT $2"
     ))
     .bind(&issuer.code)
     .bind(ISSUER_LIST_LIMIT)
@@ -413,7 +418,7 @@ pub async fn answer(
             return Err(invalid());
         }
         let to_same_payer: Option<i64> = sqlx::query_scalar(
-            "SELECT seq FROM receipts WHERE code = ? AND number = ? AND issuer_code = ? AND citizen_id = ?",
+            "SELECT seq FROM receipts WHERE code = $1 AND number = $2 AND issuer_code = $3 AND citizen_id = $4",
         )
         .bind(correction.code.as_str())
         .bind(correction.number.as_str())
@@ -425,7 +430,7 @@ pub async fn answer(
             return Err(invalid());
         }
         let asked_about: String =
-            sqlx::query_scalar("SELECT state FROM receipts WHERE code = ? AND number = ?")
+            sqlx::query_scalar("SELECT state FROM receipts WHERE code = $1 AND number = $2")
                 .bind(&t.code)
                 .bind(&t.number)
                 .fetch_one(&mut *tx)
@@ -438,7 +443,7 @@ pub async fn answer(
             ));
         }
         sqlx::query(
-            "UPDATE consultations SET corrected_code = ?, corrected_number = ? WHERE id = ?",
+            "UPDATE consultations SET corrected_code = $1, corrected_number = $2 WHERE id = $3",
         )
         .bind(correction.code.as_str())
         .bind(correction.number.as_str())

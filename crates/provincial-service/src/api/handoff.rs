@@ -59,7 +59,7 @@ pub async fn create(
             .collect()
     };
     sqlx::query(
-        "INSERT INTO handoff_codes (hash, citizen_id, expires_at) VALUES (?, ?, ?)
+        "INSERT INTO handoff_codes (hash, citizen_id, expires_at) VALUES ($1, $2, $3)
          ON CONFLICT (citizen_id) DO UPDATE SET hash = excluded.hash, expires_at = excluded.expires_at",
     )
     .bind(sha256_hex(&code))
@@ -135,11 +135,12 @@ pub async fn redeem(
         return Err(wrong().await);
     }
     let mut tx = crate::store::begin_write(&state.db).await?;
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("DELETE FROM handoff_codes WHERE hash = ? RETURNING citizen_id, expires_at")
-            .bind(sha256_hex(&code))
-            .fetch_optional(&mut *tx)
-            .await?;
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "DELETE FROM handoff_codes WHERE hash = $1 RETURNING citizen_id, expires_at",
+    )
+    .bind(sha256_hex(&code))
+    .fetch_optional(&mut *tx)
+    .await?;
     let Some((citizen_id, expires_at)) = row else {
         // The failure is counted on the store's other connection: this one's write
         // lock goes first.
@@ -151,7 +152,7 @@ pub async fn redeem(
         return Err(wrong().await);
     }
     let (id_number, name): (String, String) =
-        sqlx::query_as("SELECT id_number, name FROM citizens WHERE id = ?")
+        sqlx::query_as("SELECT id_number, name FROM citizens WHERE id = $1")
             .bind(citizen_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -162,7 +163,7 @@ pub async fn redeem(
         .as_secs()
         .min(KIOSK_SESSION_SECS) as i64;
     sqlx::query(
-        "INSERT INTO tokens (hash, kind, citizen_id, family, expires_at, scope) VALUES (?, 'access', ?, ?, ?, ?)",
+        "INSERT INTO tokens (hash, kind, citizen_id, family, expires_at, scope) VALUES ($1, 'access', $2, $3, $4, $5)",
     )
     .bind(sha256_hex(&access))
     .bind(citizen_id)

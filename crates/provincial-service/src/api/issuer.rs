@@ -96,7 +96,7 @@ pub async fn issue(
     validate(&req, &issuer)?;
     let mut tx = crate::store::begin_write(&state.db).await?;
     let citizen: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM citizens WHERE id_number = ?")
+        sqlx::query_as("SELECT id, name FROM citizens WHERE id_number = $1")
             .bind(&req.payer_id_number)
             .fetch_optional(&mut *tx)
             .await?;
@@ -136,7 +136,7 @@ impl NoNanos for chrono::NaiveDateTime {
 
 async fn sign_and_store(
     state: &AppState,
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     issuer: &IssuerRecord,
     citizen_id: i64,
     draft: Draft,
@@ -167,13 +167,13 @@ async fn sign_and_store(
 
 /// Loads one of this issuer's receipts that is still in the normal state.
 pub(super) async fn own_normal_receipt(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     issuer_code: &str,
     code: &str,
     number: &str,
 ) -> ApiResult<(i64, piaojia_receipt::Receipt)> {
     let row: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT citizen_id, state, original FROM receipts WHERE code = ? AND number = ? AND issuer_code = ?",
+        "SELECT citizen_id, state, original FROM receipts WHERE code = $1 AND number = $2 AND issuer_code = $3",
     )
     .bind(code)
     .bind(number)
@@ -300,7 +300,7 @@ pub async fn void(
     let (citizen_id, receipt) = own_normal_receipt(&mut tx, &issuer.code, &code, &number).await?;
     let settled: Option<String> = sqlx::query_scalar(
         "SELECT c.state FROM receipts r JOIN claims c ON c.id = r.claim_id
-         WHERE r.code = ? AND r.number = ? AND c.state IN (?, ?)",
+         WHERE r.code = $1 AND r.number = $2 AND c.state IN ($3, $4)",
     )
     .bind(&code)
     .bind(&number)

@@ -13,6 +13,7 @@ use super::session::Session;
 use crate::keys::sha256_hex;
 use crate::state::AppState;
 use crate::store;
+use crate::store::Stamp;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -22,7 +23,7 @@ use piaojia_api::{
 };
 use piaojia_receipt::service_time::{china_wall_clock_now, from_china_wall_clock};
 use piaojia_receipt::{ClaimState, Lifecycle, LifecycleState, ReceiptKey};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// The header a kiosk sends its key in.
 pub const KIOSK_KEY_HEADER: &str = "x-kiosk-key";
@@ -52,7 +53,7 @@ impl FromRequestParts<AppState> for AuthKiosk {
                 ApiError::unauthorized("auth.missing_kiosk_key", "a kiosk key is required")
             })?;
         let row: Option<(String, String)> =
-            sqlx::query_as("SELECT id, issuer_code FROM kiosks WHERE key_hash = ?")
+            sqlx::query_as("SELECT id, issuer_code FROM kiosks WHERE key_hash = $1")
                 .bind(sha256_hex(key))
                 .fetch_optional(&state.db)
                 .await?;
@@ -88,7 +89,7 @@ pub async fn register(
     }
     let key = random_token("pk_");
     let mut tx = crate::store::begin_write(&state.db).await?;
-    let taken: Option<String> = sqlx::query_scalar("SELECT id FROM kiosks WHERE id = ?")
+    let taken: Option<String> = sqlx::query_scalar("SELECT id FROM kiosks WHERE id = $1")
         .bind(&req.kiosk_id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -100,12 +101,12 @@ pub async fn register(
         ));
     }
     sqlx::query(
-        "INSERT INTO kiosks (id, issuer_code, key_hash, registered_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO kiosks (id, issuer_code, key_hash, registered_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(&req.kiosk_id)
     .bind(&issuer.code)
     .bind(sha256_hex(&key))
-    .bind(china_wall_clock_now().with_nanosecond_zero())
+    .bind(Stamp(china_wall_clock_now().with_nanosecond_zero()))
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -122,7 +123,7 @@ pub async fn register(
 /// Records an exchange of `key` for `paper` (by `kiosk`, or the issuer itself),
 /// refusing a paper number already used.
 pub(super) async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     citizen_id: i64,
     key: &ReceiptKey,
     paper: &ReceiptKey,
@@ -130,7 +131,7 @@ pub(super) async fn record(
     at: NaiveDateTime,
 ) -> ApiResult<()> {
     let used: Option<String> = sqlx::query_scalar(
-        "SELECT code FROM paper_exchanges WHERE paper_code = ? AND paper_number = ?",
+        "SELECT code FROM paper_exchanges WHERE paper_code = $1 AND paper_number = $2",
     )
     .bind(paper.code.as_str())
     .bind(paper.number.as_str())
@@ -145,14 +146,14 @@ pub(super) async fn record(
     }
     sqlx::query(
         "INSERT INTO paper_exchanges (paper_code, paper_number, code, number, kiosk_id, exchanged_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(paper.code.as_str())
     .bind(paper.number.as_str())
     .bind(key.code.as_str())
     .bind(key.number.as_str())
     .bind(kiosk)
-    .bind(at)
+    .bind(Stamp(at))
     .execute(&mut *conn)
     .await?;
     store::set_lifecycle(
@@ -171,7 +172,7 @@ pub(super) async fn record(
 /// The payer's receipt as this kiosk may exchange it: theirs, issued by the
 /// kiosk's issuer, never exchanged, normal, in no claim that holds it.
 async fn exchangeable(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     citizen_id: i64,
     kiosk: &AuthKiosk,
     code: &str,
@@ -180,7 +181,7 @@ async fn exchangeable(
     let row: Option<(i64, String, String, Option<String>)> = sqlx::query_as(
         "SELECT r.citizen_id, r.issuer_code, r.state, c.state
          FROM receipts r LEFT JOIN claims c ON c.id = r.claim_id
-         WHERE r.code = ? AND r.number = ?",
+         WHERE r.code = $1 AND r.number = $2",
     )
     .bind(code)
     .bind(number)
@@ -279,10 +280,10 @@ pub async fn undo(
     Path((code, number)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let mut tx = crate::store::begin_write(&state.db).await?;
-    let row: Option<(i64, Option<String>, NaiveDateTime)> = sqlx::query_as(
+    let row: Option<(i64, Option<String>, Stamp)> = sqlx::query_as(
         "SELECT r.citizen_id, p.kiosk_id, p.exchanged_at
          FROM paper_exchanges p JOIN receipts r ON r.code = p.code AND r.number = p.number
-         WHERE p.code = ? AND p.number = ? AND r.state = ?",
+         WHERE p.code = $1 AND p.number = $2 AND r.state = $3",
     )
     .bind(&code)
     .bind(&number)
@@ -297,7 +298,7 @@ pub async fn undo(
             ApiError::not_found("exchange.not_found", "this kiosk made no such exchange")
         })?;
     let now = china_wall_clock_now().with_nanosecond_zero();
-    if (now - exchanged_at).num_seconds() > UNDO_WINDOW_SECS {
+    if (now - exchanged_at.0).num_seconds() > UNDO_WINDOW_SECS {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "exchange.too_late",
@@ -305,7 +306,7 @@ pub async fn undo(
         ));
     }
     let key = store::stored_key(&state.config.province.code, code.clone(), number.clone())?;
-    sqlx::query("DELETE FROM paper_exchanges WHERE code = ? AND number = ?")
+    sqlx::query("DELETE FROM paper_exchanges WHERE code = $1 AND number = $2")
         .bind(&code)
         .bind(&number)
         .execute(&mut *tx)

@@ -6,6 +6,7 @@ use super::extract::{Json, Path, Query};
 use super::session::Reader;
 use crate::faults;
 use crate::state::AppState;
+use crate::store::Stamp;
 use axum::extract::State;
 use chrono::NaiveDateTime;
 use piaojia_api::{
@@ -76,6 +77,7 @@ struct EventRow {
     code: String,
     number: String,
     lifecycle: String,
+    #[sqlx(try_from = "Stamp")]
     at: NaiveDateTime,
     claim_id: Option<i64>,
     claim_state: Option<String>,
@@ -99,7 +101,7 @@ pub async fn list(
         // The page before this one, served again as if it were new.
         Some(faults::PageFault::Replay) => {
             let mut rows: Vec<ReceiptRow> = sqlx::query_as(&format!(
-                "SELECT {ROW_COLUMNS} FROM receipts WHERE citizen_id = ? AND seq <= ? ORDER BY seq DESC LIMIT ?"
+                "SELECT {ROW_COLUMNS} FROM receipts WHERE citizen_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT $3"
             ))
             .bind(citizen.id)
             .bind(after)
@@ -111,7 +113,7 @@ pub async fn list(
         }
         _ => {
             sqlx::query_as(&format!(
-                "SELECT {ROW_COLUMNS} FROM receipts WHERE citizen_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+                "SELECT {ROW_COLUMNS} FROM receipts WHERE citizen_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
             ))
             .bind(citizen.id)
             .bind(after)
@@ -122,7 +124,7 @@ pub async fn list(
     };
     let next = rows.last().map(|r| r.0).unwrap_or(after);
     let remaining: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM receipts WHERE citizen_id = ? AND seq > ?")
+        sqlx::query_scalar("SELECT count(*) FROM receipts WHERE citizen_id = $1 AND seq > $2")
             .bind(citizen.id)
             .bind(next)
             .fetch_one(&state.db)
@@ -154,7 +156,7 @@ pub async fn fetch(
 ) -> ApiResult<Json<ReceiptEntry>> {
     // Someone else's receipt is "not found": the answer must not reveal that it exists.
     let row: Option<ReceiptRow> = sqlx::query_as(&format!(
-        "SELECT {ROW_COLUMNS} FROM receipts WHERE citizen_id = ? AND code = ? AND number = ?"
+        "SELECT {ROW_COLUMNS} FROM receipts WHERE citizen_id = $1 AND code = $2 AND number = $3"
     ))
     .bind(citizen.id)
     .bind(&code)
@@ -176,7 +178,7 @@ pub async fn changes(
     let (after, limit) = page_bounds(&q)?;
     let rows: Vec<EventRow> = sqlx::query_as(
         "SELECT seq, code, number, lifecycle, at, claim_id, claim_state, consultation_id, consultation_state
-         FROM events WHERE citizen_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+         FROM events WHERE citizen_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     )
     .bind(citizen.id)
     .bind(after)

@@ -62,7 +62,7 @@ impl FromRequestParts<AppState> for Session {
             ApiError::unauthorized("auth.missing_token", "an access token is required")
         })?;
         let row: Option<(i64, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT citizen_id, family, scope, expires_at, revoked FROM tokens WHERE hash = ? AND kind = 'access'",
+            "SELECT citizen_id, family, scope, expires_at, revoked FROM tokens WHERE hash = $1 AND kind = 'access'",
         )
         .bind(sha256_hex(token))
         .fetch_optional(&state.db)

@@ -3,6 +3,7 @@
 use super::error::{ApiError, ApiResult};
 use super::extract::{Json, Path};
 use crate::state::AppState;
+use crate::store::Stamp;
 use axum::extract::State;
 use piaojia_api::ErrorBody;
 use serde::Serialize;
@@ -40,8 +41,8 @@ pub async fn revoke_issuer(
     Path(code): Path<String>,
 ) -> ApiResult<Json<BundlePublished>> {
     let done =
-        sqlx::query("UPDATE issuers SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL")
-            .bind(piaojia_receipt::service_time::china_wall_clock_now())
+        sqlx::query("UPDATE issuers SET revoked_at = $1 WHERE code = $2 AND revoked_at IS NULL")
+            .bind(Stamp(piaojia_receipt::service_time::china_wall_clock_now()))
             .bind(&code)
             .execute(&state.db)
             .await?;

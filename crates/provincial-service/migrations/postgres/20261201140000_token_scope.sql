@@ -1,0 +1,1 @@
+ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope IN ('full', 'kiosk'));

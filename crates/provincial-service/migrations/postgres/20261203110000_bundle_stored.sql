@@ -1,0 +1,1 @@
+ALTER TABLE bundle_version ADD COLUMN bundle TEXT;
