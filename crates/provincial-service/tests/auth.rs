@@ -320,7 +320,7 @@ async fn logins_at_the_same_moment_all_succeed_on_a_file_store() {
     let dir = tempfile::tempdir().unwrap();
     let s = std::sync::Arc::new(
         start_with(ServiceConfig {
-            db: shared_store(dir.path()),
+            db: provincial_service::StoreAt::shared_for_test(dir.path()),
             demo_receipts: 1,
             other_receipts: 1,
             load_citizens: 35,

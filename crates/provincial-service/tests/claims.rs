@@ -250,7 +250,7 @@ async fn a_retry_after_a_dropped_response_makes_one_claim() {
 async fn of_a_hundred_concurrent_claims_of_one_receipt_exactly_one_wins() {
     let dir = tempfile::tempdir().unwrap();
     let config = provincial_service::ServiceConfig {
-        db: shared_store(dir.path()),
+        db: provincial_service::StoreAt::shared_for_test(dir.path()),
         ..config()
     };
     let instances = [start_with(config.clone()).await, start_with(config).await];

@@ -193,7 +193,7 @@ async fn one_address_asking_for_many_id_numbers_is_cut_off() {
 async fn two_instances_over_one_store_share_an_address_limit() {
     let dir = tempfile::tempdir().unwrap();
     let config = ServiceConfig {
-        db: shared_store(dir.path()),
+        db: provincial_service::StoreAt::shared_for_test(dir.path()),
         demo_receipts: 1,
         other_receipts: 1,
         load_citizens: 5,

@@ -9,19 +9,9 @@ pub struct TestService {
     pub http: reqwest::Client,
 }
 
-/// A store of the test's own (see `StoreAt::for_test`).
-pub fn own_store() -> StoreAt {
-    StoreAt::for_test()
-}
-
-/// A store several instances share (see `StoreAt::shared_for_test`).
-pub fn shared_store(dir: &std::path::Path) -> StoreAt {
-    StoreAt::shared_for_test(dir)
-}
-
 pub fn config() -> ServiceConfig {
     ServiceConfig {
-        db: own_store(),
+        db: StoreAt::for_test(),
         test_hooks: true,
         demo_receipts: 120,
         other_receipts: 15,

@@ -45,7 +45,7 @@ async fn revoking_an_issuer_publishes_a_new_bundle_and_its_receipts_fail() {
 #[tokio::test]
 async fn the_bundle_version_survives_a_restart_and_only_grows() {
     let dir = tempfile::tempdir().unwrap();
-    let db = shared_store(dir.path());
+    let db = provincial_service::StoreAt::shared_for_test(dir.path());
     let first = start_with(provincial_service::ServiceConfig {
         db: db.clone(),
         ..config()
@@ -82,7 +82,7 @@ async fn the_bundle_version_survives_a_restart_and_only_grows() {
 async fn an_instance_serves_the_bundle_another_published() {
     let dir = tempfile::tempdir().unwrap();
     let config = provincial_service::ServiceConfig {
-        db: shared_store(dir.path()),
+        db: provincial_service::StoreAt::shared_for_test(dir.path()),
         ..config()
     };
     let a = start_with(config.clone()).await;
